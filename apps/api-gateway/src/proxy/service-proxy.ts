@@ -1,0 +1,52 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import type { Socket } from 'node:net';
+import { REQUEST_ID_HEADER, type ApiErrorBody } from '../../../../libs/platform/src/index.js';
+
+const logger = new Logger('Gateway');
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN']);
+
+/**
+ * Forwards `/<prefix>/...` to a service, unchanged but for the path prefix. A service that
+ * refuses or drops the connection answers 502; one slower than `timeoutMs` answers 504.
+ */
+export function serviceProxy(service: { name: string; prefix: string }, target: string, timeoutMs: number): RequestHandler {
+  return createProxyMiddleware<IncomingMessage, ServerResponse>({
+    target,
+    changeOrigin: true,
+    xfwd: true,
+    proxyTimeout: timeoutMs,
+    on: {
+      error: (error, request, response) => replyWithError(service, error as NodeJS.ErrnoException, request, response, timeoutMs),
+    },
+  });
+}
+
+function replyWithError(
+  service: { name: string; prefix: string },
+  error: NodeJS.ErrnoException,
+  request: IncomingMessage,
+  response: ServerResponse | Socket,
+  timeoutMs: number,
+): void {
+  if (!('writeHead' in response) || response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const timedOut = error.code === 'ETIMEDOUT' || /timeout|socket hang up/i.test(error.message) && !UNREACHABLE.has(error.code ?? '');
+  const statusCode = timedOut ? 504 : 502;
+  logger.warn(`${service.name} ${timedOut ? 'timed out' : `unreachable (${error.code ?? error.message})`}`);
+  const body: ApiErrorBody = {
+    statusCode,
+    error: timedOut ? 'Gateway Timeout' : 'Bad Gateway',
+    message: timedOut
+      ? `${service.name} did not answer within ${timeoutMs} ms; the request may or may not have been applied, retry it (store-vitals retries are safe)`
+      : `${service.name} is unreachable; try again shortly`,
+    requestId: request.headers[REQUEST_ID_HEADER] as string | undefined,
+    path: `/${service.prefix}${request.url ?? ''}`,
+    timestamp: new Date().toISOString(),
+  };
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { serviceHealthController, type ServiceDefinition } from '../../../libs/platform/src/index.js';
+import { PatientsModule } from './patients/patients.module.js';
+import { VitalsModule } from './vitals/vitals.module.js';
+
+const features = [PatientsModule, VitalsModule];
+
+/** Electronic data capture: subjects and their vital signs. */
+@Module({
+  imports: features,
+  controllers: [serviceHealthController('edc-service')],
+})
+export class EdcModule {}
+
+export const EDC_SERVICE: ServiceDefinition = {
+  name: 'edc-service',
+  prefix: 'edc',
+  defaultPort: 8001,
+  urlVariable: 'EDC_SERVICE_URL',
+  module: EdcModule,
+  features,
+};

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { SubjectQuery } from '../patients/dto/list-patients.query.js';
+import { SubjectIdPipe } from '../patients/subject-id.pipe.js';
+import { StoreVitalsDto } from './dto/store-vitals.dto.js';
+import type { StoreVitalsResponse } from './dto/store-vitals.response.js';
+import type { SubjectVitalsResponse } from './dto/subject-vitals.response.js';
+import { SubjectVitalsService } from './subject-vitals.service.js';
+import { VitalsService } from './vitals.service.js';
+
+@Controller()
+export class VitalsController {
+  constructor(
+    private readonly vitals: VitalsService,
+    private readonly subjectVitals: SubjectVitalsService,
+  ) {}
+
+  @Post('store-vitals')
+  @HttpCode(HttpStatus.CREATED)
+  store(@Body() body: StoreVitalsDto): Promise<StoreVitalsResponse> {
+    return this.vitals.store(body);
+  }
+
+  @Get('patients/:subjectId/vitals')
+  read(@Param('subjectId', SubjectIdPipe) subjectId: string, @Query() query: SubjectQuery): Promise<SubjectVitalsResponse> {
+    return this.subjectVitals.read(subjectId, query.protocolId);
+  }
+}

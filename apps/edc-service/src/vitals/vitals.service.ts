@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformConfig } from '../../../../libs/config/src/index.js';
+import { CacheService } from '../../../../libs/database/src/index.js';
+import type { ApiErrorDetail } from '../../../../libs/platform/src/index.js';
+import { subjectCacheTag } from '../patients/subject-cache.js';
+import type { StoreVitalsDto } from './dto/store-vitals.dto.js';
+import type { StoreVitalsResponse } from './dto/store-vitals.response.js';
+import { prepareBatch, sameMeasurement, subjectKey, toVitalRecord, type PreparedBatch } from './vital-record.js';
+import { keyOf, type MeasurementRow, type StoredSubject, VitalsRepository } from './vitals.repository.js';
+
+const DEADLOCK = '40P01';
+const MAX_ATTEMPTS = 3;
+
+@Injectable()
+export class VitalsService {
+  private readonly logger = new Logger('Vitals');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: VitalsRepository,
+    private readonly cache: CacheService,
+    private readonly config: PlatformConfig,
+  ) {}
+
+  /**
+   * Stores a batch in one transaction with a constant number of statements: all records or none.
+   * Creates missing subjects; a record already stored (same subject, visit, time) is skipped.
+   */
+  async store(dto: StoreVitalsDto): Promise<StoreVitalsResponse> {
+    const batch = prepareBatch(dto.records.map((record, index) => toVitalRecord(record, index, this.config.DEFAULT_PROTOCOL_ID)));
+    const batchId = randomUUID();
+    const outcome = await this.withDeadlockRetry(() =>
+      this.dataSource.transaction('READ COMMITTED', (db) => this.storeInTransaction(db, batch, batchId)),
+    );
+    await this.cache.invalidateTags(batch.subjects.map((subject) => subjectCacheTag(subject.subjectNumber)));
+    this.logger.log(
+      `batch ${batchId}: ${outcome.stored} of ${dto.records.length} records stored, ${outcome.patientsCreated} subjects created`,
+    );
+    return {
+      records_stored: outcome.stored,
+      records_received: dto.records.length,
+      records_already_stored: dto.records.length - outcome.stored,
+      patients_created: outcome.patientsCreated,
+      batch_id: batchId,
+    };
+  }
+
+  private async storeInTransaction(
+    db: EntityManager,
+    batch: PreparedBatch,
+    batchId: string,
+  ): Promise<{ stored: number; patientsCreated: number }> {
+    const patientsCreated = await this.repository.insertMissingSubjects(db, batch.subjects);
+    const subjects = new Map((await this.repository.findSubjects(db, batch.subjects)).map((s) => [subjectKey(s), s]));
+    const rows: MeasurementRow[] = batch.records.map((record) => {
+      const subject = subjects.get(subjectKey(record)) as StoredSubject;
+      return { patientId: subject.id, record };
+    });
+    rejectConflictingSubjects(rows, subjects);
+    const inserted = new Set((await this.repository.insertNewMeasurements(db, rows, batchId)).map(keyOf));
+    const alreadyStored = rows.filter((row) => !inserted.has(keyOf(measurementKeyOf(row))));
+    if (alreadyStored.length > 0) await this.rejectChangedValues(db, alreadyStored);
+    return { stored: inserted.size, patientsCreated };
+  }
+
+  /** A repeat with other values is a correction, not a retry: refuse it rather than drop it silently. */
+  private async rejectChangedValues(db: EntityManager, rows: MeasurementRow[]): Promise<void> {
+    const stored = new Map((await this.repository.findMeasurements(db, rows.map(measurementKeyOf))).map((m) => [keyOf(m), m]));
+    const problems: ApiErrorDetail[] = [];
+    for (const row of rows) {
+      const existing = stored.get(keyOf(measurementKeyOf(row)));
+      if (existing && !sameMeasurement(row.record, { ...row.record, ...existing })) {
+        problems.push({
+          field: `records[${row.record.index}]`,
+          problems: ['this subject, visit and measurement time is already stored with different values; corrections are not accepted through store-vitals'],
+        });
+      }
+    }
+    if (problems.length > 0) {
+      throw new ConflictException({
+        message: `${problems.length} record(s) would change stored vitals; nothing was stored (first: ${problems[0].field})`,
+        details: problems.slice(0, 50),
+      });
+    }
+  }
+
+  private async withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+        if (code !== DEADLOCK || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+function measurementKeyOf(row: MeasurementRow) {
+  return { patientId: row.patientId, visitName: row.record.visitName, measurementTime: row.record.measurementTime };
+}
+
+/** A subject keeps its arm and site: a record saying otherwise is refused, naming the record. */
+function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string, StoredSubject>): void {
+  const problems: ApiErrorDetail[] = [];
+  for (const { record } of rows) {
+    const stored = subjects.get(subjectKey(record)) as StoredSubject;
+    if (stored.treatmentArm !== record.treatmentArm) {
+      problems.push({
+        field: `records[${record.index}].TreatmentArm`,
+        problems: [`subject ${record.subjectNumber} is in arm "${stored.treatmentArm}"`],
+      });
+    }
+    if (record.siteId !== null && stored.siteId !== null && stored.siteId !== record.siteId) {
+      problems.push({
+        field: `records[${record.index}].SiteID`,
+        problems: [`subject ${record.subjectNumber} belongs to site "${stored.siteId}"`],
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConflictException({
+      message: `Records contradict stored subjects; nothing was stored (first: ${problems[0].field} ${problems[0].problems[0]})`,
+      details: problems.slice(0, 50),
+    });
+  }
+}

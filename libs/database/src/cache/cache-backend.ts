@@ -1,0 +1,21 @@
+/** What the cache needs from a store. Redis in production; an in-process map on the embedded default. */
+export interface CacheBackend {
+  readonly kind: 'redis' | 'memory';
+  readonly description: string;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  unlink(keys: string[]): Promise<void>;
+  /** Removes every key matching a glob pattern; returns how many were removed. */
+  deletePattern(pattern: string): Promise<number>;
+  /** Increments counters (missing ones start at 0). */
+  increment(keys: string[]): Promise<void>;
+  /**
+   * Reads the counters in `versionKeys`, appends their values to `key`, and reads that key,
+   * in one round trip. See CacheService.readThrough for why.
+   */
+  getVersioned(key: string, versionKeys: string[]): Promise<{ versionedKey: string; value: string | null }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Called when the backend comes back after an outage (Redis only). */
+  onRecovered(listener: () => void): void;
+}

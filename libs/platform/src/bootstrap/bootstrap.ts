@@ -1,0 +1,83 @@
+import { type DynamicModule, Logger, type LogLevel, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../../../config/src/index.js';
+import { jsonOnlyMiddleware } from '../http/json-only.middleware.js';
+import { requestIdMiddleware } from '../http/request-id.middleware.js';
+import { PlatformModule } from '../platform.module.js';
+import type { ServiceDefinition } from '../service-definition.js';
+
+type ModuleImport = Type | DynamicModule;
+
+/** How one process is composed: a service on its own, or the gateway (all-in-one or split). */
+export interface AppSpec {
+  name: string;
+  defaultPort: number;
+  imports: ModuleImport[];
+  /** Without PostgreSQL (the split-mode gateway only forwards). */
+  withoutDatabase?: boolean;
+  /** Leave request bodies unread (a proxy streams them on). */
+  rawBodies?: boolean;
+  /** Express-level set-up before Nest's routes, e.g. proxies. */
+  beforeRoutes?: (app: NestExpressApplication) => void;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): Promise<NestExpressApplication> {
+  @Module({
+    imports: [PlatformModule.forRoot(config, spec.name, { database: !spec.withoutDatabase }), ...spec.imports],
+  })
+  class RootModule {}
+  Object.defineProperty(RootModule, 'name', { value: `${spec.name}-root` });
+
+  const app = await NestFactory.create<NestExpressApplication>(RootModule, {
+    bodyParser: false,
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    abortOnError: false,
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  spec.beforeRoutes?.(app);
+  if (!spec.rawBodies) {
+    app.use(jsonOnlyMiddleware);
+    app.useBodyParser('json', { limit: config.BODY_LIMIT });
+  }
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** A process's whole `main.ts`: validate config (exit with a clear message when bad), compose, listen. */
+export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  let config: PlatformConfig;
+  try {
+    config = loadPlatformConfig();
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      logger.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const spec = buildSpec(config);
+  try {
+    const app = await createPlatformApp(spec, config);
+    const port = config.PORT ?? spec.defaultPort;
+    await app.listen(port);
+    logger.log(`${spec.name} listening on http://localhost:${port} (${config.NODE_ENV})`);
+  } catch (error) {
+    logger.error(`${spec.name} could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+/** A service running as its own process (split mode): its routes at the root. */
+export function serviceAppSpec(service: ServiceDefinition): AppSpec {
+  return { name: service.name, defaultPort: service.defaultPort, imports: [service.module] };
+}
+
+export function runService(service: ServiceDefinition): Promise<void> {
+  return runPlatform(() => serviceAppSpec(service));
+}

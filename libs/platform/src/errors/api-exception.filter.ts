@@ -1,0 +1,86 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { ApiErrorBody, ApiErrorDetail } from './api-error.js';
+import { requestIdOf } from '../http/request-id.middleware.js';
+
+/** Errors raised by body-parser before Nest sees the request carry these fields. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+const BODY_PARSER_MESSAGES: Record<string, [number, string]> = {
+  'entity.parse.failed': [400, 'The request body is not valid JSON'],
+  'entity.too.large': [413, 'The request body is larger than the allowed limit'],
+  'encoding.unsupported': [415, 'Unsupported content encoding'],
+  'charset.unsupported': [415, 'Unsupported charset; send UTF-8 JSON'],
+  'request.aborted': [400, 'The request was aborted before its body was received'],
+};
+
+/** Turns every error into the one `ApiErrorBody` format, and logs server faults (never request bodies). */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    if (response.headersSent) return;
+    const { statusCode, message, details } = this.describe(exception);
+    if (statusCode >= 500) {
+      this.logger.error(
+        `${request.method} ${routeOf(request)} failed (request ${requestIdOf(request) ?? '-'}): ${(exception as Error)?.stack ?? String(exception)}`,
+      );
+    }
+    const body: ApiErrorBody = {
+      statusCode,
+      error: HttpStatus[statusCode]?.replace(/_/g, ' ').toLowerCase().replace(/^\w|\s\w/g, (c) => c.toUpperCase()) ?? 'Error',
+      message,
+      ...(details ? { details } : {}),
+      requestId: requestIdOf(request),
+      path: request.originalUrl ?? request.url,
+      timestamp: new Date().toISOString(),
+    };
+    response.status(statusCode).json(body);
+  }
+
+  private describe(exception: unknown): { statusCode: number; message: string; details?: ApiErrorDetail[] } {
+    const parserFailure = describeBodyParserError(exception);
+    if (parserFailure) return parserFailure;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      if (typeof payload === 'string') return { statusCode: status, message: payload };
+      const { message, details } = payload as { message?: string | string[]; details?: ApiErrorDetail[] };
+      return {
+        statusCode: status,
+        message: Array.isArray(message) ? message.join('; ') : (message ?? exception.message),
+        details,
+      };
+    }
+    return { statusCode: 500, message: 'Internal server error' };
+  }
+}
+
+/** body-parser's errors reach us raw, or wrapped by Nest's Express adapter as an HttpException's cause. */
+function describeBodyParserError(exception: unknown): { statusCode: number; message: string } | undefined {
+  const candidate = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
+  const known = candidate?.type ? BODY_PARSER_MESSAGES[candidate.type] : undefined;
+  if (!known) return undefined;
+  const [statusCode, text] = known;
+  if (candidate?.type === 'entity.too.large' && candidate.limit) {
+    return { statusCode, message: `${text} (${candidate.limit} bytes); split the records over several requests` };
+  }
+  if (candidate?.type === 'entity.parse.failed') {
+    return { statusCode, message: `${text}: ${(candidate as Error).message}` };
+  }
+  return { statusCode, message: text };
+}
+
+/** The route template (`/patients/:subjectId`), not the URL: URLs can carry subject identifiers. */
+export function routeOf(request: Request): string {
+  const route = (request as Request & { route?: { path?: string } }).route?.path;
+  return route ? `${request.baseUrl ?? ''}${route}` : '(unmatched route)';
+}

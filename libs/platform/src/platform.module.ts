@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { PlatformConfig, PlatformConfigModule } from '../../config/src/index.js';
+import { CacheModule, DatabaseModule } from '../../database/src/index.js';
+import { ApiExceptionFilter } from './errors/api-exception.filter.js';
+import { createValidationPipe } from './validation/validation.js';
+
+/** What every process gets, registered once: config, cache, database (unless opted out), validation, error format. */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: PlatformConfig, serviceName: string, options: { database: boolean }): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        PlatformConfigModule.forRoot(config),
+        CacheModule,
+        ...(options.database ? [DatabaseModule.forRoot(serviceName)] : []),
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { ApiErrorDetail } from '../errors/api-error.js';
+
+/** At most this many field problems are listed; a 10,000-record batch could otherwise produce megabytes. */
+const MAX_DETAILS = 50;
+
+/** `records.3.SystolicBP` style paths become `records[3].SystolicBP`. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): ApiErrorDetail[] {
+  const details: ApiErrorDetail[] = [];
+  for (const error of errors) {
+    const field = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
+    if (error.constraints && error.value === undefined) {
+      details.push({ field, problems: ['is required'] });
+    } else if (error.constraints) {
+      const problems = relevantConstraints(error.constraints).map((problem) =>
+        problem.startsWith(`${error.property} `) ? problem.slice(error.property.length + 1) : problem,
+      );
+      details.push({ field, problems });
+    }
+    if (error.children?.length) details.push(...flattenValidationErrors(error.children, field));
+  }
+  return details;
+}
+
+/** A value of the wrong type fails every range check too; report only that it has the wrong type. */
+const TYPE_CHECKS = ['isDefined', 'isInt', 'isNumber', 'isString', 'isArray', 'isBoolean', 'nestedValidation', 'whitelistValidation'];
+
+function relevantConstraints(constraints: Record<string, string>): string[] {
+  const typeProblems = TYPE_CHECKS.filter((name) => name in constraints).map((name) => constraints[name]);
+  return typeProblems.length > 0 ? typeProblems : Object.values(constraints);
+}
+
+export function validationException(errors: ValidationError[]): BadRequestException {
+  const details = flattenValidationErrors(errors);
+  const shown = details.slice(0, MAX_DETAILS);
+  const summary = shown
+    .slice(0, 5)
+    .map((detail) => `${detail.field}: ${detail.problems.join(', ')}`)
+    .join('; ');
+  const more = details.length > 5 ? ` (and ${details.length - 5} more problems, listed in details)` : '';
+  return new BadRequestException({ message: `Validation failed: ${summary}${more}`, details: shown });
+}
+
+/** The platform's one ValidationPipe: typed conversion, unknown fields rejected, field-path errors. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    // Values are kept only to tell a missing field from a wrong one; they are never echoed.
+    validationError: { target: false, value: true },
+    exceptionFactory: validationException,
+  });
+}
