@@ -54,29 +54,29 @@ export class PlatformConfig {
   DATABASE_URL?: string;
 
   @IsString()
-  EMBEDDED_DB_DIR = 'database/data';
+  EMBEDDED_DB_DIR: string = 'database/data';
 
   @IsInt()
   @Min(0)
   @Max(1000)
-  DB_POOL_MIN = 2;
+  DB_POOL_MIN: number = 2;
 
   @IsInt()
   @Min(1)
   @Max(1000)
-  DB_POOL_MAX = 10;
+  DB_POOL_MAX: number = 10;
 
   @IsInt()
   @Min(0)
-  DB_STATEMENT_TIMEOUT_MS = 60_000;
+  DB_STATEMENT_TIMEOUT_MS: number = 60_000;
 
   @IsInt()
   @Min(100)
-  DB_CONNECT_TIMEOUT_MS = 30_000;
+  DB_CONNECT_TIMEOUT_MS: number = 30_000;
 
   @Transform(toBoolean)
   @IsBoolean()
-  DB_MIGRATIONS_RUN = true;
+  DB_MIGRATIONS_RUN: boolean = true;
 
   /** Unset (and no REDIS_HOST): an in-process cache serves instead of Redis. */
   @IsOptional()
@@ -90,49 +90,49 @@ export class PlatformConfig {
   @IsInt()
   @Min(1)
   @Max(65535)
-  REDIS_PORT = 6379;
+  REDIS_PORT: number = 6379;
 
   @IsString()
-  CACHE_KEY_PREFIX = 'ctp:';
+  CACHE_KEY_PREFIX: string = 'ctp:';
 
   @IsInt()
   @Min(1)
-  CACHE_TTL_SECONDS = 300;
+  CACHE_TTL_SECONDS: number = 300;
 
   @IsInt()
   @Min(10)
   @Max(5_000)
-  CACHE_COMMAND_TIMEOUT_MS = 150;
+  CACHE_COMMAND_TIMEOUT_MS: number = 150;
 
   /** Protocol of records sent without ProtocolID (a deployment usually runs one study). */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'DEFAULT_PROTOCOL_ID must be a protocol code such as RA001' })
-  DEFAULT_PROTOCOL_ID = 'DEFAULT';
+  DEFAULT_PROTOCOL_ID: string = 'DEFAULT';
 
   @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must be a size such as 512kb or 5mb' })
-  BODY_LIMIT = '5mb';
+  BODY_LIMIT: string = '5mb';
 
   @IsUrl(serviceUrl)
-  EDC_SERVICE_URL = 'http://edc-service:8001';
+  EDC_SERVICE_URL: string = 'http://edc-service:8001';
 
   @IsUrl(serviceUrl)
-  GENERATION_SERVICE_URL = 'http://data-generation-service:8002';
+  GENERATION_SERVICE_URL: string = 'http://data-generation-service:8002';
 
   @IsUrl(serviceUrl)
-  ANALYTICS_SERVICE_URL = 'http://analytics-service:8003';
+  ANALYTICS_SERVICE_URL: string = 'http://analytics-service:8003';
 
   @IsUrl(serviceUrl)
-  QUALITY_SERVICE_URL = 'http://quality-service:8004';
+  QUALITY_SERVICE_URL: string = 'http://quality-service:8004';
 
   @IsUrl(serviceUrl)
-  SECURITY_SERVICE_URL = 'http://security-service:8005';
+  SECURITY_SERVICE_URL: string = 'http://security-service:8005';
 
   @IsInt()
   @Min(100)
-  GATEWAY_PROXY_TIMEOUT_MS = 30_000;
+  GATEWAY_PROXY_TIMEOUT_MS: number = 30_000;
 
   @IsInt()
   @Min(0)
-  SHUTDOWN_GRACE_MS = 10_000;
+  SHUTDOWN_GRACE_MS: number = 10_000;
 }
 
 /** The environment variables the platform reads: the config's property names. */

@@ -15,6 +15,8 @@ export interface CacheBackend {
    */
   getVersioned(key: string, versionKeys: string[]): Promise<{ versionedKey: string; value: string | null }>;
   ping(): Promise<void>;
+  /** Resolves once the first connection attempt has settled, so start-up does not serve misses needlessly. */
+  firstConnection(): Promise<void>;
   close(): Promise<void>;
   /** Called when the backend comes back after an outage (Redis only). */
   onRecovered(listener: () => void): void;

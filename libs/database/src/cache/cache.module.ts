@@ -22,8 +22,10 @@ class CacheLifecycle implements OnApplicationShutdown {
     {
       provide: CacheService,
       inject: [PlatformConfig],
-      useFactory: (config: PlatformConfig) => {
-        const cache = new CacheService(createCacheBackend(config), config.CACHE_KEY_PREFIX, config.CACHE_TTL_SECONDS);
+      useFactory: async (config: PlatformConfig) => {
+        const backend = createCacheBackend(config);
+        await backend.firstConnection();
+        const cache = new CacheService(backend, config.CACHE_KEY_PREFIX, config.CACHE_TTL_SECONDS);
         new Logger('Cache').log(`Using ${cache.description}`);
         return cache;
       },

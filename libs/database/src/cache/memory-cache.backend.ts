@@ -60,6 +60,8 @@ export class MemoryCacheBackend implements CacheBackend {
 
   async ping(): Promise<void> {}
 
+  async firstConnection(): Promise<void> {}
+
   async close(): Promise<void> {
     this.entries.clear();
     this.counters.clear();

@@ -51,6 +51,20 @@ export class RedisCacheBackend implements CacheBackend {
     this.redis.on('close', () => this.markDown());
   }
 
+  /** Resolves once the first connection attempt has settled (either way), at most after `timeoutMs`. */
+  firstConnection(timeoutMs = 1_500): Promise<void> {
+    if (this.reachable !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.redis.once('ready', done);
+      this.redis.once('error', done);
+    });
+  }
+
   get description(): string {
     return `Redis at ${redactUrl(this.options.url)}`;
   }

@@ -79,13 +79,13 @@ export class EmbeddedPostgres {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     process.removeListener('exit', this.onExit);
+    this.process = undefined;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     // SIGINT is PostgreSQL's "fast" shutdown: our pool is already closed, so nothing is lost.
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGQUIT'), 10_000);
     await exited;
     clearTimeout(timer);
-    this.process = undefined;
   }
 
   private async readOrCreatePassword(): Promise<string> {

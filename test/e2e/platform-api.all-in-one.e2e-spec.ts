@@ -1,0 +1,3 @@
+import { describePlatformApi } from './platform-api.suite.js';
+
+describePlatformApi('all-in-one');

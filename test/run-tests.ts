@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { EmbeddedPostgres } from '../libs/database/src/embedded/embedded-postgres.js';
+import { hasRedisServerBinary, portAnswers, startRedisServer } from './support/servers.js';
+
+/**
+ * `npm test`: chooses the servers for the whole run, then runs Jest with them.
+ * DATABASE_URL / REDIS_URL when given; else PostgreSQL and Redis on their default local ports
+ * when they answer; else an embedded PostgreSQL and a redis-server from PATH, started here and
+ * stopped afterwards. Each test file then creates (and drops) its own database.
+ */
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const LOCAL_REDIS = 'redis://127.0.0.1:6379';
+
+const cleanups: Array<() => Promise<void>> = [];
+
+async function postgresAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function choosePostgres(): Promise<[string, string]> {
+  if (process.env.DATABASE_URL) return [process.env.DATABASE_URL, 'DATABASE_URL'];
+  if (await postgresAnswers(LOCAL_POSTGRES)) return [LOCAL_POSTGRES, 'the local server on port 5432'];
+  const folder = await mkdtemp(join(tmpdir(), 'ctp-test-pg-'));
+  await chmod(folder, 0o755);
+  const embedded = new EmbeddedPostgres(folder);
+  await embedded.start();
+  cleanups.push(async () => {
+    await embedded.stop();
+    await rm(folder, { recursive: true, force: true });
+  });
+  return [embedded.url, 'an embedded PostgreSQL started for this run'];
+}
+
+async function chooseRedis(): Promise<[string, string]> {
+  if (process.env.REDIS_URL) return [process.env.REDIS_URL, 'REDIS_URL'];
+  if (await portAnswers(6379)) return [LOCAL_REDIS, 'the local server on port 6379'];
+  if (!hasRedisServerBinary()) {
+    throw new Error(
+      'The tests need Redis: set REDIS_URL, run Redis on 127.0.0.1:6379, or install the redis-server package ' +
+        '(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) so the tests can start one.',
+    );
+  }
+  const redis = await startRedisServer();
+  cleanups.push(redis.stop);
+  return [redis.url, 'a redis-server started for this run'];
+}
+
+function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const jest = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...args], {
+      stdio: 'inherit',
+      env,
+    });
+    jest.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  if (!hasRedisServerBinary() && !process.env.REDIS_URL && !(await portAnswers(6379))) {
+    console.error('redis-server not found: install the redis-server package (apt-get install redis-server).');
+  }
+  const [redisUrl, redisSource] = await chooseRedis();
+  const [postgresUrl, postgresSource] = await choosePostgres();
+  console.log(`Test servers: PostgreSQL from ${postgresSource}; Redis from ${redisSource}.`);
+  return runJest(process.argv.slice(2), {
+    ...process.env,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
+    TEST_POSTGRES_ADMIN_URL: postgresUrl,
+    TEST_REDIS_URL: redisUrl,
+  });
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error((error as Error).message);
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+}
+process.exit(exitCode);

@@ -1,0 +1,100 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { gatewayAppSpec } from '../../apps/api-gateway/src/gateway-app.js';
+import { SERVICES } from '../../apps/api-gateway/src/services.js';
+import { loadPlatformConfig, type PlatformConfig } from '../../libs/config/src/index.js';
+import { CacheService } from '../../libs/database/src/index.js';
+import { type AppSpec, createPlatformApp, serviceAppSpec } from '../../libs/platform/src/index.js';
+import { serversFromEnv } from './servers.js';
+import { createTestDatabase, type TestDatabase, uniqueCachePrefix } from './test-database.js';
+
+export type Mode = 'all-in-one' | 'split' | 'embedded';
+
+/** A running platform for one test file: the URL a client uses, plus handles for white-box checks. */
+export interface PlatformUnderTest {
+  mode: Mode;
+  /** Where clients talk to the platform (the gateway). */
+  baseUrl: string;
+  /** Split mode: each service's own URL, by prefix (`edc`, ...). */
+  serviceUrls: Record<string, string>;
+  database?: TestDatabase;
+  apps: INestApplication[];
+  close(): Promise<void>;
+}
+
+type Settings = Record<string, string | undefined>;
+
+/** Never the machine's environment: every setting a test app sees is listed here. */
+function testConfig(settings: Settings): PlatformConfig {
+  return loadPlatformConfig({}, { NODE_ENV: 'test', LOG_LEVEL: 'warn', DB_POOL_MIN: '1', ...settings });
+}
+
+async function listen(spec: AppSpec, config: PlatformConfig): Promise<{ app: INestApplication; url: string }> {
+  const app = await createPlatformApp(spec, config);
+  await app.listen(0, '127.0.0.1');
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
+async function closeAll(apps: INestApplication[]): Promise<void> {
+  for (const app of [...apps].reverse()) {
+    await app.get(CacheService, { strict: false }).deletePattern('*').catch(() => undefined);
+    await app.close();
+  }
+}
+
+export async function startPlatform(mode: Mode, settings: Settings = {}): Promise<PlatformUnderTest> {
+  if (mode === 'embedded') return startEmbeddedDefault(settings);
+  const database = await createTestDatabase();
+  const shared: Settings = {
+    DATABASE_URL: database.url,
+    REDIS_URL: serversFromEnv().redisUrl,
+    CACHE_KEY_PREFIX: uniqueCachePrefix(),
+    ...settings,
+  };
+  const apps: INestApplication[] = [];
+  const close = async () => {
+    await closeAll(apps);
+    await database.drop();
+  };
+  try {
+    if (mode === 'all-in-one') {
+      const config = testConfig({ ...shared, PLATFORM_MODE: 'all-in-one' });
+      const gateway = await listen(gatewayAppSpec(config), config);
+      apps.push(gateway.app);
+      return { mode, baseUrl: gateway.url, serviceUrls: {}, database, apps, close };
+    }
+    const serviceUrls: Record<string, string> = {};
+    const urlSettings: Settings = {};
+    for (const service of SERVICES) {
+      const config = testConfig(shared);
+      const started = await listen(serviceAppSpec(service), config);
+      apps.push(started.app);
+      serviceUrls[service.prefix] = started.url;
+      urlSettings[service.urlVariable] = started.url;
+    }
+    const gatewayConfig = testConfig({ ...shared, ...urlSettings, PLATFORM_MODE: 'split' });
+    const gateway = await listen(gatewayAppSpec(gatewayConfig), gatewayConfig);
+    apps.push(gateway.app);
+    return { mode, baseUrl: gateway.url, serviceUrls, database, apps, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Nothing configured, as a new user runs it: embedded PostgreSQL (in a temp folder) and in-process cache. */
+async function startEmbeddedDefault(settings: Settings): Promise<PlatformUnderTest> {
+  const folder = await mkdtemp(join(tmpdir(), 'ctp-embedded-'));
+  await chmod(folder, 0o755);
+  const apps: INestApplication[] = [];
+  const close = async () => {
+    await closeAll(apps);
+    await rm(folder, { recursive: true, force: true });
+  };
+  const config = testConfig({ EMBEDDED_DB_DIR: folder, ...settings });
+  const gateway = await listen(gatewayAppSpec(config), config);
+  apps.push(gateway.app);
+  return { mode: 'embedded', baseUrl: gateway.url, serviceUrls: {}, apps, close };
+}
