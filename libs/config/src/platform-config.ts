@@ -17,7 +17,9 @@ export type PlatformMode = (typeof PLATFORM_MODES)[number];
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-const toBoolean = ({ value }: { value: unknown }): unknown => {
+/** Reads the raw string: implicit conversion would already have made "false" true. */
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const value = obj[key];
   if (typeof value !== 'string') return value;
   const normalised = value.trim().toLowerCase();
   if (['true', '1', 'yes'].includes(normalised)) return true;

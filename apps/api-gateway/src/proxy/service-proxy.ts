@@ -5,7 +5,8 @@ import type { Socket } from 'node:net';
 import { REQUEST_ID_HEADER, type ApiErrorBody } from '../../../../libs/platform/src/index.js';
 
 const logger = new Logger('Gateway');
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN']);
+/** Requests whose service did not answer in time; anything else that fails is "unreachable". */
+const timedOut = new WeakSet<IncomingMessage>();
 
 /**
  * Forwards `/<prefix>/...` to a service, unchanged but for the path prefix. A service that
@@ -16,8 +17,13 @@ export function serviceProxy(service: { name: string; prefix: string }, target: 
     target,
     changeOrigin: true,
     xfwd: true,
-    proxyTimeout: timeoutMs,
     on: {
+      proxyReq: (proxyRequest, request) => {
+        proxyRequest.setTimeout(timeoutMs, () => {
+          timedOut.add(request);
+          proxyRequest.destroy();
+        });
+      },
       error: (error, request, response) => replyWithError(service, error as NodeJS.ErrnoException, request, response, timeoutMs),
     },
   });
@@ -34,13 +40,13 @@ function replyWithError(
     response.destroy();
     return;
   }
-  const timedOut = error.code === 'ETIMEDOUT' || /timeout|socket hang up/i.test(error.message) && !UNREACHABLE.has(error.code ?? '');
-  const statusCode = timedOut ? 504 : 502;
-  logger.warn(`${service.name} ${timedOut ? 'timed out' : `unreachable (${error.code ?? error.message})`}`);
+  const slow = timedOut.has(request) || error.code === 'ETIMEDOUT';
+  const statusCode = slow ? 504 : 502;
+  logger.warn(`${service.name} ${slow ? 'timed out' : `unreachable (${error.code ?? error.message})`}`);
   const body: ApiErrorBody = {
     statusCode,
-    error: timedOut ? 'Gateway Timeout' : 'Bad Gateway',
-    message: timedOut
+    error: slow ? 'Gateway Timeout' : 'Bad Gateway',
+    message: slow
       ? `${service.name} did not answer within ${timeoutMs} ms; the request may or may not have been applied, retry it (store-vitals retries are safe)`
       : `${service.name} is unreachable; try again shortly`,
     requestId: request.headers[REQUEST_ID_HEADER] as string | undefined,

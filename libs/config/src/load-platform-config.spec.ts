@@ -1,0 +1,43 @@
+import { ConfigurationError, loadPlatformConfig } from './load-platform-config.js';
+
+describe('loadPlatformConfig', () => {
+  it('gives every setting its documented default when nothing is set', () => {
+    const config = loadPlatformConfig({});
+    expect(config).toMatchObject({
+      PLATFORM_MODE: 'all-in-one',
+      DB_POOL_MIN: 2,
+      DB_POOL_MAX: 10,
+      DB_STATEMENT_TIMEOUT_MS: 60_000,
+      DB_CONNECT_TIMEOUT_MS: 30_000,
+      DB_MIGRATIONS_RUN: true,
+      CACHE_TTL_SECONDS: 300,
+      EDC_SERVICE_URL: 'http://edc-service:8001',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PORT).toBeUndefined();
+  });
+
+  it('converts numbers and booleans, and treats empty values as unset', () => {
+    const config = loadPlatformConfig({ PORT: '9000', DB_MIGRATIONS_RUN: 'false', DATABASE_URL: '' });
+    expect(config.PORT).toBe(9000);
+    expect(config.DB_MIGRATIONS_RUN).toBe(false);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('lets explicit overrides win over the environment', () => {
+    expect(loadPlatformConfig({ PORT: '9000' }, { PORT: '9001' }).PORT).toBe(9001);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PLATFORM_MODE: 'cluster' }, 'PLATFORM_MODE'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ EDC_SERVICE_URL: 'not a url' }, 'EDC_SERVICE_URL'],
+    [{ DB_POOL_MIN: '20', DB_POOL_MAX: '10' }, 'DB_POOL_MIN'],
+    [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT'],
+  ])('refuses %j with a message naming %s', (env, variable) => {
+    expect(() => loadPlatformConfig(env)).toThrow(ConfigurationError);
+    expect(() => loadPlatformConfig(env)).toThrow(new RegExp(`${variable}=`));
+  });
+});

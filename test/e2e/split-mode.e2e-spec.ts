@@ -1,0 +1,72 @@
+import pg from 'pg';
+import request from 'supertest';
+import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+
+describe('split mode', () => {
+  let platform: PlatformUnderTest;
+
+  beforeAll(async () => {
+    platform = await startPlatform('split');
+  });
+  afterAll(() => platform?.close());
+
+  it('serves each service at the root of its own process', async () => {
+    const subject = newSubjectId();
+    await request(platform.serviceUrls.edc).post('/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
+    const direct = await request(platform.serviceUrls.edc).get(`/patients/${subject}/vitals`).expect(200);
+    const viaGateway = await request(platform.baseUrl).get(`/edc/patients/${subject}/vitals`).expect(200);
+    expect(viaGateway.body).toEqual(direct.body);
+    const health = await request(platform.serviceUrls.quality).get('/health').expect(200);
+    expect(health.body.service).toBe('quality-service');
+  });
+
+  it("passes the caller's request id through to the service", async () => {
+    const response = await request(platform.baseUrl).get('/edc/patients').set('x-request-id', 'abc-42').expect(200);
+    expect(response.headers['x-request-id']).toBe('abc-42');
+  });
+
+  it("reports every downstream service in the gateway's health", async () => {
+    const response = await request(platform.baseUrl).get('/health').expect(200);
+    for (const name of ['edc-service', 'data-generation-service', 'analytics-service', 'quality-service', 'security-service']) {
+      expect(response.body.details[name]).toMatchObject({ status: 'up', serviceStatus: 'ok' });
+    }
+  });
+
+  it('answers 502 with a clear body when a service is down, and health says which', async () => {
+    const analytics = platform.apps.find((app) => platform.serviceUrls.analytics.endsWith(String(app.getHttpServer().address()?.port)));
+    await analytics!.close();
+    const response = await request(platform.baseUrl).get('/analytics/health').expect(502);
+    expect(response.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', path: '/analytics/health' });
+    expect(response.body.message).toMatch(/analytics-service is unreachable/);
+    const health = await request(platform.baseUrl).get('/health').expect(503);
+    expect(health.body.details['analytics-service'].status).toBe('down');
+    expect(health.body.details['edc-service'].status).toBe('up');
+    platform.apps.splice(platform.apps.indexOf(analytics!), 1);
+  });
+});
+
+describe('split mode with a slow service', () => {
+  let platform: PlatformUnderTest;
+
+  beforeAll(async () => {
+    platform = await startPlatform('split', { GATEWAY_PROXY_TIMEOUT_MS: '100', DB_STATEMENT_TIMEOUT_MS: '60000' });
+  });
+  afterAll(() => platform?.close());
+
+  it('answers 504 instead of hanging when a service takes longer than the proxy timeout', async () => {
+    // A lock the store must wait for keeps the service slow without taking it down.
+    const subject = newSubjectId();
+    const client = new pg.Client({ connectionString: platform.database!.url });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE patients IN ACCESS EXCLUSIVE MODE');
+    try {
+      const response = await request(platform.baseUrl).post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(504);
+      expect(response.body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout' });
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
+  });
+});
