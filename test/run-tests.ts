@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -58,9 +58,16 @@ async function chooseRedis(): Promise<[string, string]> {
   return [redis.url, 'a redis-server started for this run'];
 }
 
-function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Jest's own summary is not a format every CI reader knows; add the plain "N passed, N failed" line. */
+async function printPlainSummary(resultsFile: string): Promise<void> {
+  const results = JSON.parse(await readFile(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+  console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+}
+
+function runJest(args: string[], env: NodeJS.ProcessEnv, resultsFile: string): Promise<number> {
   return new Promise((resolve) => {
-    const jest = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...args], {
+    const jestArgs = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${resultsFile}`, ...args];
+    const jest = spawn(process.execPath, jestArgs, {
       stdio: 'inherit',
       env,
     });
@@ -69,18 +76,20 @@ function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  if (!hasRedisServerBinary() && !process.env.REDIS_URL && !(await portAnswers(6379))) {
-    console.error('redis-server not found: install the redis-server package (apt-get install redis-server).');
-  }
   const [redisUrl, redisSource] = await chooseRedis();
   const [postgresUrl, postgresSource] = await choosePostgres();
   console.log(`Test servers: PostgreSQL from ${postgresSource}; Redis from ${redisSource}.`);
-  return runJest(process.argv.slice(2), {
+  const resultsFolder = await mkdtemp(join(tmpdir(), 'ctp-jest-'));
+  cleanups.push(() => rm(resultsFolder, { recursive: true, force: true }));
+  const resultsFile = join(resultsFolder, 'results.json');
+  const code = await runJest(process.argv.slice(2), {
     ...process.env,
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
     TEST_POSTGRES_ADMIN_URL: postgresUrl,
     TEST_REDIS_URL: redisUrl,
-  });
+  }, resultsFile);
+  await printPlainSummary(resultsFile).catch(() => undefined);
+  return code;
 }
 
 let exitCode = 1;
