@@ -15,7 +15,7 @@ export function IsLowerThan(otherProperty: string, options?: ValidationOptions):
           if (typeof value !== 'number' || typeof other !== 'number') return true; // type checks report those
           return value < other;
         },
-        defaultMessage: (args) => `$property (${String(args?.value)}) must be lower than ${otherProperty}`,
+        defaultMessage: () => `$property must be lower than ${otherProperty}`,
       },
     });
 }

@@ -1,0 +1,44 @@
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+
+/**
+ * The cached-read limit: the least a Node process can do to answer GET /edc/patients/:id/vitals
+ * from Redis (one GET of a stored body, no framework). Run by the bench as its own process, like
+ * the platform, with PORT, REDIS_URL and BARE_KEY_PREFIX (the body of subject X is at prefix + X).
+ */
+const port = Number(process.env.PORT);
+const prefix = process.env.BARE_KEY_PREFIX;
+if (!Number.isInteger(port) || !prefix || !process.env.REDIS_URL) {
+  console.error('bare-server needs PORT, REDIS_URL and BARE_KEY_PREFIX');
+  process.exit(1);
+}
+
+const redis = new Redis(process.env.REDIS_URL);
+const VITALS_PATH = /^\/edc\/patients\/([^/?]+)\/vitals(?:\?|$)/;
+
+const server = createServer((request, response) => {
+  if (request.url === '/health') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
+  const subject = VITALS_PATH.exec(request.url ?? '')?.[1];
+  if (request.method !== 'GET' || subject === undefined) {
+    response.writeHead(404).end();
+    return;
+  }
+  redis.get(prefix + decodeURIComponent(subject)).then(
+    (body) => {
+      if (body === null) response.writeHead(404).end();
+      else response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+    },
+    (error: Error) => response.writeHead(500).end(error.message),
+  );
+});
+
+server.listen(port);
+
+process.once('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  redis.quit().finally(() => process.exit(0));
+});

@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import type { CopyFigures } from './copy-loader.js';
+import type { IngestionFigures, ReadFigures } from './http-load.js';
+
+export const TARGET_RATIO = 0.5;
+
+export interface BenchResults {
+  timestamp: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string; postgres: string; redis: string };
+  settings: Record<string, number | string>;
+  ingestion: IngestionFigures;
+  copy: CopyFigures;
+  cachedReads: ReadFigures;
+  bareReads: ReadFigures;
+  ratios: {
+    ingestionToCopy: { value: number; target: number; meetsTarget: boolean };
+    cachedReadsToBare: { value: number; target: number; meetsTarget: boolean };
+  };
+  platformOutput: { lines: number; first: string[] };
+}
+
+export function machineInfo(versions: { postgres: string; redis: string }): BenchResults['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${process.platform}-${process.arch}`,
+    node: process.version,
+    ...versions,
+  };
+}
+
+export function ratio(service: number, limit: number): BenchResults['ratios']['ingestionToCopy'] {
+  const value = service / limit;
+  return { value, target: TARGET_RATIO, meetsTarget: value >= TARGET_RATIO };
+}
+
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function ratioLine(label: string, r: BenchResults['ratios']['ingestionToCopy']): string {
+  return `  ${label.padEnd(36)} ${fmt(r.value, 2).padStart(6)}  (target >= ${r.target})  ${r.meetsTarget ? 'PASS' : 'BELOW'}`;
+}
+
+export function printResults(results: BenchResults): void {
+  const { ingestion, copy, cachedReads, bareReads, ratios, machine } = results;
+  const row = (label: string, value: string, detail = '') => `  ${label.padEnd(36)} ${value.padStart(12)}  ${detail}`;
+  console.log(
+    [
+      '',
+      `Benchmark ${results.timestamp}: ${machine.cpus} CPUs, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}`,
+      '',
+      row('Ingestion, POST /edc/store-vitals', `${fmt(ingestion.recordsPerSecond)} rec/s`, `${fmt(ingestion.records)} records, ${ingestion.batches} batches, ${ingestion.clients} clients, ${fmt(ingestion.seconds, 2)} s`),
+      row('Ingestion limit, COPY', `${fmt(copy.recordsPerSecond)} rec/s`, `${fmt(copy.records)} records, ${fmt(copy.subjects)} subjects, ${fmt(copy.seconds, 2)} s`),
+      row('Cached reads, GET .../vitals', `${fmt(cachedReads.requestsPerSecond)} req/s`, readDetail(cachedReads)),
+      row('Cached-read limit, bare Node + Redis', `${fmt(bareReads.requestsPerSecond)} req/s`, readDetail(bareReads)),
+      '',
+      ratioLine('Ingestion / COPY', ratios.ingestionToCopy),
+      ratioLine('Cached reads / bare server', ratios.cachedReadsToBare),
+      '',
+    ].join('\n'),
+  );
+}
+
+function readDetail(figures: ReadFigures): string {
+  return `p99 ${figures.latencyMs.p99} ms, p50 ${figures.latencyMs.p50} ms, ${fmt(figures.requests)} requests, ${figures.connections} connections, ${figures.seconds} s`;
+}
+
+/** Colons are not allowed in Windows file names, so the timestamp's become dashes. */
+export async function writeResults(folder: URL, results: BenchResults): Promise<URL> {
+  await mkdir(folder, { recursive: true });
+  const file = new URL(`bench-${results.timestamp.replace(/:/g, '-')}.json`, folder);
+  await writeFile(file, JSON.stringify(results, null, 2) + '\n');
+  return file;
+}
