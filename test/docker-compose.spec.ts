@@ -18,6 +18,13 @@ const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.
 };
 const apps = [{ name: GATEWAY_NAME, defaultPort: GATEWAY_PORT }, ...SERVICES];
 
+/** `${JWT_SECRET:?...}` is filled in by the operator's shell when compose runs; stand in for it. */
+function withOperatorValues(environment: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).map(([key, value]) => [key, /^\$\{\w+:-\}$/.test(value) ? '' : value.startsWith('${') ? 'o'.repeat(40) : value]),
+  );
+}
+
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL 15 and Redis 7 with health checks, a volume, and AOF persistence for Redis', () => {
     const { postgres, redis } = compose.services as Record<string, ComposeService & { image: string; command?: string[]; volumes?: string[] }>;
@@ -42,7 +49,7 @@ describe('docker-compose.yml', () => {
     for (const name of apps.map((app) => app.name)) {
       const environment = compose.services[name].environment ?? {};
       for (const variable of Object.keys(environment)) expect(CONFIG_VARIABLES).toContain(variable);
-      expect(() => loadPlatformConfig(environment)).not.toThrow();
+      expect(() => loadPlatformConfig(withOperatorValues(environment))).not.toThrow();
     }
   });
 
@@ -54,6 +61,13 @@ describe('docker-compose.yml', () => {
       expect(gateway.depends_on?.[service.name]).toEqual({ condition: 'service_healthy' });
       // The config's defaults are the compose host names, so the gateway works there unconfigured too.
       expect(loadPlatformConfig({})[service.urlVariable]).toBe(`http://${service.name}:${service.defaultPort}`);
+    }
+  });
+
+  it('makes the operator supply the JWT secret that production mode requires', () => {
+    for (const name of apps.map((app) => app.name)) {
+      expect(compose.services[name].environment?.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
+      expect(compose.services[name].environment?.NODE_ENV).toBe('production');
     }
   });
 

@@ -1,4 +1,5 @@
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema.js';
+import { AuthAndAuditChain1764200000000 } from './1764200000000-auth-and-audit-chain.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [InitialSchema1764100000000];
+export const MIGRATIONS = [InitialSchema1764100000000, AuthAndAuditChain1764200000000];

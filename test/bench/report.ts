@@ -11,12 +11,16 @@ export interface BenchResults {
   settings: Record<string, number | string>;
   ingestion: IngestionFigures;
   copy: CopyFigures;
+  ingestionRuns: IngestionFigures[];
+  copyRuns: CopyFigures[];
   cachedReads: ReadFigures;
   bareReads: ReadFigures;
   ratios: {
     ingestionToCopy: { value: number; target: number; meetsTarget: boolean };
     cachedReadsToBare: { value: number; target: number; meetsTarget: boolean };
   };
+  /** Sanity checks behind the figures (e.g. that the reads really were served from the cache). */
+  checks: Record<string, number | boolean>;
   platformOutput: { lines: number; first: string[] };
 }
 
@@ -29,6 +33,12 @@ export function machineInfo(versions: { postgres: string; redis: string }): Benc
     node: process.version,
     ...versions,
   };
+}
+
+/** The middle run (the lower middle for an even count): a real run, not an average of runs. */
+export function medianBy<T>(runs: T[], value: (run: T) => number): T {
+  if (runs.length === 0) throw new Error('no runs to take the median of');
+  return [...runs].sort((a, b) => value(a) - value(b))[Math.floor((runs.length - 1) / 2)];
 }
 
 export function ratio(service: number, limit: number): BenchResults['ratios']['ingestionToCopy'] {
@@ -45,14 +55,16 @@ function ratioLine(label: string, r: BenchResults['ratios']['ingestionToCopy']):
 
 export function printResults(results: BenchResults): void {
   const { ingestion, copy, cachedReads, bareReads, ratios, machine } = results;
+  const runs = (figures: Array<{ recordsPerSecond: number }>) =>
+    figures.length > 1 ? `; median of ${figures.map((f) => fmt(f.recordsPerSecond)).join(' / ')}` : '';
   const row = (label: string, value: string, detail = '') => `  ${label.padEnd(36)} ${value.padStart(12)}  ${detail}`;
   console.log(
     [
       '',
       `Benchmark ${results.timestamp}: ${machine.cpus} CPUs, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}`,
       '',
-      row('Ingestion, POST /edc/store-vitals', `${fmt(ingestion.recordsPerSecond)} rec/s`, `${fmt(ingestion.records)} records, ${ingestion.batches} batches, ${ingestion.clients} clients, ${fmt(ingestion.seconds, 2)} s`),
-      row('Ingestion limit, COPY', `${fmt(copy.recordsPerSecond)} rec/s`, `${fmt(copy.records)} records, ${fmt(copy.subjects)} subjects, ${fmt(copy.seconds, 2)} s`),
+      row('Ingestion, POST /edc/store-vitals', `${fmt(ingestion.recordsPerSecond)} rec/s`, `${fmt(ingestion.records)} records, ${ingestion.batches} batches, ${ingestion.clients} clients, ${fmt(ingestion.seconds, 2)} s${runs(results.ingestionRuns)}`),
+      row('Ingestion limit, COPY', `${fmt(copy.recordsPerSecond)} rec/s`, `${fmt(copy.records)} records, ${fmt(copy.subjects)} subjects, ${fmt(copy.seconds, 2)} s${runs(results.copyRuns)}`),
       row('Cached reads, GET .../vitals', `${fmt(cachedReads.requestsPerSecond)} req/s`, readDetail(cachedReads)),
       row('Cached-read limit, bare Node + Redis', `${fmt(bareReads.requestsPerSecond)} req/s`, readDetail(bareReads)),
       '',

@@ -1,28 +1,42 @@
 import pg from 'pg';
 import request from 'supertest';
+import { asUser, login, TEST_ADMIN_PASSWORD } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 
 describe('split mode', () => {
   let platform: PlatformUnderTest;
+  let accessToken = '';
+  const token = () => accessToken;
 
   beforeAll(async () => {
     platform = await startPlatform('split');
+    accessToken = (await login(platform.baseUrl, 'admin', TEST_ADMIN_PASSWORD)).accessToken;
+  });
+
+  it('closes every service to callers without a token, even when reached directly', async () => {
+    for (const url of Object.values(platform.serviceUrls)) await request(url).get('/health').expect(200);
+    await request(platform.serviceUrls.edc).get('/patients').expect(401);
+    await request(platform.serviceUrls.edc).post('/store-vitals').send({ records: [vitalRecord()] }).expect(401);
+    await request(platform.serviceUrls.security).get('/users').expect(401);
+    await request(platform.serviceUrls.security).get('/audit/events').expect(401);
+    await request(platform.baseUrl).get('/edc/patients').expect(401);
   });
   afterAll(() => platform?.close());
 
   it('serves each service at the root of its own process', async () => {
     const subject = newSubjectId();
-    await request(platform.serviceUrls.edc).post('/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
-    const direct = await request(platform.serviceUrls.edc).get(`/patients/${subject}/vitals`).expect(200);
-    const viaGateway = await request(platform.baseUrl).get(`/edc/patients/${subject}/vitals`).expect(200);
+    const edc = asUser(platform.serviceUrls.edc, token());
+    await edc.post('/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
+    const direct = await edc.get(`/patients/${subject}/vitals`).expect(200);
+    const viaGateway = await platform.admin.get(`/edc/patients/${subject}/vitals`).expect(200);
     expect(viaGateway.body).toEqual(direct.body);
     const health = await request(platform.serviceUrls.quality).get('/health').expect(200);
     expect(health.body.service).toBe('quality-service');
   });
 
   it("passes the caller's request id through to the service", async () => {
-    const response = await request(platform.baseUrl).get('/edc/patients').set('x-request-id', 'abc-42').expect(200);
+    const response = await platform.admin.get('/edc/patients').set('x-request-id', 'abc-42').expect(200);
     expect(response.headers['x-request-id']).toBe('abc-42');
   });
 
@@ -50,7 +64,7 @@ describe('split mode with a slow service', () => {
   let platform: PlatformUnderTest;
 
   beforeAll(async () => {
-    platform = await startPlatform('split', { GATEWAY_PROXY_TIMEOUT_MS: '100', DB_STATEMENT_TIMEOUT_MS: '60000' });
+    platform = await startPlatform('split', { GATEWAY_PROXY_TIMEOUT_MS: '1500' });
   });
   afterAll(() => platform?.close());
 
@@ -62,7 +76,7 @@ describe('split mode with a slow service', () => {
     await client.query('BEGIN');
     await client.query('LOCK TABLE patients IN ACCESS EXCLUSIVE MODE');
     try {
-      const response = await request(platform.baseUrl).post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(504);
+      const response = await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(504);
       expect(response.body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout' });
     } finally {
       await client.query('ROLLBACK');

@@ -7,6 +7,7 @@ import { SERVICES } from '../../apps/api-gateway/src/services.js';
 import { loadPlatformConfig, type PlatformConfig } from '../../libs/config/src/index.js';
 import { CacheService } from '../../libs/database/src/index.js';
 import { type AppSpec, createPlatformApp, serviceAppSpec } from '../../libs/platform/src/index.js';
+import { asUser, type Client, login, TEST_ADMIN_PASSWORD } from './auth.js';
 import { serversFromEnv } from './servers.js';
 import { createTestDatabase, type TestDatabase, uniqueCachePrefix } from './test-database.js';
 
@@ -21,14 +22,26 @@ export interface PlatformUnderTest {
   serviceUrls: Record<string, string>;
   database?: TestDatabase;
   apps: INestApplication[];
+  /** Signed in as the first admin. */
+  admin: Client;
   close(): Promise<void>;
+}
+
+async function withAdmin(platform: Omit<PlatformUnderTest, 'admin'>): Promise<PlatformUnderTest> {
+  try {
+    const session = await login(platform.baseUrl, 'admin', TEST_ADMIN_PASSWORD);
+    return { ...platform, admin: asUser(platform.baseUrl, session.accessToken) };
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
 }
 
 type Settings = Record<string, string | undefined>;
 
 /** Never the machine's environment: every setting a test app sees is listed here. */
 function testConfig(settings: Settings): PlatformConfig {
-  return loadPlatformConfig({}, { NODE_ENV: 'test', LOG_LEVEL: 'warn', DB_POOL_MIN: '1', ...settings });
+  return loadPlatformConfig({}, { NODE_ENV: 'test', LOG_LEVEL: 'warn', DB_POOL_MIN: '1', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...settings });
 }
 
 async function listen(spec: AppSpec, config: PlatformConfig): Promise<{ app: INestApplication; url: string }> {
@@ -63,7 +76,7 @@ export async function startPlatform(mode: Mode, settings: Settings = {}): Promis
       const config = testConfig({ ...shared, PLATFORM_MODE: 'all-in-one' });
       const gateway = await listen(gatewayAppSpec(config), config);
       apps.push(gateway.app);
-      return { mode, baseUrl: gateway.url, serviceUrls: {}, database, apps, close };
+      return withAdmin({ mode, baseUrl: gateway.url, serviceUrls: {}, database, apps, close });
     }
     const serviceUrls: Record<string, string> = {};
     const urlSettings: Settings = {};
@@ -77,7 +90,7 @@ export async function startPlatform(mode: Mode, settings: Settings = {}): Promis
     const gatewayConfig = testConfig({ ...shared, ...urlSettings, PLATFORM_MODE: 'split' });
     const gateway = await listen(gatewayAppSpec(gatewayConfig), gatewayConfig);
     apps.push(gateway.app);
-    return { mode, baseUrl: gateway.url, serviceUrls, database, apps, close };
+    return withAdmin({ mode, baseUrl: gateway.url, serviceUrls, database, apps, close });
   } catch (error) {
     await close();
     throw error;
@@ -96,5 +109,5 @@ async function startEmbeddedDefault(settings: Settings): Promise<PlatformUnderTe
   const config = testConfig({ EMBEDDED_DB_DIR: folder, ...settings });
   const gateway = await listen(gatewayAppSpec(config), config);
   apps.push(gateway.app);
-  return { mode: 'embedded', baseUrl: gateway.url, serviceUrls: {}, apps, close };
+  return withAdmin({ mode: 'embedded', baseUrl: gateway.url, serviceUrls: {}, apps, close });
 }

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { serviceHealthController, type ServiceDefinition } from '../../../libs/platform/src/index.js';
+import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
+import { AuthFeatureModule } from './auth/auth.module.js';
+import { UsersModule } from './users/users.module.js';
 
-const features: ServiceDefinition['features'] = [];
+const features = [AuthFeatureModule, UsersModule, AuditTrailModule];
 
-/** Users, login, tokens, roles and the audit trail (features arrive with their issues). */
+/** Users, sign-in, tokens and roles, and the audit trail's search, export and verification. */
 @Module({
   imports: features,
   controllers: [serviceHealthController('security-service')],

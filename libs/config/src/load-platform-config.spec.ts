@@ -41,3 +41,21 @@ describe('loadPlatformConfig', () => {
     expect(() => loadPlatformConfig(env)).toThrow(new RegExp(`${variable}=`));
   });
 });
+
+describe('loadPlatformConfig in production', () => {
+  it('refuses to start with the development JWT secret or none', () => {
+    expect(() => loadPlatformConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is missing/);
+  });
+
+  it('refuses a short secret in any mode', () => {
+    expect(() => loadPlatformConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET=\(hidden\): JWT_SECRET must be 32 to 512/);
+  });
+
+  it('refuses a CORS wildcard', () => {
+    expect(() => loadPlatformConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('starts with a real secret', () => {
+    expect(loadPlatformConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+  });
+});

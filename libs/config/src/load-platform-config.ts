@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { PlatformConfig } from './platform-config.js';
+import { PlatformConfig, productionProblems } from './platform-config.js';
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
@@ -9,9 +9,12 @@ export class ConfigurationError extends Error {
   }
 }
 
+const SECRET = /SECRET|PASSWORD/;
+
 function describe(error: ValidationError): string {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
-  return `${error.property}=${JSON.stringify(error.value)}: ${reasons}`;
+  const shown = SECRET.test(error.property) ? '(hidden)' : JSON.stringify(error.value);
+  return `${error.property}=${shown}: ${reasons}`;
 }
 
 /**
@@ -38,5 +41,7 @@ export function loadPlatformConfig(
   if (config.DB_POOL_MIN > config.DB_POOL_MAX) {
     throw new ConfigurationError([`DB_POOL_MIN=${config.DB_POOL_MIN} must not exceed DB_POOL_MAX=${config.DB_POOL_MAX}`]);
   }
+  const unsafe = productionProblems(config);
+  if (unsafe.length > 0) throw new ConfigurationError(unsafe);
   return config;
 }

@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Length,
   Matches,
   Max,
   Min,
@@ -132,9 +133,73 @@ export class PlatformConfig {
   @Min(100)
   GATEWAY_PROXY_TIMEOUT_MS: number = 30_000;
 
+  /** Signs access tokens (HS256). The development default is refused in production. */
+  @IsString()
+  @Length(32, 512, { message: 'JWT_SECRET must be 32 to 512 characters long' })
+  JWT_SECRET: string = DEVELOPMENT_JWT_SECRET;
+
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  JWT_ACCESS_TTL_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(60)
+  REFRESH_TOKEN_TTL_SECONDS: number = 43_200;
+
+  /** Password of the first admin, created when the users table is empty. Unset: a random one is logged once. */
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  /** Failed logins for one account within LOGIN_LOCK_SECONDS before it is locked for that long. */
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES: number = 5;
+
+  /** Failed logins from one client address within LOGIN_LOCK_SECONDS before it is locked out. */
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_CLIENT: number = 20;
+
+  @IsInt()
+  @Min(1)
+  LOGIN_LOCK_SECONDS: number = 900;
+
+  /** Requests per minute through the gateway, per client address and per user; 0 turns a limit off. */
   @IsInt()
   @Min(0)
-  SHUTDOWN_GRACE_MS: number = 10_000;
+  RATE_LIMIT_PER_CLIENT_PER_MINUTE: number = 1_200;
+
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_USER_PER_MINUTE: number = 1_200;
+
+  /** Comma-separated browser origins allowed by CORS; unset means no cross-origin access. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** Reads of patient data are audited in batches: at most this long in memory before written. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  AUDIT_READ_FLUSH_MS: number = 1_000;
+}
+
+export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-never-use-in-production';
+
+/** Settings that are fine on a laptop and dangerous in production. */
+export function productionProblems(config: PlatformConfig): string[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    problems.push('JWT_SECRET is missing: production needs a random secret of at least 32 characters');
+  }
+  if (config.CORS_ORIGINS?.split(',').some((origin) => origin.trim() === '*')) {
+    problems.push('CORS_ORIGINS="*": production needs the list of allowed origins');
+  }
+  return problems;
 }
 
 /** The environment variables the platform reads: the config's property names. */

@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PlatformConfig, PlatformConfigModule } from '../../config/src/index.js';
+import { AuditModule } from '../../audit/src/index.js';
+import { AuthModule } from '../../auth/src/index.js';
 import { CacheModule, DatabaseModule } from '../../database/src/index.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
 import { createValidationPipe } from './validation/validation.js';
 
-/** What every process gets, registered once: config, cache, database (unless opted out), validation, error format. */
+/** What every process gets, registered once: config, cache, database (unless opted out), auth guard, validation, error format. */
 @Module({})
 export class PlatformModule {
   static forRoot(config: PlatformConfig, serviceName: string, options: { database: boolean }): DynamicModule {
@@ -14,7 +16,8 @@ export class PlatformModule {
       imports: [
         PlatformConfigModule.forRoot(config),
         CacheModule,
-        ...(options.database ? [DatabaseModule.forRoot(serviceName)] : []),
+        ...(options.database ? [DatabaseModule.forRoot(serviceName), AuditModule] : []),
+        AuthModule.forRoot({ sessions: options.database ? 'database' : 'security-service' }),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,6 +1,7 @@
 import { Controller, Get, Module, Res } from '@nestjs/common';
 import { HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { Public } from '../../../../libs/auth/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheHealthIndicator } from '../../../../libs/database/src/index.js';
 import { runHealthCheck, type ServiceHealth } from '../../../../libs/platform/src/index.js';
@@ -8,6 +9,7 @@ import { SERVICES } from '../services.js';
 import { DownstreamHealthIndicator } from './downstream-health.indicator.js';
 
 /** Split mode: the gateway's cache plus every service's own health (each reports its database). */
+@Public()
 @Controller()
 class SplitGatewayHealthController {
   constructor(

@@ -1,16 +1,25 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, type FindOptionsWhere } from 'typeorm';
+import { DataSource, type FindOptionsWhere, In } from 'typeorm';
+import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, isSiteLimited, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { Patient } from '../../../../libs/database/src/index.js';
 import type { ListPatientsQuery } from './dto/list-patients.query.js';
 import { type Page, type PatientResponse, toPatientResponse } from './dto/patient.response.js';
 
+/** Subjects as a user may see them: only their sites' subjects when they are limited to sites; every read audited. */
 @Injectable()
 export class PatientsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readAudit: ReadAuditBuffer,
+  ) {}
 
-  async list(query: ListPatientsQuery): Promise<Page<PatientResponse>> {
+  async list(query: ListPatientsQuery, user: AuthenticatedUser, actor: AuditActor): Promise<Page<PatientResponse>> {
+    const page = { limit: query.limit, offset: query.offset };
+    if (query.siteId && !mayAccessSite(user, query.siteId)) return { data: [], page: { ...page, total: 0 } };
     const where: FindOptionsWhere<Patient> = {};
     if (query.siteId) where.siteId = query.siteId;
+    else if (isSiteLimited(user)) where.siteId = In(user.siteIds);
     if (query.protocolId) where.protocolId = query.protocolId;
     if (query.treatmentArm) where.treatmentArm = query.treatmentArm;
     const [patients, total] = await this.dataSource.getRepository(Patient).findAndCount({
@@ -19,11 +28,15 @@ export class PatientsService {
       take: query.limit,
       skip: query.offset,
     });
-    return { data: patients.map(toPatientResponse), page: { limit: query.limit, offset: query.offset, total } };
+    this.readAudit.recordRead(actor, patients.map((patient) => ({ subject: patient.subjectNumber, entityId: patient.id })));
+    return { data: patients.map(toPatientResponse), page: { ...page, total } };
   }
 
-  async get(subjectNumber: string, protocolId?: string): Promise<PatientResponse> {
-    return toPatientResponse(await this.resolve(subjectNumber, protocolId));
+  async get(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<PatientResponse> {
+    const patient = await this.resolve(subjectNumber, protocolId);
+    if (!mayAccessSite(user, patient.siteId)) throw new NotFoundException(`No subject ${subjectNumber} at your sites`);
+    this.readAudit.recordRead(actor, [{ subject: patient.subjectNumber, entityId: patient.id }]);
+    return toPatientResponse(patient);
   }
 
   /** Finds a subject by number; the protocol is needed only when the number is used in several. */

@@ -1,23 +1,30 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { CacheService, VitalSign } from '../../../../libs/database/src/index.js';
 import { PatientsService } from '../patients/patients.service.js';
 import { subjectCacheTag, vitalsCacheKey } from '../patients/subject-cache.js';
 import { type SubjectVitalsResponse, toVitalSignResponse } from './dto/subject-vitals.response.js';
 
-/** A subject's vitals in visit order, read through the cache and never stale after a store. */
+/** A subject's vitals in visit order, read through the cache, never stale after a store, and audited. */
 @Injectable()
 export class SubjectVitalsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly patients: PatientsService,
     private readonly cache: CacheService,
+    private readonly readAudit: ReadAuditBuffer,
   ) {}
 
-  read(subjectNumber: string, protocolId?: string): Promise<SubjectVitalsResponse> {
-    return this.cache.readThrough(vitalsCacheKey(subjectNumber, protocolId), () => this.load(subjectNumber, protocolId), {
+  async read(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<SubjectVitalsResponse> {
+    const vitals = await this.cache.readThrough(vitalsCacheKey(subjectNumber, protocolId), () => this.load(subjectNumber, protocolId), {
       tags: [subjectCacheTag(subjectNumber)],
     });
+    // Checked after the cache, which is shared by users of every site.
+    if (!mayAccessSite(user, vitals.site_id)) throw new NotFoundException(`No subject ${subjectNumber} at your sites`);
+    this.readAudit.recordRead(actor, [{ subject: vitals.subject_id, entityId: vitals.patient_id }]);
+    return vitals;
   }
 
   private async load(subjectNumber: string, protocolId?: string): Promise<SubjectVitalsResponse> {
@@ -31,8 +38,10 @@ export class SubjectVitalsService {
       .addOrderBy('v.created_at', 'ASC')
       .getMany();
     return {
+      patient_id: patient.id,
       subject_id: patient.subjectNumber,
       protocol_id: patient.protocolId,
+      site_id: patient.siteId,
       treatment_arm: patient.treatmentArm,
       vitals: vitals.map(toVitalSignResponse),
     };

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
+import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { SubjectQuery } from '../patients/dto/list-patients.query.js';
 import { SubjectIdPipe } from '../patients/subject-id.pipe.js';
 import { StoreVitalsDto } from './dto/store-vitals.dto.js';
@@ -15,13 +17,20 @@ export class VitalsController {
   ) {}
 
   @Post('store-vitals')
+  @Roles(ACCESS.captureClinicalData)
   @HttpCode(HttpStatus.CREATED)
-  store(@Body() body: StoreVitalsDto): Promise<StoreVitalsResponse> {
-    return this.vitals.store(body);
+  store(@Body() body: StoreVitalsDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<StoreVitalsResponse> {
+    return this.vitals.store(body, user, actor);
   }
 
   @Get('patients/:subjectId/vitals')
-  read(@Param('subjectId', SubjectIdPipe) subjectId: string, @Query() query: SubjectQuery): Promise<SubjectVitalsResponse> {
-    return this.subjectVitals.read(subjectId, query.protocolId);
+  @Roles(ACCESS.readClinicalData)
+  read(
+    @Param('subjectId', SubjectIdPipe) subjectId: string,
+    @Query() query: SubjectQuery,
+    @CurrentUser() user: AuthenticatedUser,
+    @Actor() actor: AuditActor,
+  ): Promise<SubjectVitalsResponse> {
+    return this.subjectVitals.read(subjectId, query.protocolId, user, actor);
   }
 }

@@ -21,15 +21,16 @@ export interface StoredMeasurement extends MeasurementKey {
  */
 @Injectable()
 export class VitalsRepository {
-  /** Creates subjects that do not exist yet; returns how many were created. */
-  async insertMissingSubjects(db: EntityManager, subjects: Subject[]): Promise<number> {
-    const rows: unknown[] = await db.query(
+  /** Creates subjects that do not exist yet; returns those created. */
+  async insertMissingSubjects(db: EntityManager, subjects: Subject[]): Promise<StoredSubject[]> {
+    return db.query(
       `INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm)
        SELECT protocol_id, subject_number, site_id, treatment_arm
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
               AS s(protocol_id, subject_number, site_id, treatment_arm)
        ON CONFLICT (protocol_id, subject_number) DO NOTHING
-       RETURNING id`,
+       RETURNING id, protocol_id AS "protocolId", subject_number AS "subjectNumber", site_id AS "siteId",
+                 treatment_arm AS "treatmentArm"`,
       [
         subjects.map((s) => s.protocolId),
         subjects.map((s) => s.subjectNumber),
@@ -37,7 +38,6 @@ export class VitalsRepository {
         subjects.map((s) => s.treatmentArm),
       ],
     );
-    return rows.length;
   }
 
   async findSubjects(db: EntityManager, subjects: Subject[]): Promise<StoredSubject[]> {
@@ -53,10 +53,10 @@ export class VitalsRepository {
 
   /**
    * Inserts the measurements not stored yet (natural key: patient, visit, measurement time) and
-   * returns the keys of those inserted.
+   * returns the ids and keys of those inserted.
    */
-  async insertNewMeasurements(db: EntityManager, rows: MeasurementRow[], batchId: string): Promise<MeasurementKey[]> {
-    const inserted: RawKey[] = await db.query(
+  async insertNewMeasurements(db: EntityManager, rows: MeasurementRow[], batchId: string): Promise<InsertedMeasurement[]> {
+    const inserted: Array<RawKey & { id: string }> = await db.query(
       `INSERT INTO vital_signs (patient_id, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp,
                                 heart_rate, temperature, respiratory_rate, data_batch)
        SELECT patient_id, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp,
@@ -66,7 +66,7 @@ export class VitalsRepository {
               AS r(patient_id, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp,
                    heart_rate, temperature, respiratory_rate)
        ON CONFLICT ON CONSTRAINT vital_signs_natural_key DO NOTHING
-       RETURNING patient_id, visit_name, measurement_time`,
+       RETURNING id, patient_id, visit_name, measurement_time`,
       [
         rows.map((r) => r.patientId),
         rows.map((r) => r.record.visitName),
@@ -80,7 +80,7 @@ export class VitalsRepository {
         batchId,
       ],
     );
-    return inserted.map(toKey);
+    return inserted.map((row) => ({ id: row.id, ...toKey(row) }));
   }
 
   /** The stored values of the given measurements (those a retry found already present). */
@@ -102,6 +102,10 @@ export class VitalsRepository {
 export interface MeasurementRow {
   patientId: string;
   record: VitalRecord;
+}
+
+export interface InsertedMeasurement extends MeasurementKey {
+  id: string;
 }
 
 export interface MeasurementKey {

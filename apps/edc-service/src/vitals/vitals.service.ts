@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type AuditActor, type AuditEventInput, AuditService } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, isSiteLimited, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import type { ApiErrorDetail } from '../../../../libs/platform/src/index.js';
 import { subjectCacheTag } from '../patients/subject-cache.js';
 import type { StoreVitalsDto } from './dto/store-vitals.dto.js';
 import type { StoreVitalsResponse } from './dto/store-vitals.response.js';
-import { prepareBatch, sameMeasurement, subjectKey, toVitalRecord, type PreparedBatch } from './vital-record.js';
+import { prepareBatch, sameMeasurement, subjectKey, toVitalRecord, type PreparedBatch, type VitalRecord } from './vital-record.js';
 import { keyOf, type MeasurementRow, type StoredSubject, VitalsRepository } from './vitals.repository.js';
 
 const DEADLOCK = '40P01';
@@ -20,19 +22,23 @@ export class VitalsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: VitalsRepository,
+    private readonly audit: AuditService,
     private readonly cache: CacheService,
     private readonly config: PlatformConfig,
   ) {}
 
   /**
-   * Stores a batch in one transaction with a constant number of statements: all records or none.
-   * Creates missing subjects; a record already stored (same subject, visit, time) is skipped.
+   * Stores a batch in one transaction with a constant number of statements: all records and their
+   * audit events, or nothing. Creates missing subjects; a record already stored (same subject,
+   * visit, time) is skipped.
    */
-  async store(dto: StoreVitalsDto): Promise<StoreVitalsResponse> {
-    const batch = prepareBatch(dto.records.map((record, index) => toVitalRecord(record, index, this.config.DEFAULT_PROTOCOL_ID)));
+  async store(dto: StoreVitalsDto, user: AuthenticatedUser, actor: AuditActor): Promise<StoreVitalsResponse> {
+    const records = dto.records.map((record, index) => toVitalRecord(record, index, this.config.DEFAULT_PROTOCOL_ID));
+    refuseRecordsOutsideUserSites(records, user);
+    const batch = prepareBatch(records);
     const batchId = randomUUID();
     const outcome = await this.withDeadlockRetry(() =>
-      this.dataSource.transaction('READ COMMITTED', (db) => this.storeInTransaction(db, batch, batchId)),
+      this.dataSource.transaction('READ COMMITTED', (db) => this.storeInTransaction(db, batch, batchId, user, actor)),
     );
     await this.cache.invalidateTags(batch.subjects.map((subject) => subjectCacheTag(subject.subjectNumber)));
     this.logger.log(
@@ -51,18 +57,26 @@ export class VitalsService {
     db: EntityManager,
     batch: PreparedBatch,
     batchId: string,
+    user: AuthenticatedUser,
+    actor: AuditActor,
   ): Promise<{ stored: number; patientsCreated: number }> {
-    const patientsCreated = await this.repository.insertMissingSubjects(db, batch.subjects);
+    const created = await this.repository.insertMissingSubjects(db, batch.subjects);
     const subjects = new Map((await this.repository.findSubjects(db, batch.subjects)).map((s) => [subjectKey(s), s]));
     const rows: MeasurementRow[] = batch.records.map((record) => {
       const subject = subjects.get(subjectKey(record)) as StoredSubject;
       return { patientId: subject.id, record };
     });
-    rejectConflictingSubjects(rows, subjects);
-    const inserted = new Set((await this.repository.insertNewMeasurements(db, rows, batchId)).map(keyOf));
-    const alreadyStored = rows.filter((row) => !inserted.has(keyOf(measurementKeyOf(row))));
+    rejectConflictingSubjects(rows, subjects, user);
+    const inserted = await this.repository.insertNewMeasurements(db, rows, batchId);
+    const insertedKeys = new Set(inserted.map(keyOf));
+    const alreadyStored = rows.filter((row) => !insertedKeys.has(keyOf(measurementKeyOf(row))));
     if (alreadyStored.length > 0) await this.rejectChangedValues(db, alreadyStored);
-    return { stored: inserted.size, patientsCreated };
+    const rowsByKey = new Map(rows.map((row) => [keyOf(measurementKeyOf(row)), row]));
+    await this.audit.record(db, actor, [
+      ...created.map((subject) => subjectCreatedEvent(subject)),
+      ...inserted.map((measurement) => vitalCreatedEvent(measurement.id, (rowsByKey.get(keyOf(measurement)) as MeasurementRow).record, batchId)),
+    ]);
+    return { stored: inserted.length, patientsCreated: created.length };
   }
 
   /** A repeat with other values is a correction, not a retry: refuse it rather than drop it silently. */
@@ -102,8 +116,58 @@ function measurementKeyOf(row: MeasurementRow) {
   return { patientId: row.patientId, visitName: row.record.visitName, measurementTime: row.record.measurementTime };
 }
 
+function subjectCreatedEvent(subject: StoredSubject): AuditEventInput {
+  return {
+    action: 'create',
+    entityType: 'patient',
+    entityId: subject.id,
+    subject: subject.subjectNumber,
+    changes: {
+      protocol_id: { old: null, new: subject.protocolId },
+      subject_number: { old: null, new: subject.subjectNumber },
+      site_id: { old: null, new: subject.siteId },
+      treatment_arm: { old: null, new: subject.treatmentArm },
+    },
+  };
+}
+
+function vitalCreatedEvent(id: string, record: VitalRecord, batchId: string): AuditEventInput {
+  const values: Record<string, unknown> = {
+    visit_name: record.visitName,
+    visit_date: record.visitDate,
+    measurement_time: record.measurementTime,
+    systolic_bp: record.systolicBp,
+    diastolic_bp: record.diastolicBp,
+    heart_rate: record.heartRate,
+    temperature: record.temperature,
+    respiratory_rate: record.respiratoryRate,
+    data_batch: batchId,
+  };
+  return {
+    action: 'create',
+    entityType: 'vital_sign',
+    entityId: id,
+    subject: record.subjectNumber,
+    changes: Object.fromEntries(Object.entries(values).map(([field, value]) => [field, { old: null, new: value }])),
+  };
+}
+
+/** A user limited to sites writes only for those sites, and must say which. */
+function refuseRecordsOutsideUserSites(records: VitalRecord[], user: AuthenticatedUser): void {
+  if (!isSiteLimited(user)) return;
+  const problems: ApiErrorDetail[] = records
+    .filter((record) => !mayAccessSite(user, record.siteId))
+    .map((record) => ({
+      field: `records[${record.index}].SiteID`,
+      problems: [record.siteId === null ? `is required for users limited to sites (${user.siteIds.join(', ')})` : `is not one of your sites (${user.siteIds.join(', ')})`],
+    }));
+  if (problems.length > 0) {
+    throw new ForbiddenException({ message: `Records outside your sites; nothing was stored (first: ${problems[0].field})`, details: problems.slice(0, 50) });
+  }
+}
+
 /** A subject keeps its arm and site: a record saying otherwise is refused, naming the record. */
-function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string, StoredSubject>): void {
+function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string, StoredSubject>, user: AuthenticatedUser): void {
   const problems: ApiErrorDetail[] = [];
   for (const { record } of rows) {
     const stored = subjects.get(subjectKey(record)) as StoredSubject;
@@ -125,5 +189,9 @@ function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string,
       message: `Records contradict stored subjects; nothing was stored (first: ${problems[0].field} ${problems[0].problems[0]})`,
       details: problems.slice(0, 50),
     });
+  }
+  const outside = rows.find(({ record }) => !mayAccessSite(user, (subjects.get(subjectKey(record)) as StoredSubject).siteId));
+  if (outside) {
+    throw new ForbiddenException(`records[${outside.record.index}]: subject ${outside.record.subjectNumber} is not at one of your sites; nothing was stored`);
   }
 }

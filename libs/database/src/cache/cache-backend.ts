@@ -14,10 +14,19 @@ export interface CacheBackend {
    * in one round trip. See CacheService.readThrough for why.
    */
   getVersioned(key: string, versionKeys: string[]): Promise<{ versionedKey: string; value: string | null }>;
+  /** Counts a hit in a fixed window that starts with the first hit; returns the count and seconds left. */
+  hitWindow(key: string, windowSeconds: number): Promise<WindowCount>;
+  /** The current count of a window without adding to it (0 when none). */
+  peekWindow(key: string): Promise<WindowCount>;
   ping(): Promise<void>;
   /** Resolves once the first connection attempt has settled, so start-up does not serve misses needlessly. */
   firstConnection(): Promise<void>;
   close(): Promise<void>;
   /** Called when the backend comes back after an outage (Redis only). */
   onRecovered(listener: () => void): void;
+}
+
+export interface WindowCount {
+  count: number;
+  secondsLeft: number;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { CacheBackend } from './cache-backend.js';
+import type { CacheBackend, WindowCount } from './cache-backend.js';
+import { MemoryCacheBackend } from './memory-cache.backend.js';
 
 export interface ReadThroughOptions {
   ttlSeconds?: number;
@@ -22,6 +23,8 @@ const EPOCH_TAG = 'cache-epoch';
 export class CacheService {
   private readonly logger = new Logger('Cache');
   private invalidationLost = false;
+  /** Counts limits in-process while the shared backend is unreachable. */
+  private readonly localCounters = new MemoryCacheBackend();
   private hits = 0;
   private misses = 0;
 
@@ -90,6 +93,25 @@ export class CacheService {
       return true;
     });
     if (!done) this.invalidationLost = true;
+  }
+
+  /**
+   * Counts a hit in a fixed window (rate limits, failed logins). Shared through Redis across
+   * processes; while Redis is down, counted in this process so limits still hold here.
+   */
+  async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
+    const shared = await this.attempt(() => this.backend.hitWindow(this.prefix + key, windowSeconds));
+    return shared ?? this.localCounters.hitWindow(key, windowSeconds);
+  }
+
+  async peekWindow(key: string): Promise<WindowCount> {
+    const shared = await this.attempt(() => this.backend.peekWindow(this.prefix + key));
+    return shared ?? this.localCounters.peekWindow(key);
+  }
+
+  async resetWindow(key: string): Promise<void> {
+    await this.attempt(() => this.backend.unlink([this.prefix + key]));
+    await this.localCounters.unlink([key]);
   }
 
   async ping(): Promise<void> {

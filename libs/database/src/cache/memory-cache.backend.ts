@@ -1,4 +1,4 @@
-import type { CacheBackend } from './cache-backend.js';
+import type { CacheBackend, WindowCount } from './cache-backend.js';
 
 interface Entry {
   value: string;
@@ -11,6 +11,7 @@ export class MemoryCacheBackend implements CacheBackend {
   readonly description = 'in-process memory cache';
   private readonly entries = new Map<string, Entry>();
   private readonly counters = new Map<string, number>();
+  private readonly windows = new Map<string, { count: number; expiresAt: number }>();
 
   constructor(private readonly maxEntries = 50_000) {}
 
@@ -31,13 +32,14 @@ export class MemoryCacheBackend implements CacheBackend {
     for (const key of keys) {
       this.entries.delete(key);
       this.counters.delete(key);
+      this.windows.delete(key);
     }
   }
 
   async deletePattern(pattern: string): Promise<number> {
     const matcher = globToRegExp(pattern);
     let removed = 0;
-    for (const store of [this.entries, this.counters]) {
+    for (const store of [this.entries, this.counters, this.windows]) {
       for (const key of [...store.keys()]) {
         if (matcher.test(key)) {
           store.delete(key);
@@ -58,6 +60,22 @@ export class MemoryCacheBackend implements CacheBackend {
     return { versionedKey, value: this.read(versionedKey) };
   }
 
+  async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
+    const now = Date.now();
+    const current = this.windows.get(key);
+    const window = current && current.expiresAt > now ? current : { count: 0, expiresAt: now + windowSeconds * 1000 };
+    window.count += 1;
+    this.windows.set(key, window);
+    return { count: window.count, secondsLeft: Math.ceil((window.expiresAt - now) / 1000) };
+  }
+
+  async peekWindow(key: string): Promise<WindowCount> {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    if (!window || window.expiresAt <= now) return { count: 0, secondsLeft: 0 };
+    return { count: window.count, secondsLeft: Math.ceil((window.expiresAt - now) / 1000) };
+  }
+
   async ping(): Promise<void> {}
 
   async firstConnection(): Promise<void> {}
@@ -65,6 +83,7 @@ export class MemoryCacheBackend implements CacheBackend {
   async close(): Promise<void> {
     this.entries.clear();
     this.counters.clear();
+    this.windows.clear();
   }
 
   onRecovered(): void {}

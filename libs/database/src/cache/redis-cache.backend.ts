@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { CacheBackend } from './cache-backend.js';
+import type { CacheBackend, WindowCount } from './cache-backend.js';
 
 const GET_VERSIONED = `
 local version = {}
@@ -11,8 +11,15 @@ local versioned = KEYS[1] .. '#' .. table.concat(version, '.')
 return { versioned, redis.call('GET', versioned) }
 `;
 
+const HIT_WINDOW = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return { count, redis.call('TTL', KEYS[1]) }
+`;
+
 type VersionedRedis = Redis & {
   getVersioned(numberOfKeys: number, ...keys: string[]): Promise<[string, string | null]>;
+  hitWindow(key: string, windowSeconds: number): Promise<[number, number]>;
 };
 
 export interface RedisBackendOptions {
@@ -45,6 +52,7 @@ export class RedisCacheBackend implements CacheBackend {
     };
     const redis = new Redis(options.url, settings);
     redis.defineCommand('getVersioned', { lua: GET_VERSIONED });
+    redis.defineCommand('hitWindow', { lua: HIT_WINDOW, numberOfKeys: 1 });
     this.redis = redis as VersionedRedis;
     this.redis.on('ready', () => this.markUp());
     this.redis.on('error', (error: Error) => this.markDown(error));
@@ -104,6 +112,16 @@ export class RedisCacheBackend implements CacheBackend {
   async getVersioned(key: string, versionKeys: string[]): Promise<{ versionedKey: string; value: string | null }> {
     const [versionedKey, value] = await this.redis.getVersioned(1 + versionKeys.length, key, ...versionKeys);
     return { versionedKey, value };
+  }
+
+  async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
+    const [count, ttl] = await this.redis.hitWindow(key, windowSeconds);
+    return { count, secondsLeft: Math.max(ttl, 1) };
+  }
+
+  async peekWindow(key: string): Promise<WindowCount> {
+    const [[, count], [, ttl]] = (await this.redis.multi().get(key).ttl(key).exec()) as [[null, string | null], [null, number]];
+    return count === null ? { count: 0, secondsLeft: 0 } : { count: Number(count), secondsLeft: Math.max(ttl, 1) };
   }
 
   async ping(): Promise<void> {

@@ -22,6 +22,8 @@ export interface ConnectionOptions {
 const logger = new Logger('Database');
 
 export class DatabaseConnection {
+  private readonly closeHooks: Array<() => Promise<void>> = [];
+
   private constructor(
     readonly dataSource: DataSource,
     readonly description: string,
@@ -53,7 +55,13 @@ export class DatabaseConnection {
     return new DatabaseConnection(dataSource, description, embedded);
   }
 
+  /** Work that must still reach the database at shutdown (e.g. buffered audit events). */
+  beforeClose(hook: () => Promise<void>): void {
+    this.closeHooks.push(hook);
+  }
+
   async close(): Promise<void> {
+    for (const hook of this.closeHooks) await hook().catch((error: Error) => logger.error(`shutdown hook failed: ${error.message}`));
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.embedded?.stop();
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpException, Res, type Type } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { Public } from '../../../auth/src/index.js';
 import { CacheHealthIndicator, DatabaseHealthIndicator } from '../../../database/src/index.js';
 import { type ServiceHealth, withServiceFields } from './health-response.js';
 
@@ -28,6 +29,7 @@ export async function runHealthCheck(
  * down). A class per service, because in all-in-one mode each is served under its own prefix.
  */
 export function serviceHealthController(service: string): Type {
+  @Public()
   @Controller()
   class ServiceHealthController {
     constructor(

@@ -15,8 +15,10 @@ export interface VitalSignResponse {
 }
 
 export interface SubjectVitalsResponse {
+  patient_id: string;
   subject_id: string;
   protocol_id: string;
+  site_id: string | null;
   treatment_arm: string;
   vitals: VitalSignResponse[];
 }

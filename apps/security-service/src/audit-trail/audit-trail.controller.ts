@@ -1,0 +1,28 @@
+import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
+import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
+import { AuditEventsQuery } from './dto/audit-query.dto.js';
+import { AuditTrailService, type ChainVerification } from './audit-trail.service.js';
+
+@Roles(ACCESS.reviewAudit)
+@Controller('audit')
+export class AuditTrailController {
+  constructor(private readonly trail: AuditTrailService) {}
+
+  @Get('events')
+  search(@Query() query: AuditEventsQuery) {
+    return this.trail.search(query);
+  }
+
+  @Get('events/export')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="audit-events.csv"')
+  export(@Query() query: AuditEventsQuery, @Actor() actor: AuditActor): Promise<string> {
+    return this.trail.exportCsv(query, actor);
+  }
+
+  @Get('verify')
+  verify(): Promise<ChainVerification> {
+    return this.trail.verify();
+  }
+}

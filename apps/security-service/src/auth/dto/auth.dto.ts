@@ -1,0 +1,31 @@
+import { IsString, Length } from 'class-validator';
+
+export class LoginDto {
+  @IsString()
+  @Length(1, 64)
+  username!: string;
+
+  @IsString()
+  @Length(1, 256)
+  password!: string;
+}
+
+export class RefreshDto {
+  @IsString()
+  @Length(20, 200)
+  refresh_token!: string;
+}
+
+export class ValidateTokenDto {
+  @IsString()
+  @Length(1, 4096)
+  token!: string;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+}

@@ -1,0 +1,102 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { ROLES, type Role } from '../../../../../libs/auth/src/index.js';
+
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
+const SITE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export class CreateUserDto {
+  @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dots, dashes or underscores' })
+  username!: string;
+
+  @IsString()
+  password!: string;
+
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
+  roles!: Role[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @Matches(SITE, { each: true, message: 'each site id must be a site code such as S01' })
+  site_ids?: string[];
+
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  full_name?: string;
+}
+
+export class UpdateUserDto {
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
+  roles?: Role[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @Matches(SITE, { each: true, message: 'each site id must be a site code such as S01' })
+  site_ids?: string[];
+
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  full_name?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class ResetPasswordDto {
+  @IsString()
+  password!: string;
+}
+
+export class ListUsersQuery {
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  active?: 'true' | 'false';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}

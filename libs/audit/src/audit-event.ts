@@ -1,0 +1,65 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AuthenticatedUser } from '../../auth/src/index.js';
+import { requestIdOf } from '../../platform/src/http/request-id.middleware.js';
+
+/** Who did it and from where: taken from the authenticated request. */
+export interface AuditActor {
+  userId: string | null;
+  username: string | null;
+  role: string | null;
+  clientAddress: string | null;
+  requestId: string | null;
+}
+
+export interface FieldChange {
+  old: unknown;
+  new: unknown;
+}
+
+/** What happened. `changes` holds each changed field's old and new value. */
+export interface AuditEventInput {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  /** The subject (patient) the event concerns, for "who touched this subject?" searches. */
+  subject?: string | null;
+  changes?: Record<string, FieldChange> | null;
+  reason?: string | null;
+}
+
+export const CLINICAL_ENTITIES = ['patient', 'vital_sign'];
+export const CHANGE_ACTIONS = ['update', 'correct', 'delete'];
+
+export function actorFrom(request: Request & { user?: AuthenticatedUser }, fallback?: Partial<AuditActor>): AuditActor {
+  const user = request.user;
+  return {
+    userId: user?.id ?? fallback?.userId ?? null,
+    username: user?.username ?? fallback?.username ?? null,
+    role: user?.roles.join(',') ?? fallback?.role ?? null,
+    clientAddress: request.ip ?? null,
+    requestId: requestIdOf(request) ?? null,
+  };
+}
+
+/** The fields whose values differ, as `{ field: { old, new } }`; secrets are shown as "(changed)". */
+export function fieldChanges(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  secretFields: string[] = [],
+): Record<string, FieldChange> {
+  const changes: Record<string, FieldChange> = {};
+  const fields = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const field of fields) {
+    const old = before?.[field] ?? null;
+    const next = after?.[field] ?? null;
+    if (JSON.stringify(old) === JSON.stringify(next)) continue;
+    changes[field] = secretFields.includes(field) ? { old: old === null ? null : '(hidden)', new: '(changed)' } : { old, new: next };
+  }
+  return changes;
+}
+
+/** The request's actor (user, client address, request id), for the audit trail. */
+export const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): AuditActor =>
+  actorFrom(context.switchToHttp().getRequest()),
+);

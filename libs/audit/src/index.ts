@@ -1,0 +1,4 @@
+export * from './audit-event.js';
+export * from './audit.module.js';
+export * from './audit.service.js';
+export * from './read-audit.buffer.js';

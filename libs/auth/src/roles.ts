@@ -1,0 +1,16 @@
+export const ROLES = ['admin', 'data_manager', 'investigator', 'monitor', 'statistician', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may do what; each route names one of these. The README's role matrix is this table. */
+export const ACCESS = {
+  /** Read subjects and their vitals. */
+  readClinicalData: ['admin', 'data_manager', 'investigator', 'monitor', 'statistician', 'agent'],
+  /** Capture vitals (store-vitals). */
+  captureClinicalData: ['admin', 'data_manager', 'investigator', 'agent'],
+  /** Create, change, deactivate users and reset their passwords. */
+  manageUsers: ['admin'],
+  /** Search, export and verify the audit trail. */
+  reviewAudit: ['admin', 'monitor'],
+  /** Prometheus metrics. */
+  readMetrics: ['admin', 'agent'],
+} as const satisfies Record<string, readonly Role[]>;
