@@ -8,7 +8,7 @@ export const TARGET_RATIO = 0.5;
 export interface BenchResults {
   timestamp: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string; postgres: string; redis: string };
-  settings: Record<string, number | string>;
+  settings: Record<string, number | string | boolean>;
   ingestion: IngestionFigures;
   copy: CopyFigures;
   ingestionRuns: IngestionFigures[];

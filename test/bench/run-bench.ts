@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { readLoad, type ReadLoad } from './http-load.js';
 import { apiSubjects, measureCopy, measureStoreVitals, verifyStored } from './ingestion-phase.js';
-import { platformHeaders } from './platform-auth.js';
+import { benchCredentials, platformAuthEnv, platformHeaders } from './platform-auth.js';
 import { freePort, type NodeChild, startNode, waitForHealth } from './processes.js';
 import { checkBareAnswers, warmReads } from './read-phase.js';
 import { type BenchResults, machineInfo, printResults, ratio, writeResults } from './report.js';
@@ -80,7 +80,9 @@ async function run(cleanup: Cleanup): Promise<void> {
   cleanup.add(`drop database ${database.name}`, () => database.drop());
 
   console.log(`Bench database ${database.name}, cache prefix ${cachePrefix}; starting the platform...`);
+  const credentials = benchCredentials();
   const { child: platform, origin } = await startChild(cleanup, 'platform', PLATFORM_MAIN, {
+    ...platformAuthEnv(credentials),
     PLATFORM_MODE: 'all-in-one',
     DATABASE_URL: database.url,
     REDIS_URL: redisUrl,
@@ -88,7 +90,7 @@ async function run(cleanup: Cleanup): Promise<void> {
     CACHE_KEY_PREFIX: cachePrefix,
     NODE_ENV: 'production',
   });
-  const headers = await platformHeaders(origin);
+  const headers = await platformHeaders(origin, credentials);
 
   console.log(`Ingestion: ${RUNS} x ${SUBJECTS} new subjects x ${VISITS.length} visits, store-vitals (${INGEST_CLIENTS} clients, batches of ${BATCH_SIZE}) then COPY...`);
   const storeVitals = await measureStoreVitals(origin, headers);
@@ -128,6 +130,7 @@ async function run(cleanup: Cleanup): Promise<void> {
       readWarmupSeconds: load.warmupSeconds,
       platformMode: 'all-in-one',
       platformNodeEnv: 'production',
+      authenticated: 'authorization' in headers,
     },
     ingestion: storeVitals.median,
     copy: copy.median,

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { TokenService } from '../../../libs/auth/src/index.js';
 import type { PlatformConfig } from '../../../libs/config/src/index.js';
-import { type AppSpec, serviceHealthController } from '../../../libs/platform/src/index.js';
+import { CacheService } from '../../../libs/database/src/index.js';
+import { type AppSpec, mergeServiceDocs, serviceHealthController } from '../../../libs/platform/src/index.js';
+import { SwaggerModule } from '@nestjs/swagger';
 import { SplitGatewayHealthModule } from './health/gateway-health.module.js';
 import { serviceProxy } from './proxy/service-proxy.js';
+import { rateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { SERVICES } from './services.js';
 
 export const GATEWAY_NAME = 'api-gateway';
@@ -17,10 +22,13 @@ class AllInOneHealthModule {}
  * its prefix. Split: forwards each prefix to the service's own process.
  */
 export function gatewayAppSpec(config: PlatformConfig): AppSpec {
+  const limitRate = (app: NestExpressApplication) =>
+    app.use(rateLimitMiddleware(app.get(CacheService), app.get(TokenService), config));
   if (config.PLATFORM_MODE === 'all-in-one') {
     return {
       name: GATEWAY_NAME,
       defaultPort: GATEWAY_PORT,
+      beforeRoutes: limitRate,
       imports: [
         AllInOneHealthModule,
         ...SERVICES.map((service) => service.module),
@@ -35,8 +43,18 @@ export function gatewayAppSpec(config: PlatformConfig): AppSpec {
     defaultPort: GATEWAY_PORT,
     withoutDatabase: true,
     rawBodies: true,
+    docs: 'custom',
     imports: [SplitGatewayHealthModule],
     beforeRoutes: (app) => {
+      const services = SERVICES.map((service) => ({ prefix: service.prefix, url: config[service.urlVariable] }));
+      app.use('/docs-json', (_request: unknown, response: { json(body: unknown): void }, next: (error?: unknown) => void) => {
+        mergeServiceDocs('Clinical-trial platform API', services).then((document) => response.json(document), next);
+      });
+      SwaggerModule.setup('docs', app, { openapi: '3.0.0', info: { title: 'loading', version: '1' }, paths: {} }, {
+        swaggerOptions: { url: '/docs-json' },
+        jsonDocumentUrl: 'docs-openapi-placeholder.json',
+      });
+      limitRate(app);
       for (const service of SERVICES) {
         app.use(`/${service.prefix}`, serviceProxy(service, config[service.urlVariable], config.GATEWAY_PROXY_TIMEOUT_MS));
       }

@@ -7,3 +7,5 @@ export * from './http/request-id.middleware.js';
 export * from './platform.module.js';
 export * from './service-definition.js';
 export * from './validation/validation.js';
+export * from './metrics/metrics.service.js';
+export * from './docs/openapi.js';

@@ -1,9 +1,13 @@
 import { type DynamicModule, Logger, type LogLevel, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../../../config/src/index.js';
 import { jsonOnlyMiddleware } from '../http/json-only.middleware.js';
 import { requestIdMiddleware } from '../http/request-id.middleware.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.js';
+import { serveOwnDocs } from '../docs/openapi.js';
 import { PlatformModule } from '../platform.module.js';
 import type { ServiceDefinition } from '../service-definition.js';
 
@@ -20,6 +24,8 @@ export interface AppSpec {
   rawBodies?: boolean;
   /** Express-level set-up before Nest's routes, e.g. proxies. */
   beforeRoutes?: (app: NestExpressApplication) => void;
+  /** Serves the OpenAPI docs itself (the split gateway merges its services' instead). */
+  docs?: 'own' | 'custom';
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -38,12 +44,18 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(helmet());
+  if (config.CORS_ORIGINS) {
+    app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((origin) => origin.trim()), exposedHeaders: ['x-request-id', 'retry-after'] });
+  }
   app.use(requestIdMiddleware);
+  app.use(requestMetricsMiddleware(app.get(MetricsService)));
   spec.beforeRoutes?.(app);
   if (!spec.rawBodies) {
     app.use(jsonOnlyMiddleware);
     app.useBodyParser('json', { limit: config.BODY_LIMIT });
   }
+  if (spec.docs !== 'custom') serveOwnDocs(app, `${spec.name} API`);
   app.enableShutdownHooks();
   return app;
 }

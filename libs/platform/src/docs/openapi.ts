@@ -1,0 +1,52 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+type Operation = Record<string, unknown> & { description?: string; security?: unknown[]; 'x-public'?: boolean; 'x-roles'?: string[] };
+
+/** Every route's auth requirement, from the @Public and @Roles decorators, in the OpenAPI document. */
+export function describeAuth(document: OpenAPIObject): OpenAPIObject {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem) as Operation[]) {
+      if (typeof operation !== 'object' || operation === null) continue;
+      const roles = operation['x-roles'];
+      if (operation['x-public']) {
+        operation.security = [];
+        operation.description = 'Public: no token needed.';
+      } else {
+        operation.security = [{ bearer: [] }];
+        operation.description = roles ? `Requires a bearer token and one of the roles: ${roles.join(', ')}.` : 'Requires a bearer token (any role).';
+      }
+    }
+  }
+  return document;
+}
+
+export function baseDocument(title: string): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle(title)
+    .setDescription('Clinical-trial data platform. Sign in with POST /security/auth/login, then send Authorization: Bearer <access_token>.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .build();
+}
+
+/** `/docs` (UI) and `/docs-json` for the routes this process serves. */
+export function serveOwnDocs(app: INestApplication, title: string): void {
+  const document = describeAuth(SwaggerModule.createDocument(app, baseDocument(title)));
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Split-mode gateway: one document made of each service's own, under the service's prefix. */
+export async function mergeServiceDocs(title: string, services: Array<{ prefix: string; url: string }>): Promise<OpenAPIObject> {
+  const merged: OpenAPIObject = { ...baseDocument(title), paths: {} };
+  for (const service of services) {
+    try {
+      const response = await fetch(new URL('/docs-json', service.url), { signal: AbortSignal.timeout(3_000) });
+      const document = (await response.json()) as OpenAPIObject;
+      for (const [path, item] of Object.entries(document.paths)) merged.paths[`/${service.prefix}${path}`] = item;
+    } catch {
+      merged.paths[`/${service.prefix}`] = { description: `${service.prefix} is unreachable; its routes are missing from this document` };
+    }
+  }
+  return merged;
+}

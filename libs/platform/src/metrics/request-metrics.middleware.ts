@@ -1,0 +1,15 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { routeOf } from '../errors/api-exception.filter.js';
+import type { MetricsService } from './metrics.service.js';
+
+/** Times every request; labels use the route template (never the URL, which can name a subject). */
+export function requestMetricsMiddleware(metrics: MetricsService): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    response.once('finish', () => {
+      const route = routeOf(request) === '(unmatched route)' && request.baseUrl ? `${request.baseUrl}/*` : routeOf(request);
+      metrics.observe(request.method, route, response.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  };
+}
