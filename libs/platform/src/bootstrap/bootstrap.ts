@@ -76,9 +76,10 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
   const spec = buildSpec(config);
   try {
     const app = await createPlatformApp(spec, config);
-    const port = config.PORT ?? spec.defaultPort;
-    await app.listen(port);
-    logger.log(`${spec.name} listening on http://localhost:${port} (${config.NODE_ENV})`);
+    await app.listen(config.PORT ?? spec.defaultPort);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.log(`${spec.name} listening on http://localhost:${port} (${config.NODE_ENV}, ${config.PLATFORM_MODE} mode)`);
   } catch (error) {
     logger.error(`${spec.name} could not start: ${(error as Error).message}`);
     process.exit(1);
