@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { isProcessAlive } from '../../libs/database/src/index.js';
 import { TEST_ADMIN_PASSWORD } from '../support/auth.js';
 
 /** The compiled platform (npm test builds it first), started as a new user starts it: no DATABASE_URL, no Redis. */
@@ -39,14 +40,6 @@ async function listening(started: Started, timeoutMs = 60_000): Promise<string> 
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 describe('the platform process on the embedded default', () => {
   let folder: string;
@@ -69,7 +62,7 @@ describe('the platform process on the embedded default', () => {
         expect(first.output()).toContain('Using in-process memory cache');
         await request(url).get('/health').expect(200);
         const pid = Number((await readFile(join(folder, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-        expect(isAlive(pid)).toBe(true);
+        expect(isProcessAlive(pid)).toBe(true);
 
         const second = startPlatformProcess(folder);
         const secondExit = await second.exited;
@@ -78,7 +71,7 @@ describe('the platform process on the embedded default', () => {
 
         first.child.kill(signal);
         await first.exited;
-        expect(isAlive(pid)).toBe(false);
+        expect(isProcessAlive(pid)).toBe(false);
       } finally {
         first.child.kill('SIGKILL');
       }

@@ -2,16 +2,8 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { EmbeddedDatabaseInUseError, EmbeddedPostgres } from './embedded-postgres.js';
+import { EmbeddedDatabaseInUseError, EmbeddedPostgres, isProcessAlive } from './embedded-postgres.js';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function query(url: string, sql: string): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: url });
@@ -50,7 +42,7 @@ describe('EmbeddedPostgres', () => {
     } finally {
       await first.stop();
     }
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
 
     const restarted = new EmbeddedPostgres(folder);
     await restarted.start();

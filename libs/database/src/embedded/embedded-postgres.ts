@@ -121,7 +121,7 @@ export class EmbeddedPostgres {
     const pidFile = join(this.dataDir, 'postmaster.pid');
     if (!existsSync(pidFile)) return;
     const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new EmbeddedDatabaseInUseError(this.folder, pid);
+    if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) throw new EmbeddedDatabaseInUseError(this.folder, pid);
   }
 
   private spawnServer(binaries: PostgresBinaries, osUser?: OsUser): Promise<void> {
@@ -212,7 +212,8 @@ function ensureOsUserForRoot(): OsUser | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, owned by another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayUnique,
@@ -46,28 +47,8 @@ export class CreateUserDto {
   full_name?: string;
 }
 
-export class UpdateUserDto {
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
-  roles?: Role[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @Matches(SITE, { each: true, message: 'each site id must be a site code such as S01' })
-  site_ids?: string[];
-
-  @IsOptional()
-  @IsEmail()
-  email?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  full_name?: string;
-
+/** Everything but the username and password, each optional; plus deactivating or reactivating. */
+export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['username', 'password'] as const)) {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
