@@ -9,6 +9,9 @@ export interface IngestionFigures {
   recordsPerSecond: number;
 }
 
+/** Far above any batch's time: reached only when the platform hangs, which should fail the bench, not stall it. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 interface StoreVitalsAnswer {
   records_stored: number;
   records_received: number;
@@ -19,6 +22,7 @@ async function storeBatch(baseUrl: string, headers: Record<string, string>, body
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
     body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`store-vitals answered ${response.status}: ${text.slice(0, 500)}`);

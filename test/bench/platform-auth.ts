@@ -34,6 +34,7 @@ export async function platformHeaders(origin: string, credentials: BenchCredenti
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(credentials),
+    signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
   if (response.status === 404) return {};

@@ -30,9 +30,9 @@ export function startNode(name: string, script: URL, env: NodeJS.ProcessEnv, cwd
   const firstLines: string[] = [];
   const recentOutput: string[] = [];
   let lines = 0;
-  let exitedAt: number | undefined;
+  let exited = false;
   const exit = once(child, 'exit').then(() => {
-    exitedAt = Date.now();
+    exited = true;
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
@@ -52,9 +52,9 @@ export function startNode(name: string, script: URL, env: NodeJS.ProcessEnv, cwd
     firstLines,
     lineCount: () => lines,
     recentOutput,
-    exited: () => exitedAt !== undefined,
+    exited: () => exited,
     async stop() {
-      if (exitedAt !== undefined) return;
+      if (exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       await exit;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { REQUEST_TIMEOUT_MS } from './http-load.js';
 import { countKeys } from './resources.js';
 import { READ_SUBJECTS } from './settings.js';
 import { VISITS } from './workload.js';
@@ -28,7 +29,7 @@ export async function warmReads(
   const chosen = subjects.filter((_, i) => i % Math.floor(subjects.length / READ_SUBJECTS) === 0).slice(0, READ_SUBJECTS);
   let sample: WarmedReads['sample'] | undefined;
   for (const subject of chosen) {
-    const response = await fetch(origin + readPath(subject), { headers });
+    const response = await fetch(origin + readPath(subject), { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const body = await response.text();
     const parsed = response.status === 200 ? (JSON.parse(body) as { subject_id?: string; vitals?: unknown[] }) : undefined;
     if (parsed?.subject_id !== subject || parsed.vitals?.length !== VISITS.length) {
@@ -48,6 +49,6 @@ export async function warmReads(
 
 /** The bare server must answer exactly what the platform did, or the comparison means nothing. */
 export async function checkBareAnswers(bareOrigin: string, sample: WarmedReads['sample']): Promise<void> {
-  const answer = await (await fetch(bareOrigin + sample.path)).text();
+  const answer = await (await fetch(bareOrigin + sample.path, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).text();
   if (answer !== sample.body) throw new Error(`the bare server answered ${sample.path} with a body other than the platform's`);
 }

@@ -56,7 +56,7 @@ function ratioLine(label: string, r: BenchResults['ratios']['ingestionToCopy']):
 export function printResults(results: BenchResults): void {
   const { ingestion, copy, cachedReads, bareReads, ratios, machine } = results;
   const runs = (figures: Array<{ recordsPerSecond: number }>) =>
-    figures.length > 1 ? `; median of ${figures.map((f) => fmt(f.recordsPerSecond)).join(' / ')}` : '';
+    figures.length > 1 ? `; runs ${figures.map((f) => fmt(f.recordsPerSecond)).join(' / ')} rec/s, median shown` : '';
   const row = (label: string, value: string, detail = '') => `  ${label.padEnd(36)} ${value.padStart(12)}  ${detail}`;
   console.log(
     [

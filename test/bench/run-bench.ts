@@ -21,6 +21,7 @@ const REPO_ROOT = new URL('../../../', import.meta.url);
 const PLATFORM_MAIN = new URL('../../apps/api-gateway/src/main.js', import.meta.url);
 const BARE_SERVER = new URL('./bare-server.js', import.meta.url);
 const RESULTS_FOLDER = new URL('test/bench/results/', REPO_ROOT);
+const UNREACHABLE_RATE_LIMIT = 1_000_000_000;
 
 /** Undone last-first even when a step fails or the run is interrupted; runs once. */
 class Cleanup {
@@ -89,6 +90,10 @@ async function run(cleanup: Cleanup): Promise<void> {
     LOG_LEVEL: 'warn',
     CACHE_KEY_PREFIX: cachePrefix,
     NODE_ENV: 'production',
+    // The platform still counts every request (the limiter's cost is measured) but never refuses:
+    // one user at bench rates is far beyond any per-user limit meant for production.
+    RATE_LIMIT_PER_CLIENT_PER_MINUTE: String(UNREACHABLE_RATE_LIMIT),
+    RATE_LIMIT_PER_USER_PER_MINUTE: String(UNREACHABLE_RATE_LIMIT),
   });
   const headers = await platformHeaders(origin, credentials);
 
@@ -131,6 +136,7 @@ async function run(cleanup: Cleanup): Promise<void> {
       platformMode: 'all-in-one',
       platformNodeEnv: 'production',
       authenticated: 'authorization' in headers,
+      rateLimitsPerMinute: `${UNREACHABLE_RATE_LIMIT} per client and per user (counted, never reached)`,
     },
     ingestion: storeVitals.median,
     copy: copy.median,
@@ -157,10 +163,13 @@ async function run(cleanup: Cleanup): Promise<void> {
 
 async function main(): Promise<void> {
   const cleanup = new Cleanup();
-  process.once('SIGINT', () => {
-    console.error('Interrupted; cleaning up...');
-    void cleanup.run().finally(() => process.exit(130));
-  });
+  // Children, the database and the keys would outlive an interrupted bench otherwise.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: cleaning up...`);
+      void cleanup.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
   let failed = false;
   try {
     await run(cleanup);
