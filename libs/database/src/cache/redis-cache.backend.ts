@@ -49,6 +49,8 @@ export class RedisCacheBackend implements CacheBackend {
       connectTimeout: 1_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
       lazyConnect: false,
+      // Commands issued in the same tick go out in one write: fewer syscalls under concurrent requests.
+      enableAutoPipelining: true,
     };
     const redis = new Redis(options.url, settings);
     redis.defineCommand('getVersioned', { lua: GET_VERSIONED });
