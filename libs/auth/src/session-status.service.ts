@@ -24,7 +24,7 @@ export class SessionStatusService {
 
   async resolve(claims: AccessClaims, token: string): Promise<AuthenticatedUser> {
     const found = await this.cache.readThrough(
-      `auth:session-user:${claims.sid}`,
+      `auth:session-user:${claims.sid}:${claims.sub}`,
       async () => (await this.directory.find(claims, token)) ?? null,
       { ttlSeconds: SESSION_CACHE_SECONDS, tags: [sessionTag(claims.sid), userTag(claims.sub)] },
     );

@@ -175,6 +175,13 @@ export class PlatformConfig {
   @Min(0)
   RATE_LIMIT_PER_USER_PER_MINUTE: number = 1_200;
 
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (Express "trust proxy"):
+   * the gateway in front of split services, a load balancer in front of the gateway.
+   */
+  @IsString()
+  TRUST_PROXY: string = 'loopback';
+
   /** Comma-separated browser origins allowed by CORS; unset means no cross-origin access. */
   @IsOptional()
   @IsString()

@@ -6,6 +6,11 @@ import { Patient } from '../../../../libs/database/src/index.js';
 import type { ListPatientsQuery } from './dto/list-patients.query.js';
 import { type Page, type PatientResponse, toPatientResponse } from './dto/patient.response.js';
 
+/** The same answer for a subject that does not exist and one at a site the user may not see. */
+export function subjectNotFound(subjectNumber: string, protocolId?: string): NotFoundException {
+  return new NotFoundException(`No subject ${subjectNumber}${protocolId ? ` in protocol ${protocolId}` : ''}`);
+}
+
 /** Subjects as a user may see them: only their sites' subjects when they are limited to sites; every read audited. */
 @Injectable()
 export class PatientsService {
@@ -34,7 +39,7 @@ export class PatientsService {
 
   async get(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<PatientResponse> {
     const patient = await this.resolve(subjectNumber, protocolId);
-    if (!mayAccessSite(user, patient.siteId)) throw new NotFoundException(`No subject ${subjectNumber} at your sites`);
+    if (!mayAccessSite(user, patient.siteId)) throw subjectNotFound(subjectNumber, protocolId);
     this.readAudit.recordRead(actor, [{ subject: patient.subjectNumber, entityId: patient.id }]);
     return toPatientResponse(patient);
   }
@@ -45,9 +50,7 @@ export class PatientsService {
       where: protocolId ? { subjectNumber, protocolId } : { subjectNumber },
       take: 20,
     });
-    if (matches.length === 0) {
-      throw new NotFoundException(`No subject ${subjectNumber}${protocolId ? ` in protocol ${protocolId}` : ''}`);
-    }
+    if (matches.length === 0) throw subjectNotFound(subjectNumber, protocolId);
     if (matches.length > 1) {
       const protocols = matches.map((patient) => patient.protocolId).join(', ');
       throw new ConflictException(`Subject ${subjectNumber} exists in several protocols (${protocols}); add ?protocolId=`);

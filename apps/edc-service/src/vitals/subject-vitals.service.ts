@@ -1,9 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { CacheService, VitalSign } from '../../../../libs/database/src/index.js';
-import { PatientsService } from '../patients/patients.service.js';
+import { PatientsService, subjectNotFound } from '../patients/patients.service.js';
 import { subjectCacheTag, vitalsCacheKey } from '../patients/subject-cache.js';
 import { type SubjectVitalsResponse, toVitalSignResponse } from './dto/subject-vitals.response.js';
 
@@ -22,7 +22,7 @@ export class SubjectVitalsService {
       tags: [subjectCacheTag(subjectNumber)],
     });
     // Checked after the cache, which is shared by users of every site.
-    if (!mayAccessSite(user, vitals.site_id)) throw new NotFoundException(`No subject ${subjectNumber} at your sites`);
+    if (!mayAccessSite(user, vitals.site_id)) throw subjectNotFound(subjectNumber, protocolId);
     this.readAudit.recordRead(actor, [{ subject: vitals.subject_id, entityId: vitals.patient_id }]);
     return vitals;
   }

@@ -168,6 +168,11 @@ function refuseRecordsOutsideUserSites(records: VitalRecord[], user: Authenticat
 
 /** A subject keeps its arm and site: a record saying otherwise is refused, naming the record. */
 function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string, StoredSubject>, user: AuthenticatedUser): void {
+  // First, so that nothing about another site's subject (its arm, its site) is revealed.
+  const outside = rows.find(({ record }) => !mayAccessSite(user, (subjects.get(subjectKey(record)) as StoredSubject).siteId));
+  if (outside) {
+    throw new ForbiddenException(`records[${outside.record.index}]: subject ${outside.record.subjectNumber} is not at one of your sites; nothing was stored`);
+  }
   const problems: ApiErrorDetail[] = [];
   for (const { record } of rows) {
     const stored = subjects.get(subjectKey(record)) as StoredSubject;
@@ -189,9 +194,5 @@ function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string,
       message: `Records contradict stored subjects; nothing was stored (first: ${problems[0].field} ${problems[0].problems[0]})`,
       details: problems.slice(0, 50),
     });
-  }
-  const outside = rows.find(({ record }) => !mayAccessSite(user, (subjects.get(subjectKey(record)) as StoredSubject).siteId));
-  if (outside) {
-    throw new ForbiddenException(`records[${outside.record.index}]: subject ${outside.record.subjectNumber} is not at one of your sites; nothing was stored`);
   }
 }

@@ -41,20 +41,21 @@ export class AuthService {
 
   async login(username: string, password: string, actor: AuditActor): Promise<TokenResponse> {
     const client = actor.clientAddress ?? 'unknown';
-    await this.throttle.refuseIfLocked(username, client);
+    await this.throttle.admit(username, client);
     const [user] = (await this.dataSource.query(
       'SELECT id, username, password_hash, roles, active FROM users WHERE lower(username) = lower($1)',
       [username],
     )) as UserRow[];
     const passwordMatches = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
     if (!user || !passwordMatches || !user.active) {
-      await this.throttle.recordFailure(username, client);
       await this.dataSource.transaction((db) =>
-        this.audit.record(db, actor, [{ action: 'login_failed', entityType: 'user', entityId: user?.id ?? null }]),
+        this.audit.record(db, actor, [
+          { action: 'login_failed', entityType: 'user', entityId: user?.id ?? null, changes: { attempted_username: { old: null, new: username } } },
+        ]),
       );
       throw new UnauthorizedException(INVALID_LOGIN);
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.succeeded(username, client);
     return this.dataSource.transaction(async (db) => {
       const [session] = (await db.query(
         `INSERT INTO auth_sessions (user_id, client_address, expires_at)

@@ -3,9 +3,10 @@ import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 
 /**
- * Failed sign-ins are counted per account and per client address (in Redis, so every process
- * sees them). Past the limit, sign-in is refused for LOGIN_LOCK_SECONDS with the same answer
- * whether the account exists or not.
+ * Sign-in attempts are counted per account and per client address (in Redis, so every process
+ * sees them) *before* the password is checked, so a burst of parallel guesses cannot outrun the
+ * count; a successful sign-in takes its attempt back. Past the limit, sign-in is refused for
+ * LOGIN_LOCK_SECONDS with the same answer whether the account exists or not.
  */
 @Injectable()
 export class LoginThrottleService {
@@ -14,14 +15,14 @@ export class LoginThrottleService {
     private readonly config: PlatformConfig,
   ) {}
 
-  async refuseIfLocked(username: string, clientAddress: string): Promise<void> {
+  async admit(username: string, clientAddress: string): Promise<void> {
     const [account, client] = await Promise.all([
-      this.cache.peekWindow(accountKey(username)),
-      this.cache.peekWindow(clientKey(clientAddress)),
+      this.cache.hitWindow(accountKey(username), this.config.LOGIN_LOCK_SECONDS),
+      this.cache.hitWindow(clientKey(clientAddress), this.config.LOGIN_LOCK_SECONDS),
     ]);
     const lockedFor = Math.max(
-      account.count >= this.config.LOGIN_MAX_FAILURES ? account.secondsLeft : 0,
-      client.count >= this.config.LOGIN_MAX_FAILURES_PER_CLIENT ? client.secondsLeft : 0,
+      account.count > this.config.LOGIN_MAX_FAILURES ? account.secondsLeft : 0,
+      client.count > this.config.LOGIN_MAX_FAILURES_PER_CLIENT ? client.secondsLeft : 0,
     );
     if (lockedFor > 0) {
       throw new HttpException(
@@ -34,17 +35,10 @@ export class LoginThrottleService {
     }
   }
 
-  async recordFailure(username: string, clientAddress: string): Promise<void> {
-    await Promise.all([
-      this.cache.hitWindow(accountKey(username), this.config.LOGIN_LOCK_SECONDS),
-      this.cache.hitWindow(clientKey(clientAddress), this.config.LOGIN_LOCK_SECONDS),
-    ]);
-  }
-
-  async recordSuccess(username: string): Promise<void> {
-    await this.cache.resetWindow(accountKey(username));
+  async succeeded(username: string, clientAddress: string): Promise<void> {
+    await Promise.all([this.cache.resetWindow(accountKey(username)), this.cache.unhitWindow(clientKey(clientAddress))]);
   }
 }
 
-const accountKey = (username: string): string => `auth:failed-logins:account:${username.toLowerCase()}`;
-const clientKey = (address: string): string => `auth:failed-logins:client:${address}`;
+const accountKey = (username: string): string => `auth:login-attempts:account:${username.toLowerCase()}`;
+const clientKey = (address: string): string => `auth:login-attempts:client:${address}`;

@@ -16,6 +16,8 @@ export interface CacheBackend {
   getVersioned(key: string, versionKeys: string[]): Promise<{ versionedKey: string; value: string | null }>;
   /** Counts a hit in a fixed window that starts with the first hit; returns the count and seconds left. */
   hitWindow(key: string, windowSeconds: number): Promise<WindowCount>;
+  /** Takes back one hit of a window that still exists (a counted attempt that turned out fine). */
+  unhitWindow(key: string): Promise<void>;
   /** The current count of a window without adding to it (0 when none). */
   peekWindow(key: string): Promise<WindowCount>;
   ping(): Promise<void>;

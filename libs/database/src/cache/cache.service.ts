@@ -104,6 +104,14 @@ export class CacheService {
     return shared ?? this.localCounters.hitWindow(key, windowSeconds);
   }
 
+  async unhitWindow(key: string): Promise<void> {
+    const done = await this.attempt(async () => {
+      await this.backend.unhitWindow(this.prefix + key);
+      return true;
+    });
+    if (!done) await this.localCounters.unhitWindow(key);
+  }
+
   async peekWindow(key: string): Promise<WindowCount> {
     const shared = await this.attempt(() => this.backend.peekWindow(this.prefix + key));
     return shared ?? this.localCounters.peekWindow(key);

@@ -69,6 +69,11 @@ export class MemoryCacheBackend implements CacheBackend {
     return { count: window.count, secondsLeft: Math.ceil((window.expiresAt - now) / 1000) };
   }
 
+  async unhitWindow(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count -= 1;
+  }
+
   async peekWindow(key: string): Promise<WindowCount> {
     const now = Date.now();
     const window = this.windows.get(key);

@@ -17,7 +17,13 @@ if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('TTL', KEYS[1]) }
 `;
 
+const UNHIT_WINDOW = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 type VersionedRedis = Redis & {
+  unhitWindow(key: string): Promise<number>;
   getVersioned(numberOfKeys: number, ...keys: string[]): Promise<[string, string | null]>;
   hitWindow(key: string, windowSeconds: number): Promise<[number, number]>;
 };
@@ -55,6 +61,7 @@ export class RedisCacheBackend implements CacheBackend {
     const redis = new Redis(options.url, settings);
     redis.defineCommand('getVersioned', { lua: GET_VERSIONED });
     redis.defineCommand('hitWindow', { lua: HIT_WINDOW, numberOfKeys: 1 });
+    redis.defineCommand('unhitWindow', { lua: UNHIT_WINDOW, numberOfKeys: 1 });
     this.redis = redis as VersionedRedis;
     this.redis.on('ready', () => this.markUp());
     this.redis.on('error', (error: Error) => this.markDown(error));
@@ -119,6 +126,10 @@ export class RedisCacheBackend implements CacheBackend {
   async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
     const [count, ttl] = await this.redis.hitWindow(key, windowSeconds);
     return { count, secondsLeft: Math.max(ttl, 1) };
+  }
+
+  async unhitWindow(key: string): Promise<void> {
+    await this.redis.unhitWindow(key);
   }
 
   async peekWindow(key: string): Promise<WindowCount> {

@@ -42,7 +42,7 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
     abortOnError: false,
   });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY.split(',').map((entry) => entry.trim()));
   app.disable('x-powered-by');
   app.use(helmet());
   if (config.CORS_ORIGINS) {
