@@ -12,6 +12,8 @@ interface PendingRead {
 }
 
 const FLUSH_AT = 500;
+/** While the database is unreachable, reads served from the cache keep being buffered, up to this many. */
+const MAX_PENDING = 100_000;
 
 /**
  * Reads of patient data are audited without the read waiting on PostgreSQL: reads are buffered
@@ -38,6 +40,10 @@ export class ReadAuditBuffer implements OnModuleDestroy {
 
   recordRead(actor: AuditActor, reads: Array<{ subject: string; entityId: string }>): void {
     for (const read of reads) this.pending.push({ actor, ...read });
+    if (this.pending.length > MAX_PENDING) {
+      const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING);
+      this.logger.error(`read audit buffer full while the database is unreachable: ${dropped.length} oldest read events dropped`);
+    }
     if (this.pending.length >= FLUSH_AT) void this.flush();
   }
 
@@ -58,7 +64,9 @@ export class ReadAuditBuffer implements OnModuleDestroy {
     const byActor = new Map<string, PendingRead[]>();
     for (const read of batch) {
       const key = JSON.stringify(read.actor);
-      byActor.set(key, [...(byActor.get(key) ?? []), read]);
+      const reads = byActor.get(key);
+      if (reads) reads.push(read);
+      else byActor.set(key, [read]);
     }
     try {
       await this.dataSource.transaction(async (db) => {

@@ -100,6 +100,7 @@ export class PlatformConfig {
 
   @IsInt()
   @Min(1)
+  @Max(86_400)
   CACHE_TTL_SECONDS: number = 300;
 
   @IsInt()

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { CacheBackend, WindowCount } from './cache-backend.js';
 import { MemoryCacheBackend } from './memory-cache.backend.js';
+import { COUNTER_TTL_SECONDS } from './redis-cache.backend.js';
 
 export interface ReadThroughOptions {
   ttlSeconds?: number;
@@ -79,7 +80,8 @@ export class CacheService {
     this.misses += 1;
     const value = await load();
     if (cached && value !== undefined) {
-      const ttl = options.ttlSeconds ?? this.defaultTtlSeconds;
+      // Never outlive the tag counters that key the entry (see COUNTER_TTL_SECONDS).
+      const ttl = Math.min(options.ttlSeconds ?? this.defaultTtlSeconds, COUNTER_TTL_SECONDS);
       await this.attempt(() => this.backend.set(cached.versionedKey, JSON.stringify(value), ttl));
     }
     return value;

@@ -22,6 +22,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) en
 return 0
 `;
 
+export const COUNTER_TTL_SECONDS = 86_400;
+
 type VersionedRedis = Redis & {
   unhitWindow(key: string): Promise<number>;
   getVersioned(numberOfKeys: number, ...keys: string[]): Promise<[string, string | null]>;
@@ -112,7 +114,9 @@ export class RedisCacheBackend implements CacheBackend {
   async increment(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.incr(key);
+    // Counters expire so one per subject does not pile up forever; a lapsed counter restarts at 0,
+    // which is safe because every entry keyed with its old values expired long before.
+    for (const key of keys) pipeline.incr(key).expire(key, COUNTER_TTL_SECONDS);
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
     if (failed?.[0]) throw failed[0];
