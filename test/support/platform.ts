@@ -46,7 +46,13 @@ function testConfig(settings: Settings): PlatformConfig {
 
 async function listen(spec: AppSpec, config: PlatformConfig): Promise<{ app: INestApplication; url: string }> {
   const app = await createPlatformApp(spec, config);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // Start-up hooks can fail after the database (maybe an embedded server) was opened.
+    await app.close();
+    throw error;
+  }
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 

@@ -37,7 +37,8 @@ export function actorFrom(request: Request & { user?: AuthenticatedUser }, fallb
     userId: user?.id ?? fallback?.userId ?? null,
     username: user?.username ?? fallback?.username ?? null,
     role: user?.roles.join(',') ?? fallback?.role ?? null,
-    clientAddress: request.ip ?? null,
+    // IPv4 clients of a dual-stack server appear as ::ffff:a.b.c.d.
+    clientAddress: request.ip?.replace(/^::ffff:/, '') ?? null,
     requestId: requestIdOf(request) ?? null,
   };
 }

@@ -74,14 +74,16 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
     throw error;
   }
   const spec = buildSpec(config);
+  let app: NestExpressApplication | undefined;
   try {
-    const app = await createPlatformApp(spec, config);
+    app = await createPlatformApp(spec, config);
     await app.listen(config.PORT ?? spec.defaultPort);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.log(`${spec.name} listening on http://localhost:${port} (${config.NODE_ENV}, ${config.PLATFORM_MODE} mode)`);
   } catch (error) {
     logger.error(`${spec.name} could not start: ${(error as Error).message}`);
+    await app?.close().catch(() => undefined);
     process.exit(1);
   }
 }
