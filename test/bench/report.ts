@@ -15,10 +15,13 @@ export interface BenchResults {
   copyRuns: CopyFigures[];
   cachedReads: ReadFigures;
   bareReads: ReadFigures;
+  /** The same bare handler inside plain Express: the framework's own ceiling, for context. */
+  expressReads: ReadFigures;
   ratios: {
     ingestionToCopy: { value: number; target: number; meetsTarget: boolean };
     cachedReadsToBare: { value: number; target: number; meetsTarget: boolean };
   };
+  context: { expressToBare: number; cachedReadsToExpress: number };
   /** Sanity checks behind the figures (e.g. that the reads really were served from the cache). */
   checks: Record<string, number | boolean>;
   platformOutput: { lines: number; first: string[] };
@@ -54,7 +57,7 @@ function ratioLine(label: string, r: BenchResults['ratios']['ingestionToCopy']):
 }
 
 export function printResults(results: BenchResults): void {
-  const { ingestion, copy, cachedReads, bareReads, ratios, machine } = results;
+  const { ingestion, copy, cachedReads, bareReads, expressReads, ratios, context, machine } = results;
   const runs = (figures: Array<{ recordsPerSecond: number }>) =>
     figures.length > 1 ? `; runs ${figures.map((f) => fmt(f.recordsPerSecond)).join(' / ')} rec/s, median shown` : '';
   const row = (label: string, value: string, detail = '') => `  ${label.padEnd(36)} ${value.padStart(12)}  ${detail}`;
@@ -67,9 +70,12 @@ export function printResults(results: BenchResults): void {
       row('Ingestion limit, COPY', `${fmt(copy.recordsPerSecond)} rec/s`, `${fmt(copy.records)} records, ${fmt(copy.subjects)} subjects, ${fmt(copy.seconds, 2)} s${runs(results.copyRuns)}`),
       row('Cached reads, GET .../vitals', `${fmt(cachedReads.requestsPerSecond)} req/s`, readDetail(cachedReads)),
       row('Cached-read limit, bare Node + Redis', `${fmt(bareReads.requestsPerSecond)} req/s`, readDetail(bareReads)),
+      row('For context: bare Express + Redis', `${fmt(expressReads.requestsPerSecond)} req/s`, readDetail(expressReads)),
       '',
       ratioLine('Ingestion / COPY', ratios.ingestionToCopy),
       ratioLine('Cached reads / bare server', ratios.cachedReadsToBare),
+      `  ${'Context: bare Express / bare server'.padEnd(36)} ${fmt(context.expressToBare, 2).padStart(6)}  (the HTTP framework's own share of the limit)`,
+      `  ${'Context: cached reads / bare Express'.padEnd(36)} ${fmt(context.cachedReadsToExpress, 2).padStart(6)}`,
       '',
     ].join('\n'),
   );

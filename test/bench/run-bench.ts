@@ -108,7 +108,7 @@ async function run(cleanup: Cleanup): Promise<void> {
 
   const warmed = await warmReads(origin, headers, apiSubjects(), redis, cachePrefix, barePrefix);
   const load: ReadLoad = { connections: READ_CONNECTIONS, seconds, warmupSeconds: Math.min(3, seconds), headers };
-  console.log(`Cached reads of ${warmed.paths.length} subjects: ${READ_CONNECTIONS} connections, ${seconds} s after ${load.warmupSeconds} s warm-up, platform then bare server...`);
+  console.log(`Cached reads of ${warmed.paths.length} subjects: ${READ_CONNECTIONS} connections, ${seconds} s after ${load.warmupSeconds} s warm-up, platform, bare server, bare Express...`);
   const cachedReads = await readLoad(origin, warmed.paths, load);
   const { child: bare, origin: bareOrigin } = await startChild(cleanup, 'bare-server', BARE_SERVER, {
     REDIS_URL: redisUrl,
@@ -117,6 +117,14 @@ async function run(cleanup: Cleanup): Promise<void> {
   await checkBareAnswers(bareOrigin, warmed.sample);
   const bareReads = await readLoad(bareOrigin, warmed.paths, load);
   await bare.stop();
+  const { child: bareExpress, origin: expressOrigin } = await startChild(cleanup, 'bare-express', BARE_SERVER, {
+    REDIS_URL: redisUrl,
+    BARE_KEY_PREFIX: barePrefix,
+    BARE_FRAMEWORK: 'express',
+  });
+  await checkBareAnswers(expressOrigin, warmed.sample);
+  const expressReads = await readLoad(expressOrigin, warmed.paths, load);
+  await bareExpress.stop();
 
   const results: BenchResults = {
     timestamp: new Date().toISOString(),
@@ -144,9 +152,14 @@ async function run(cleanup: Cleanup): Promise<void> {
     copyRuns: copy.runs,
     cachedReads,
     bareReads,
+    expressReads,
     ratios: {
       ingestionToCopy: ratio(storeVitals.median.recordsPerSecond, copy.median.recordsPerSecond),
       cachedReadsToBare: ratio(cachedReads.requestsPerSecond, bareReads.requestsPerSecond),
+    },
+    context: {
+      expressToBare: expressReads.requestsPerSecond / bareReads.requestsPerSecond,
+      cachedReadsToExpress: cachedReads.requestsPerSecond / expressReads.requestsPerSecond,
     },
     checks: {
       recordsStoredThroughApi: recordsThroughApi,

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createUser } from '../support/auth.js';
+import { freePort } from '../support/servers.js';
 import { type Mode, type PlatformUnderTest, startPlatform } from '../support/platform.js';
 
 describe.each<Mode>(['all-in-one', 'split'])('gateway (%s mode)', (mode) => {
@@ -71,5 +72,24 @@ describe('gateway rate limits', () => {
     const anonymous = await request(platform.baseUrl).get('/edc/patients');
     expect(anonymous.status).toBe(429);
     await request(platform.baseUrl).get('/health').expect(200);
+  });
+});
+
+describe('gateway rate limits with Redis unreachable', () => {
+  let platform: PlatformUnderTest;
+
+  beforeAll(async () => {
+    platform = await startPlatform('all-in-one', {
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000',
+      RATE_LIMIT_PER_USER_PER_MINUTE: '3',
+    });
+  });
+  afterAll(() => platform?.close());
+
+  it('still limits, counting in the process', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 5; n += 1) statuses.push((await platform.admin.get('/edc/patients')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 });
