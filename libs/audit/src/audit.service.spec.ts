@@ -1,0 +1,71 @@
+import { BadRequestException } from '@nestjs/common';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { loadPlatformConfig } from '../../config/src/index.js';
+import { DatabaseConnection } from '../../database/src/index.js';
+import type { AuditActor } from './audit-event.js';
+import { AuditService } from './audit.service.js';
+
+const actor: AuditActor = { userId: null, username: 'tester', role: 'data_manager', clientAddress: '127.0.0.1', requestId: 'r-1' };
+
+describe('AuditService against PostgreSQL', () => {
+  let database: TestDatabase;
+  let connection: DatabaseConnection;
+  const audit = new AuditService();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connection = await DatabaseConnection.open(loadPlatformConfig({}, { DATABASE_URL: database.url, DB_POOL_MIN: '1' }), {
+      applicationName: 'audit-spec',
+    });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await database?.drop();
+  });
+
+  const count = async () => Number((await connection.dataSource.query('SELECT count(*) AS n FROM audit_events'))[0].n);
+
+  it('writes many events with one statement inside the caller transaction, chained in order', async () => {
+    await connection.dataSource.transaction((db) =>
+      audit.record(db, actor, [
+        { action: 'create', entityType: 'patient', entityId: 'p-1', subject: 'S-1' },
+        { action: 'create', entityType: 'vital_sign', entityId: 'v-1', subject: 'S-1', changes: { heart_rate: { old: null, new: 72 } } },
+      ]),
+    );
+    const rows = await connection.dataSource.query('SELECT seq, previous_hash, hash, username, request_id FROM audit_events ORDER BY seq');
+    expect(rows).toHaveLength(2);
+    expect(rows[0].previous_hash).toBeNull();
+    expect(rows[1].previous_hash).toBe(rows[0].hash);
+    expect(rows[1]).toMatchObject({ username: 'tester', request_id: 'r-1' });
+  });
+
+  it('rolls back with the transaction it belongs to', async () => {
+    const before = await count();
+    await expect(
+      connection.dataSource.transaction(async (db) => {
+        await audit.record(db, actor, [{ action: 'create', entityType: 'patient', entityId: 'p-2' }]);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses a change to captured clinical data without a reason for change', async () => {
+    await expect(
+      connection.dataSource.transaction((db) =>
+        audit.record(db, actor, [{ action: 'update', entityType: 'vital_sign', entityId: 'v-1', changes: { heart_rate: { old: 72, new: 74 } } }]),
+      ),
+    ).rejects.toThrow(BadRequestException);
+    await connection.dataSource.transaction((db) =>
+      audit.record(db, actor, [
+        { action: 'update', entityType: 'vital_sign', entityId: 'v-1', changes: { heart_rate: { old: 72, new: 74 } }, reason: 'transcription error' },
+      ]),
+    );
+  });
+
+  it('has the database itself refuse such an event written around the service', async () => {
+    await expect(
+      connection.dataSource.query(`INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('delete', 'patient', 'p-1')`),
+    ).rejects.toThrow(/audit_events_reason_for_change/);
+  });
+});
