@@ -4,8 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TokenService } from '../../../libs/auth/src/index.js';
 import type { PlatformConfig } from '../../../libs/config/src/index.js';
 import { CacheService } from '../../../libs/database/src/index.js';
-import { type AppSpec, mergeServiceDocs, serviceHealthController } from '../../../libs/platform/src/index.js';
-import { SwaggerModule } from '@nestjs/swagger';
+import { type AppSpec, serveMergedDocs, serviceHealthController } from '../../../libs/platform/src/index.js';
 import { SplitGatewayHealthModule } from './health/gateway-health.module.js';
 import { serviceProxy } from './proxy/service-proxy.js';
 import { rateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
@@ -47,13 +46,7 @@ export function gatewayAppSpec(config: PlatformConfig): AppSpec {
     imports: [SplitGatewayHealthModule],
     beforeRoutes: (app) => {
       const services = SERVICES.map((service) => ({ prefix: service.prefix, url: config[service.urlVariable] }));
-      app.use('/docs-json', (_request: unknown, response: { json(body: unknown): void }, next: (error?: unknown) => void) => {
-        mergeServiceDocs('Clinical-trial platform API', services).then((document) => response.json(document), next);
-      });
-      SwaggerModule.setup('docs', app, { openapi: '3.0.0', info: { title: 'loading', version: '1' }, paths: {} }, {
-        swaggerOptions: { url: '/docs-json' },
-        jsonDocumentUrl: 'docs-openapi-placeholder.json',
-      });
+      serveMergedDocs(app, `${GATEWAY_NAME} API`, services);
       limitRate(app);
       for (const service of SERVICES) {
         app.use(`/${service.prefix}`, serviceProxy(service, config[service.urlVariable], config.GATEWAY_PROXY_TIMEOUT_MS));

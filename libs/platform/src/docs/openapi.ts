@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 type Operation = Record<string, unknown> & { description?: string; security?: unknown[]; 'x-public'?: boolean; 'x-roles'?: string[] };
@@ -36,8 +38,18 @@ export function serveOwnDocs(app: INestApplication, title: string): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
-/** Split-mode gateway: one document made of each service's own, under the service's prefix. */
-export async function mergeServiceDocs(title: string, services: Array<{ prefix: string; url: string }>): Promise<OpenAPIObject> {
+/**
+ * Split-mode gateway: `/docs-json` merges each service's own document under its prefix when asked
+ * (so it follows the services as they are deployed), and `/docs` shows it.
+ */
+export function serveMergedDocs(app: NestExpressApplication, title: string, services: Array<{ prefix: string; url: string }>): void {
+  app.use('/docs-json', (_request: Request, response: Response, next: NextFunction) => {
+    mergeServiceDocs(title, services).then((document) => response.json(document), next);
+  });
+  SwaggerModule.setup('docs', app, { ...baseDocument(title), paths: {} }, { raw: false, swaggerOptions: { url: '/docs-json' } });
+}
+
+async function mergeServiceDocs(title: string, services: Array<{ prefix: string; url: string }>): Promise<OpenAPIObject> {
   const merged: OpenAPIObject = { ...baseDocument(title), paths: {} };
   for (const service of services) {
     try {
