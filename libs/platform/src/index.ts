@@ -9,3 +9,4 @@ export * from './service-definition.js';
 export * from './validation/validation.js';
 export * from './metrics/metrics.service.js';
 export * from './docs/openapi.js';
+export * from './pagination/page-query.js';

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import type { Page } from '../../../../libs/platform/src/index.js';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { SubjectIdPipe } from './subject-id.pipe.js';
 import { ListPatientsQuery, SubjectQuery } from './dto/list-patients.query.js';
-import type { Page, PatientResponse } from './dto/patient.response.js';
+import type { PatientResponse } from './dto/patient.response.js';
 import { PatientsService } from './patients.service.js';
 
 @Roles(ACCESS.readClinicalData)

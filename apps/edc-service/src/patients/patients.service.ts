@@ -3,8 +3,9 @@ import { DataSource, type FindOptionsWhere, In } from 'typeorm';
 import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { Patient } from '../../../../libs/database/src/index.js';
+import type { Page } from '../../../../libs/platform/src/index.js';
 import type { ListPatientsQuery } from './dto/list-patients.query.js';
-import { type Page, type PatientResponse, toPatientResponse } from './dto/patient.response.js';
+import { type PatientResponse, toPatientResponse } from './dto/patient.response.js';
 
 /** The same answer for a subject that does not exist and one at a site the user may not see. */
 export function subjectNotFound(subjectNumber: string, protocolId?: string): NotFoundException {

@@ -2,7 +2,8 @@ import { Controller, Get, Header, Query } from '@nestjs/common';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
 import { AuditEventsQuery } from './dto/audit-query.dto.js';
-import { AuditTrailService, type ChainVerification } from './audit-trail.service.js';
+import type { Page } from '../../../../libs/platform/src/index.js';
+import { type AuditEventResponse, AuditTrailService, type ChainVerification } from './audit-trail.service.js';
 
 @Roles(ACCESS.reviewAudit)
 @Controller('audit')
@@ -10,7 +11,7 @@ export class AuditTrailController {
   constructor(private readonly trail: AuditTrailService) {}
 
   @Get('events')
-  search(@Query() query: AuditEventsQuery) {
+  search(@Query() query: AuditEventsQuery): Promise<Page<AuditEventResponse>> {
     return this.trail.search(query);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
+import type { Page } from '../../../../libs/platform/src/index.js';
 import type { AuditEventsQuery } from './dto/audit-query.dto.js';
 
 export interface AuditEventRow {
@@ -38,7 +39,7 @@ export class AuditTrailService {
     private readonly audit: AuditService,
   ) {}
 
-  async search(query: AuditEventsQuery) {
+  async search(query: AuditEventsQuery): Promise<Page<AuditEventResponse>> {
     const { where, params } = buildFilter(query);
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
@@ -114,7 +115,9 @@ function filtersOf(query: AuditEventsQuery): Record<string, string> {
   return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Record<string, string>;
 }
 
-function present(row: AuditEventRow) {
+export type AuditEventResponse = Omit<AuditEventRow, 'seq' | 'occurred_at'> & { seq: number; occurred_at: string };
+
+function present(row: AuditEventRow): AuditEventResponse {
   return { ...row, seq: Number(row.seq), occurred_at: row.occurred_at.toISOString() };
 }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
+import type { Page } from '../../../../libs/platform/src/index.js';
 import { CreateUserDto, ListUsersQuery, ResetPasswordDto, UpdateUserDto } from './dto/user.dto.js';
 import type { UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
@@ -16,7 +17,7 @@ export class UsersController {
   }
 
   @Get()
-  list(@Query() query: ListUsersQuery) {
+  list(@Query() query: ListUsersQuery): Promise<Page<UserResponse>> {
     return this.users.list(query);
   }
 

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, AuditService, fieldChanges } from '../../../../libs/audit/src/index.js';
 import { hashPassword, passwordProblem, userTag } from '../../../../libs/auth/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
+import type { Page } from '../../../../libs/platform/src/index.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto.js';
 import { toUserResponse, USER_COLUMNS, type UserResponse, type UserRow } from './dto/user.response.js';
 
@@ -40,7 +41,7 @@ export class UsersService {
     }
   }
 
-  async list(query: ListUsersQuery) {
+  async list(query: ListUsersQuery): Promise<Page<UserResponse>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.role) where.push(`$${params.push(query.role)} = ANY (roles)`);

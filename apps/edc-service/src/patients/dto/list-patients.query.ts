@@ -1,8 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '../../../../../libs/platform/src/index.js';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CLINICAL_CODE, CLINICAL_CODE_HINT } from '../../clinical-codes.js';
 
-export class ListPatientsQuery {
+export class ListPatientsQuery extends PageQuery {
   @IsOptional()
   @Matches(CLINICAL_CODE, { message: `siteId ${CLINICAL_CODE_HINT}` })
   siteId?: string;
@@ -15,19 +15,6 @@ export class ListPatientsQuery {
   @IsString()
   @Length(1, 64)
   treatmentArm?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit = 50;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
 }
 
 export class SubjectQuery {

@@ -14,11 +14,6 @@ export interface PatientResponse {
   updated_at: string;
 }
 
-export interface Page<T> {
-  data: T[];
-  page: { limit: number; offset: number; total: number };
-}
-
 export function toPatientResponse(patient: Patient): PatientResponse {
   return {
     id: patient.id,

@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { PageQuery } from '../../../../../libs/platform/src/index.js';
+import { IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
-export class AuditEventsQuery {
+export class AuditEventsQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   userId?: string;
@@ -38,17 +38,4 @@ export class AuditEventsQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 100;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
 }

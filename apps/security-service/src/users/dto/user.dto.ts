@@ -1,19 +1,6 @@
+import { PageQuery } from '../../../../../libs/platform/src/index.js';
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES, type Role } from '../../../../../libs/auth/src/index.js';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
@@ -59,7 +46,7 @@ export class ResetPasswordDto {
   password!: string;
 }
 
-export class ListUsersQuery {
+export class ListUsersQuery extends PageQuery {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
@@ -67,17 +54,4 @@ export class ListUsersQuery {
   @IsOptional()
   @IsIn(['true', 'false'])
   active?: 'true' | 'false';
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
 }
