@@ -2,7 +2,10 @@ import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, runMigrations } from '../libs/database/src/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
-const DESIGN_TABLES = ['audit_events', 'auth_sessions', 'documents', 'mcp_context', 'patients', 'refresh_tokens', 'users', 'vital_signs'];
+const ALL_TABLES = [
+  'audit_chain', 'audit_events', 'audit_unsealed', 'auth_sessions', 'documents', 'mcp_context', 'patients', 'refresh_tokens', 'users', 'vital_signs',
+];
+const FIRST_MIGRATION_TABLES = ['audit_events', 'documents', 'mcp_context', 'patients', 'users', 'vital_signs'];
 
 describe('database migrations', () => {
   let database: TestDatabase;
@@ -29,22 +32,42 @@ describe('database migrations', () => {
 
   it('apply in order, revert one by one back to an empty schema, and apply again', async () => {
     await runMigrations(connection.dataSource);
-    expect(await tables()).toEqual(DESIGN_TABLES);
+    expect(await tables()).toEqual(ALL_TABLES);
     await runMigrations(connection.dataSource);
-    expect(await tables()).toEqual(DESIGN_TABLES);
+    expect(await tables()).toEqual(ALL_TABLES);
 
     await connection.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tables()).toEqual(['audit_events', 'documents', 'mcp_context', 'patients', 'users', 'vital_signs']);
+    expect(await tables()).toEqual(['audit_events', 'auth_sessions', 'documents', 'mcp_context', 'patients', 'refresh_tokens', 'users', 'vital_signs']);
+    await connection.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual(FIRST_MIGRATION_TABLES);
     await connection.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await tables()).toEqual([]);
 
     await runMigrations(connection.dataSource);
-    expect(await tables()).toEqual(DESIGN_TABLES);
+    expect(await tables()).toEqual(ALL_TABLES);
+  });
+
+  it('carry audit events chained before the sealing migration into the chain, still verifiable', async () => {
+    await runMigrations(connection.dataSource);
+    await connection.dataSource.undoLastMigration({ transaction: 'each' });
+    // Under the previous migration the insert trigger chains each event itself.
+    await connection.dataSource.query(
+      "INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('create', 'patient', 'a'), ('create', 'patient', 'b'), ('read', 'patient', 'a')",
+    );
+    await runMigrations(connection.dataSource);
+    await connection.dataSource.query("INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('read', 'patient', 'b')");
+    await connection.dataSource.query('SELECT audit_seal(NULL, true)');
+    const [check] = await connection.dataSource.query(`
+      SELECT count(*)::int AS links,
+             count(*) FILTER (WHERE c.hash <> audit_event_hash(c.previous_hash, e))::int AS wrong_hashes,
+             count(*) FILTER (WHERE c.previous_hash IS DISTINCT FROM c.prior)::int AS broken_links
+        FROM (SELECT *, lag(hash) OVER (ORDER BY position) AS prior FROM audit_chain) c
+        JOIN audit_events e ON e.seq = c.event_seq`);
+    expect(check).toEqual({ links: 4, wrong_hashes: 0, broken_links: 0 });
   });
 
   it('let processes starting together on an empty database take turns instead of failing', async () => {
-    await connection.dataSource.undoLastMigration({ transaction: 'each' });
-    await connection.dataSource.undoLastMigration({ transaction: 'each' });
+    for (let n = 0; n < 3; n += 1) await connection.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await tables()).toEqual([]);
     const others = await Promise.all(
       [1, 2, 3].map(() =>
@@ -52,6 +75,6 @@ describe('database migrations', () => {
       ),
     );
     await Promise.all(others.map((other) => other.close()));
-    expect(await tables()).toEqual(DESIGN_TABLES);
+    expect(await tables()).toEqual(ALL_TABLES);
   });
 });

@@ -1,5 +1,6 @@
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema.js';
 import { AuthAndAuditChain1764200000000 } from './1764200000000-auth-and-audit-chain.js';
+import { AuditChainSealing1764300000000 } from './1764300000000-audit-chain-sealing.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [InitialSchema1764100000000, AuthAndAuditChain1764200000000];
+export const MIGRATIONS = [InitialSchema1764100000000, AuthAndAuditChain1764200000000, AuditChainSealing1764300000000];

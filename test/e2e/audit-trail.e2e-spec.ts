@@ -30,8 +30,9 @@ interface AuditEvent {
   request_id: string | null;
   changes: Record<string, FieldChange> | null;
   reason: string | null;
+  chain_position: number | null;
   previous_hash: string | null;
-  hash: string;
+  hash: string | null;
 }
 
 interface AuditPage {
@@ -445,9 +446,9 @@ describe('audit trail (all-in-one mode)', () => {
       expect(result).toEqual({ intact: true, events_checked: expect.any(Number) });
       expect(result.events_checked).toBeGreaterThan(12 * 4);
       expect(count.rows[0].n).toBeGreaterThanOrEqual(result.events_checked);
-      const forks = await db.query('SELECT previous_hash FROM audit_events GROUP BY previous_hash HAVING count(*) > 1');
+      const forks = await db.query('SELECT previous_hash FROM audit_chain GROUP BY previous_hash HAVING count(*) > 1');
       expect(forks.rows).toEqual([]);
-      const roots = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE previous_hash IS NULL');
+      const roots = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_chain WHERE previous_hash IS NULL');
       expect(roots.rows[0].n).toBe(1);
     });
   });
@@ -585,5 +586,53 @@ describe('audit trail in split mode', () => {
     const event = await eventually(async () => (await searchEvents(platform.admin, { subject, action: 'read' })).data.find((e) => e.request_id === id));
     expect(event).toMatchObject({ user_id: reader.id, role: 'monitor', entity_type: 'patient' });
     expect((await verifyChain(platform.admin)).intact).toBe(true);
+  });
+});
+
+describe('audit chain sealing', () => {
+  let platform: PlatformUnderTest;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    platform = await startPlatform('all-in-one', { AUDIT_SEAL_INTERVAL_MS: '100' });
+    db = await connectTo(platform);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await platform?.close();
+  });
+
+  it('links new events into the chain in the background, without anyone asking for verify', async () => {
+    const subject = newSubjectId('SEAL');
+    await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
+    const sealed = await eventually(async () => {
+      const { data } = await searchEvents(platform.admin, { subject, action: 'create' });
+      return data.length === 2 && data.every((event) => event.hash !== null) ? data : undefined;
+    });
+    for (const event of sealed) expect(event.hash).toMatch(/^[0-9a-f]{64}$/);
+    const pending = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_unsealed');
+    expect(pending.rows[0].n).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
+    ['UPDATE', "UPDATE audit_chain SET hash = repeat('0', 64) WHERE position = (SELECT min(position) FROM audit_chain)"],
+    ['DELETE', 'DELETE FROM audit_chain WHERE position = (SELECT max(position) FROM audit_chain)'],
+    ['TRUNCATE', 'TRUNCATE audit_chain'],
+  ])('refuses %s on the chain itself', async (_statement, sql) => {
+    await expect(db.query(sql)).rejects.toThrow(/audit_chain is append-only/);
+  });
+
+  it('reports an event whose place in the queue was removed as never chained', async () => {
+    await platform.admin.get('/security/audit/verify').expect(200);
+    // Stop the sealers from taking the event before it is removed from the queue.
+    await db.query('BEGIN');
+    await db.query('SELECT pg_advisory_xact_lock(7301953)');
+    const subject = newSubjectId('LOST');
+    await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
+    const lost = await db.query<{ seq: string }>("SELECT seq FROM audit_events WHERE subject = $1 AND entity_type = 'patient'", [subject]);
+    await db.query('DELETE FROM audit_unsealed WHERE seq = $1', [lost.rows[0].seq]);
+    await db.query('COMMIT');
+    const result = (await platform.admin.get('/security/audit/verify').expect(200)).body as Verification;
+    expect(result).toMatchObject({ intact: false, first_broken: { seq: Number(lost.rows[0].seq), problem: 'the event never entered the hash chain' } });
   });
 });

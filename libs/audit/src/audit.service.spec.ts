@@ -25,18 +25,27 @@ describe('AuditService against PostgreSQL', () => {
 
   const count = async () => Number((await connection.dataSource.query('SELECT count(*) AS n FROM audit_events'))[0].n);
 
-  it('writes many events with one statement inside the caller transaction, chained in order', async () => {
+  it('writes many events with one statement inside the caller transaction; sealing chains them in order', async () => {
     await connection.dataSource.transaction((db) =>
       audit.record(db, actor, [
         { action: 'create', entityType: 'patient', entityId: 'p-1', subject: 'S-1' },
         { action: 'create', entityType: 'vital_sign', entityId: 'v-1', subject: 'S-1', changes: { heart_rate: { old: null, new: 72 } } },
       ]),
     );
-    const rows = await connection.dataSource.query('SELECT seq, previous_hash, hash, username, request_id FROM audit_events ORDER BY seq');
+    const pending = await connection.dataSource.query('SELECT count(*)::int AS n FROM audit_unsealed');
+    expect(pending[0].n).toBe(2);
+    const [{ sealed }] = await connection.dataSource.query('SELECT audit_seal(NULL, true) AS sealed');
+    expect(sealed).toBe(2);
+    const rows = await connection.dataSource.query(
+      `SELECT e.seq, c.previous_hash, c.hash, e.username, e.request_id
+         FROM audit_events e JOIN audit_chain c ON c.event_seq = e.seq ORDER BY c.position`,
+    );
     expect(rows).toHaveLength(2);
     expect(rows[0].previous_hash).toBeNull();
     expect(rows[1].previous_hash).toBe(rows[0].hash);
     expect(rows[1]).toMatchObject({ username: 'tester', request_id: 'r-1' });
+    const left = await connection.dataSource.query('SELECT count(*)::int AS n FROM audit_unsealed');
+    expect(left[0].n).toBe(0);
   });
 
   it('rolls back with the transaction it belongs to', async () => {
@@ -67,5 +76,46 @@ describe('AuditService against PostgreSQL', () => {
     await expect(
       connection.dataSource.query(`INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('delete', 'patient', 'p-1')`),
     ).rejects.toThrow(/audit_events_reason_for_change/);
+  });
+});
+
+describe('audit sealing under concurrent writers', () => {
+  let database: TestDatabase;
+  let connection: DatabaseConnection;
+  const audit = new AuditService();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connection = await DatabaseConnection.open(loadPlatformConfig({}, { DATABASE_URL: database.url, DB_POOL_MIN: '1' }), {
+      applicationName: 'audit-sealing-spec',
+    });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await database?.drop();
+  });
+
+  it('links every committed event exactly once, in one unforked chain, while writers and sealers run together', async () => {
+    const writers = Array.from({ length: 8 }, (_, writer) =>
+      (async () => {
+        for (let batch = 0; batch < 10; batch += 1) {
+          await connection.dataSource.transaction((db) =>
+            audit.record(db, actor, Array.from({ length: 5 }, (_, n) => ({ action: 'create', entityType: 'patient', entityId: `w${writer}-${batch}-${n}` }))),
+          );
+        }
+      })(),
+    );
+    const sealers = Array.from({ length: 3 }, async () => {
+      for (let round = 0; round < 20; round += 1) await connection.dataSource.query('SELECT audit_seal(7, false)');
+    });
+    await Promise.all([...writers, ...sealers]);
+    await connection.dataSource.query('SELECT audit_seal(NULL, true)');
+    const [check] = await connection.dataSource.query(`
+      SELECT (SELECT count(*)::int FROM audit_events) AS events,
+             (SELECT count(*)::int FROM audit_chain) AS links,
+             (SELECT count(DISTINCT event_seq)::int FROM audit_chain) AS linked_events,
+             (SELECT count(*)::int FROM audit_chain WHERE previous_hash IS NULL) AS roots,
+             (SELECT count(*)::int FROM (SELECT previous_hash FROM audit_chain GROUP BY previous_hash HAVING count(*) > 1) forks) AS forks`);
+    expect(check).toEqual({ events: 400, links: 400, linked_events: 400, roots: 1, forks: 0 });
   });
 });

@@ -4,8 +4,8 @@ import { type AuditActor, type AuditEventInput, CHANGE_ACTIONS, CLINICAL_ENTITIE
 
 /**
  * Writes audit events inside the caller's transaction, so a change and its audit record commit
- * or roll back together. One multi-row INSERT however many events; the database chains their
- * hashes and refuses later edits.
+ * or roll back together. One multi-row INSERT however many events, without waiting on other
+ * writers; the database refuses later edits, and AuditSealer links the events into the hash chain.
  */
 @Injectable()
 export class AuditService {

@@ -2,3 +2,4 @@ export * from './audit-event.js';
 export * from './audit.module.js';
 export * from './audit.service.js';
 export * from './read-audit.buffer.js';
+export * from './audit-sealer.js';

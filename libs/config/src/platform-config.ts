@@ -193,6 +193,12 @@ export class PlatformConfig {
   @Min(50)
   @Max(60_000)
   AUDIT_READ_FLUSH_MS: number = 1_000;
+
+  /** Committed audit events are linked into the hash chain at most this long after they are written. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  AUDIT_SEAL_INTERVAL_MS: number = 500;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-never-use-in-production';

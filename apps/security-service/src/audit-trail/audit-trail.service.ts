@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
+import { type AuditActor, AuditSealer, AuditService } from '../../../../libs/audit/src/index.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
 import type { AuditEventsQuery } from './dto/audit-query.dto.js';
 
@@ -19,9 +19,16 @@ export interface AuditEventRow {
   request_id: string | null;
   changes: unknown;
   reason: string | null;
+  /** The event's link in the hash chain; null for the moment between commit and sealing. */
+  chain_position: string | null;
   previous_hash: string | null;
-  hash: string;
+  hash: string | null;
 }
+
+/** Events with their chain link (left join: an event not sealed yet has none). */
+const EVENTS_WITH_LINKS = `
+  SELECT e.*, c.position AS chain_position, c.previous_hash, c.hash
+    FROM audit_events e LEFT JOIN audit_chain c ON c.event_seq = e.seq`;
 
 export interface ChainVerification {
   intact: boolean;
@@ -37,25 +44,27 @@ export class AuditTrailService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly sealer: AuditSealer,
   ) {}
 
   async search(query: AuditEventsQuery): Promise<Page<AuditEventResponse>> {
     const { where, params } = buildFilter(query);
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
-        `SELECT * FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        `${EVENTS_WITH_LINKS} ${where} ORDER BY e.seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, query.limit, query.offset],
       ) as Promise<AuditEventRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total FROM audit_events ${where}`, params) as Promise<Array<{ total: number }>>,
+      this.dataSource.query(`SELECT count(*)::int AS total FROM audit_events e ${where}`, params) as Promise<Array<{ total: number }>>,
     ]);
     return { data: rows.map(present), page: { limit: query.limit, offset: query.offset, total } };
   }
 
   /** The matching events as CSV, oldest first; the export itself is audited. */
   async exportCsv(query: AuditEventsQuery, actor: AuditActor): Promise<string> {
+    await this.sealer.seal(true);
     const { where, params } = buildFilter(query);
     const rows = (await this.dataSource.query(
-      `SELECT * FROM audit_events ${where} ORDER BY seq LIMIT ${EXPORT_LIMIT}`,
+      `${EVENTS_WITH_LINKS} ${where} ORDER BY e.seq LIMIT ${EXPORT_LIMIT}`,
       params,
     )) as AuditEventRow[];
     await this.dataSource.transaction((db) =>
@@ -66,24 +75,35 @@ export class AuditTrailService {
     return toCsv(rows);
   }
 
-  /** Recomputes every hash and link in one set-based pass; reports the first event that does not fit. */
+  /**
+   * Seals what is pending, then recomputes every link in one set-based pass: each event's hash
+   * from its content and the previous link, and each link's pointer to its predecessor. Reports
+   * the first event that does not fit, or the first that never entered the chain.
+   */
   async verify(): Promise<ChainVerification> {
+    await this.sealer.seal(true);
     const [result] = (await this.dataSource.query(`
       WITH chain AS (
-        SELECT e.seq, e.id, e.hash, e.previous_hash,
-               audit_event_hash(e.previous_hash, e) AS expected_hash,
-               lag(e.hash) OVER (ORDER BY e.seq) AS prior_hash
-          FROM audit_events e
+        SELECT c.position, e.seq, e.id, c.hash, c.previous_hash,
+               audit_event_hash(c.previous_hash, e) AS expected_hash,
+               lag(c.hash) OVER (ORDER BY c.position) AS prior_hash
+          FROM audit_chain c JOIN audit_events e ON e.seq = c.event_seq
       ), broken AS (
-        SELECT seq, id,
+        SELECT position, seq, id,
                CASE WHEN hash IS DISTINCT FROM expected_hash THEN 'the event was changed after it was written'
                     ELSE 'the link to the previous event is broken (an event was removed or reordered)' END AS problem
           FROM chain
          WHERE hash IS DISTINCT FROM expected_hash OR previous_hash IS DISTINCT FROM prior_hash
-         ORDER BY seq LIMIT 1
+      ), unchained AS (
+        SELECT 0::bigint AS position, e.seq, e.id, 'the event never entered the hash chain' AS problem
+          FROM audit_events e
+         WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_seq = e.seq)
+      ), first AS (
+        SELECT * FROM (SELECT * FROM broken UNION ALL SELECT * FROM unchained) problems
+         ORDER BY position, seq LIMIT 1
       )
-      SELECT (SELECT count(*)::int FROM chain) AS checked, b.seq, b.id, b.problem
-        FROM (SELECT 1) one LEFT JOIN broken b ON true`)) as Array<{ checked: number; seq: string | null; id: string | null; problem: string | null }>;
+      SELECT (SELECT count(*)::int FROM audit_events) AS checked, f.seq, f.id, f.problem
+        FROM (SELECT 1) one LEFT JOIN first f ON true`)) as Array<{ checked: number; seq: string | null; id: string | null; problem: string | null }>;
     if (result.seq === null) return { intact: true, events_checked: result.checked };
     return {
       intact: false,
@@ -115,10 +135,14 @@ function filtersOf(query: AuditEventsQuery): Record<string, string> {
   return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Record<string, string>;
 }
 
-export type AuditEventResponse = Omit<AuditEventRow, 'seq' | 'occurred_at'> & { seq: number; occurred_at: string };
+export type AuditEventResponse = Omit<AuditEventRow, 'seq' | 'occurred_at' | 'chain_position'> & {
+  seq: number;
+  occurred_at: string;
+  chain_position: number | null;
+};
 
 function present(row: AuditEventRow): AuditEventResponse {
-  return { ...row, seq: Number(row.seq), occurred_at: row.occurred_at.toISOString() };
+  return { ...row, seq: Number(row.seq), occurred_at: row.occurred_at.toISOString(), chain_position: row.chain_position === null ? null : Number(row.chain_position) };
 }
 
 const CSV_COLUMNS: Array<keyof AuditEventRow> = [
