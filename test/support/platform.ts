@@ -2,10 +2,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { gatewayAppSpec } from '../../apps/api-gateway/src/gateway-app.js';
 import { SERVICES } from '../../apps/api-gateway/src/services.js';
 import { loadPlatformConfig, type PlatformConfig } from '../../libs/config/src/index.js';
-import { CacheService } from '../../libs/database/src/index.js';
 import { type AppSpec, createPlatformApp, serviceAppSpec } from '../../libs/platform/src/index.js';
 import { asUser, type Client, login, TEST_ADMIN_PASSWORD } from './auth.js';
 import { serversFromEnv } from './servers.js';
@@ -57,24 +57,35 @@ async function listen(spec: AppSpec, config: PlatformConfig): Promise<{ app: INe
 }
 
 async function closeAll(apps: INestApplication[]): Promise<void> {
-  for (const app of [...apps].reverse()) {
-    await app.get(CacheService, { strict: false }).deletePattern('*').catch(() => undefined);
-    await app.close();
+  for (const app of [...apps].reverse()) await app.close();
+}
+
+/** Removes this run's Redis keys once every app is closed (some are written up to the last moment). */
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
 export async function startPlatform(mode: Mode, settings: Settings = {}): Promise<PlatformUnderTest> {
   if (mode === 'embedded') return startEmbeddedDefault(settings);
   const database = await createTestDatabase();
-  const shared: Settings = {
-    DATABASE_URL: database.url,
-    REDIS_URL: serversFromEnv().redisUrl,
-    CACHE_KEY_PREFIX: uniqueCachePrefix(),
-    ...settings,
-  };
+  const prefix = uniqueCachePrefix();
+  const redisUrl = serversFromEnv().redisUrl;
+  const shared: Settings = { DATABASE_URL: database.url, REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...settings };
   const apps: INestApplication[] = [];
   const close = async () => {
     await closeAll(apps);
+    await deleteKeys(redisUrl, prefix);
     await database.drop();
   };
   try {
