@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../../../config/src/index.js';
+import { declaredBodySizeLimit } from '../http/body-size.js';
 import { jsonOnlyMiddleware } from '../http/json-only.middleware.js';
 import { requestIdMiddleware } from '../http/request-id.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -50,6 +51,7 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
   }
   app.use(requestIdMiddleware);
   app.use(requestMetricsMiddleware(app.get(MetricsService)));
+  if (spec.rawBodies) app.use(declaredBodySizeLimit(config.BODY_LIMIT));
   spec.beforeRoutes?.(app);
   if (!spec.rawBodies) {
     app.use(jsonOnlyMiddleware);
