@@ -44,6 +44,11 @@ describe.each<Mode>(['all-in-one', 'split'])('gateway (%s mode)', (mode) => {
     expect(paths['/security/audit/verify'].get.description).toMatch(/admin, monitor/);
     expect(paths['/edc/patients/{subjectId}/vitals'].get).toBeDefined();
     expect(paths['/quality/health'].get.security).toEqual([]);
+    const schemas = document.body.components.schemas as Record<string, { properties: Record<string, unknown>; required?: string[] }>;
+    expect(Object.keys(schemas.VitalRecordDto.properties)).toEqual(expect.arrayContaining(['SubjectID', 'SystolicBP', 'MeasurementTime']));
+    expect(schemas.VitalRecordDto.required).toEqual(expect.arrayContaining(['SubjectID', 'VisitName', 'TreatmentArm', 'SystolicBP']));
+    expect(schemas.VitalRecordDto.required).not.toContain('SiteID');
+    expect(schemas.CreateUserDto.properties.roles).toMatchObject({ type: 'array', items: { enum: expect.arrayContaining(['admin', 'monitor']) } });
     await request(platform.baseUrl).get('/docs').expect(200).expect('content-type', /html/);
   });
 });

@@ -51,14 +51,17 @@ export function serveMergedDocs(app: NestExpressApplication, title: string, serv
 
 async function mergeServiceDocs(title: string, services: Array<{ prefix: string; url: string }>): Promise<OpenAPIObject> {
   const merged: OpenAPIObject = { ...baseDocument(title), paths: {} };
+  const schemas: Record<string, unknown> = {};
   for (const service of services) {
     try {
       const response = await fetch(new URL('/docs-json', service.url), { signal: AbortSignal.timeout(3_000) });
       const document = (await response.json()) as OpenAPIObject;
       for (const [path, item] of Object.entries(document.paths)) merged.paths[`/${service.prefix}${path}`] = item;
+      Object.assign(schemas, document.components?.schemas);
     } catch {
       merged.paths[`/${service.prefix}`] = { description: `${service.prefix} is unreachable; its routes are missing from this document` };
     }
   }
+  merged.components = { ...merged.components, schemas: { ...merged.components?.schemas, ...(schemas as NonNullable<OpenAPIObject['components']>['schemas']) } };
   return merged;
 }

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -5,6 +6,7 @@ export const MAX_PAGE_SIZE = 500;
 
 /** `?limit=&offset=` of every list: at most 500 a page, 50 by default. */
 export class PageQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -12,6 +14,7 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = 50;
 
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,33 +24,40 @@ export const MAX_RECORDS_PER_REQUEST = 10_000;
  * living patient can have; they are deliberately wide, since edit checks flag the unusual.
  */
 export class VitalRecordDto {
+  @ApiProperty({ example: 'RA001-001' })
   @Matches(CLINICAL_CODE, { message: `SubjectID ${CLINICAL_CODE_HINT}` })
   SubjectID!: string;
 
+  @ApiProperty({ example: 'Screening' })
   @IsString()
   @Length(1, 64)
   VisitName!: string;
 
+  @ApiProperty({ example: 'Active' })
   @IsString()
   @Length(1, 64)
   TreatmentArm!: string;
 
+  @ApiProperty({ example: 125, minimum: 50, maximum: 300, description: 'mmHg' })
   @IsInt()
   @Min(50)
   @Max(300)
   SystolicBP!: number;
 
+  @ApiProperty({ example: 80, minimum: 20, maximum: 200, description: 'mmHg, lower than SystolicBP' })
   @IsInt()
   @Min(20)
   @Max(200)
   @IsLowerThan('SystolicBP')
   DiastolicBP!: number;
 
+  @ApiProperty({ example: 72, minimum: 20, maximum: 250, description: 'beats per minute' })
   @IsInt()
   @Min(20)
   @Max(250)
   HeartRate!: number;
 
+  @ApiProperty({ example: 36.8, minimum: 30, maximum: 45, description: '°C, at most one decimal' })
   @IsNumber(
     { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 },
     { message: 'Temperature must be a number in °C with at most one decimal place' },
@@ -58,30 +66,36 @@ export class VitalRecordDto {
   @Max(45)
   Temperature!: number;
 
+  @ApiPropertyOptional({ example: 16, minimum: 4, maximum: 60, description: 'breaths per minute' })
   @IsOptional()
   @IsInt()
   @Min(4)
   @Max(60)
   RespiratoryRate?: number;
 
+  @ApiPropertyOptional({ example: 'S01' })
   @IsOptional()
   @Matches(CLINICAL_CODE, { message: `SiteID ${CLINICAL_CODE_HINT}` })
   SiteID?: string;
 
+  @ApiPropertyOptional({ example: 'RA001', description: 'defaults to DEFAULT_PROTOCOL_ID' })
   @IsOptional()
   @Matches(CLINICAL_CODE, { message: `ProtocolID ${CLINICAL_CODE_HINT}` })
   ProtocolID?: string;
 
+  @ApiPropertyOptional({ example: '2026-03-01', format: 'date' })
   @IsOptional()
   @IsPastCalendarDate()
   VisitDate?: string;
 
+  @ApiPropertyOptional({ example: '2026-03-01T09:30:00Z', format: 'date-time', description: 'with a time zone; with subject and visit, the key a retry repeats' })
   @IsOptional()
   @IsPastTimestamp()
   MeasurementTime?: string;
 }
 
 export class StoreVitalsDto {
+  @ApiProperty({ type: () => [VitalRecordDto], minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_RECORDS_PER_REQUEST)
