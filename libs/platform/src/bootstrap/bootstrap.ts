@@ -45,6 +45,8 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
   });
   app.set('trust proxy', config.TRUST_PROXY.split(',').map((entry) => entry.trim()));
   app.disable('x-powered-by');
+  // Express hashes every response body for an ETag; clinical reads are not conditionally re-fetched.
+  app.disable('etag');
   app.use(helmet());
   if (config.CORS_ORIGINS) {
     app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((origin) => origin.trim()), exposedHeaders: ['x-request-id', 'retry-after'] });
