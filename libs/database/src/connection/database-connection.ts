@@ -15,12 +15,12 @@ export interface ConnectionOptions {
   applicationName: string;
 }
 
+const logger = new Logger('Database');
+
 /**
  * The platform's one way to reach PostgreSQL: either the server in DATABASE_URL, or an
  * embedded PostgreSQL that this object starts and stops. Owns the TypeORM DataSource.
  */
-const logger = new Logger('Database');
-
 export class DatabaseConnection {
   private readonly closeHooks: Array<() => Promise<void>> = [];
 
@@ -39,7 +39,10 @@ export class DatabaseConnection {
     } else {
       embedded = new EmbeddedPostgres(resolve(config.EMBEDDED_DB_DIR));
       await embedded.start();
-      url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
+      url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME).catch(async (error: unknown) => {
+        await embedded?.stop();
+        throw error;
+      });
       description = `embedded PostgreSQL (data in ${resolve(config.EMBEDDED_DB_DIR)}, port ${new URL(url).port})`;
     }
     const dataSource = createDataSource(url, config, options.applicationName);
