@@ -61,7 +61,7 @@ async function closeAll(apps: INestApplication[]): Promise<void> {
 }
 
 /** Removes this run's Redis keys once every app is closed (some are written up to the last moment). */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

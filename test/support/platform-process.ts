@@ -1,0 +1,36 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** The compiled platform (npm test builds it first), run as its own process the way users run it. */
+const MAIN = new URL('../../dist/apps/api-gateway/src/main.js', import.meta.url).pathname;
+
+export interface PlatformProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `node dist/apps/api-gateway/src/main.js` with only PATH and the given settings in its environment. */
+export function startPlatformProcess(settings: Record<string, string>): PlatformProcess {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, PORT: '0', NO_COLOR: '1', ...settings },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** The URL the process listens on, once its log says so. */
+export async function listening(started: PlatformProcess, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /listening on (http:\/\/localhost:\d+)/.exec(started.output());
+    if (match) return match[1];
+    if (started.child.exitCode !== null || Date.now() > deadline) throw new Error(`platform did not start:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
