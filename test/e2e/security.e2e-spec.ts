@@ -472,6 +472,13 @@ describe('accounts and sessions (all-in-one mode)', () => {
       expect(response.body.message).toBe(PASSWORD_POLICY);
     });
 
+    it('refuses a user without any role, and an update that removes every role, with 400', async () => {
+      const none = await platform.admin.post('/security/users').send({ username: unique('norole'), password: 'long-enough-password-1', roles: [] }).expect(400);
+      expect(none.body.details).toEqual([{ field: 'roles', problems: ['must name at least one role'] }]);
+      const created = await platform.admin.post('/security/users').send({ username: unique('onerole'), password: 'long-enough-password-1', roles: ['monitor'] }).expect(201);
+      await platform.admin.patch(`/security/users/${created.body.id}`).send({ roles: [] }).expect(400);
+    });
+
     it('refuses malformed usernames and unknown roles with 400', async () => {
       await platform.admin.post('/security/users').send({ username: 'ab', password: 'long-enough-password-1', roles: ['monitor'] }).expect(400);
       await platform.admin.post('/security/users').send({ username: 'has space', password: 'long-enough-password-1', roles: ['monitor'] }).expect(400);

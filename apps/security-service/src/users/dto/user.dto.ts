@@ -1,6 +1,6 @@
 import { PageQuery } from '../../../../../libs/platform/src/index.js';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PASSWORD_POLICY, ROLES, type Role } from '../../../../../libs/auth/src/index.js';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
@@ -17,6 +17,7 @@ export class CreateUserDto {
 
   @ApiProperty({ enum: ROLES, isArray: true })
   @IsArray()
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
   @ArrayUnique()
   @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
   roles!: Role[];
