@@ -27,6 +27,7 @@ export function gatewayAppSpec(config: PlatformConfig): AppSpec {
     return {
       name: GATEWAY_NAME,
       defaultPort: GATEWAY_PORT,
+      role: 'all-in-one: every service in this process',
       beforeRoutes: limitRate,
       imports: [
         AllInOneHealthModule,
@@ -40,6 +41,7 @@ export function gatewayAppSpec(config: PlatformConfig): AppSpec {
   return {
     name: GATEWAY_NAME,
     defaultPort: GATEWAY_PORT,
+    role: 'split mode: forwarding to the services',
     withoutDatabase: true,
     rawBodies: true,
     docs: 'custom',

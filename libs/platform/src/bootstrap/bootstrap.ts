@@ -27,6 +27,8 @@ export interface AppSpec {
   beforeRoutes?: (app: NestExpressApplication) => void;
   /** Serves the OpenAPI docs itself (the split gateway merges its services' instead). */
   docs?: 'own' | 'custom';
+  /** How this process runs, for the start-up log (the gateway's mode). */
+  role?: string;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -84,7 +86,7 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
     await app.listen(config.PORT ?? spec.defaultPort);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    logger.log(`${spec.name} listening on http://localhost:${port} (${config.NODE_ENV}, ${config.PLATFORM_MODE} mode)`);
+    logger.log(`${spec.name} listening on http://localhost:${port} (${[config.NODE_ENV, spec.role].filter(Boolean).join(', ')})`);
   } catch (error) {
     logger.error(`${spec.name} could not start: ${(error as Error).message}`);
     await app?.close().catch(() => undefined);
@@ -94,7 +96,7 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
 
 /** A service running as its own process (split mode): its routes at the root. */
 export function serviceAppSpec(service: ServiceDefinition): AppSpec {
-  return { name: service.name, defaultPort: service.defaultPort, imports: [service.module] };
+  return { name: service.name, defaultPort: service.defaultPort, imports: [service.module], role: 'split mode: one service' };
 }
 
 export function runService(service: ServiceDefinition): Promise<void> {
