@@ -11,19 +11,12 @@ export interface UserRow {
   updated_at: Date;
 }
 
-/** A user as the API shows it: never the password hash. */
-export interface UserResponse {
-  id: string;
-  username: string;
-  email: string | null;
-  full_name: string | null;
-  roles: string[];
-  site_ids: string[];
-  active: boolean;
+/** A user as the API shows it (times as ISO strings): never the password hash. */
+export type UserResponse = Omit<UserRow, 'last_login_at' | 'created_at' | 'updated_at'> & {
   last_login_at: string | null;
   created_at: string;
   updated_at: string;
-}
+};
 
 export const USER_COLUMNS = 'id, username, email, full_name, roles, site_ids, active, last_login_at, created_at, updated_at';
 
