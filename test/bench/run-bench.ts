@@ -4,7 +4,8 @@ import pg from 'pg';
 import { readLoad, type ReadLoad } from './http-load.js';
 import { apiSubjects, measureCopy, measureStoreVitals, verifyStored } from './ingestion-phase.js';
 import { benchCredentials, platformAuthEnv, platformHeaders } from './platform-auth.js';
-import { freePort, type NodeChild, startNode, waitForHealth } from './processes.js';
+import { findFreePort } from '../../libs/database/src/index.js';
+import { type NodeChild, startNode, waitForHealth } from './processes.js';
 import { checkBareAnswers, warmReads } from './read-phase.js';
 import { type BenchResults, machineInfo, printResults, ratio, writeResults } from './report.js';
 import { createBenchDatabase, deleteKeys, serverVersions } from './resources.js';
@@ -57,7 +58,7 @@ async function connectRedis(url: string): Promise<Redis> {
 }
 
 async function startChild(cleanup: Cleanup, name: string, script: URL, env: NodeJS.ProcessEnv): Promise<{ child: NodeChild; origin: string }> {
-  const port = await freePort();
+  const port = await findFreePort();
   const child = startNode(name, script, { ...process.env, ...env, PORT: String(port) }, REPO_ROOT);
   cleanup.add(`stop ${name}`, () => child.stop());
   const origin = `http://127.0.0.1:${port}`;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { eventually } from '../support/wait.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 
 /**
@@ -63,17 +64,6 @@ async function searchEvents(client: Client, query: Query): Promise<AuditPage> {
 
 async function verifyChain(client: Client): Promise<Verification> {
   return (await client.get('/security/audit/verify').expect(200)).body as Verification;
-}
-
-/** Polls until `check` finds what it looks for (buffered writes), or gives up after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await check();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`not found within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** A connection to the platform's own database, for what no API offers (tampering, counting). */

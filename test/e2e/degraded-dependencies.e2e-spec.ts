@@ -1,5 +1,5 @@
+import { findFreePort } from '../../libs/database/src/index.js';
 import request from 'supertest';
-import { freePort } from '../support/servers.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 
@@ -8,7 +8,7 @@ describe('when Redis is unreachable', () => {
   const api = () => platform.admin;
 
   beforeAll(async () => {
-    platform = await startPlatform('all-in-one', { REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    platform = await startPlatform('all-in-one', { REDIS_URL: `redis://127.0.0.1:${await findFreePort()}` });
   });
   afterAll(() => platform?.close());
 

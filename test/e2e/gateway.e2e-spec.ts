@@ -1,6 +1,6 @@
+import { findFreePort } from '../../libs/database/src/index.js';
 import request from 'supertest';
 import { createUser } from '../support/auth.js';
-import { freePort } from '../support/servers.js';
 import { type Mode, type PlatformUnderTest, startPlatform } from '../support/platform.js';
 
 describe.each<Mode>(['all-in-one', 'split'])('gateway (%s mode)', (mode) => {
@@ -85,7 +85,7 @@ describe('gateway rate limits with Redis unreachable', () => {
 
   beforeAll(async () => {
     platform = await startPlatform('all-in-one', {
-      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      REDIS_URL: `redis://127.0.0.1:${await findFreePort()}`,
       RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000',
       RATE_LIMIT_PER_USER_PER_MINUTE: '3',
     });

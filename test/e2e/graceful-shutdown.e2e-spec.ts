@@ -6,6 +6,7 @@ import { listening, startPlatformProcess } from '../support/platform-process.js'
 import { serversFromEnv } from '../support/servers.js';
 import { createTestDatabase, type TestDatabase, uniqueCachePrefix } from '../support/test-database.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+import { waitUntil } from '../support/wait.js';
 
 describe('shutdown on SIGTERM', () => {
   let database: TestDatabase;
@@ -43,7 +44,7 @@ describe('shutdown on SIGTERM', () => {
       await waitUntil(async () => {
         const waiting = await blocker.query("SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'vital_signs'::regclass");
         return waiting.rows[0].n > 0;
-      });
+      }, 10_000);
 
       platform.child.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -67,11 +68,3 @@ describe('shutdown on SIGTERM', () => {
     }
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

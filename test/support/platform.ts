@@ -2,10 +2,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { gatewayAppSpec } from '../../apps/api-gateway/src/gateway-app.js';
 import { SERVICES } from '../../apps/api-gateway/src/services.js';
 import { loadPlatformConfig, type PlatformConfig } from '../../libs/config/src/index.js';
+import { RedisCacheBackend } from '../../libs/database/src/index.js';
 import { type AppSpec, createPlatformApp, serviceAppSpec } from '../../libs/platform/src/index.js';
 import { asUser, type Client, login, TEST_ADMIN_PASSWORD } from './auth.js';
 import { serversFromEnv } from './servers.js';
@@ -62,17 +62,12 @@ async function closeAll(apps: INestApplication[]): Promise<void> {
 
 /** Removes this run's Redis keys once every app is closed (some are written up to the last moment). */
 export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new RedisCacheBackend({ url: redisUrl, commandTimeoutMs: 5_000 });
   try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await redis.firstConnection();
+    await redis.deletePattern(`${prefix}*`);
   } finally {
-    redis.disconnect();
+    await redis.close();
   }
 }
 

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { findFreePort } from '../../libs/database/src/index.js';
+import { waitUntil } from './wait.js';
 
 /** What the global set-up chose, handed to the test files through the environment. */
 export interface TestServers {
@@ -13,17 +15,6 @@ export function serversFromEnv(): TestServers {
   const redisUrl = process.env.TEST_REDIS_URL;
   if (!postgresAdminUrl || !redisUrl) throw new Error('Run the tests through `npm test`: the global set-up chooses the servers');
   return { postgresAdminUrl, redisUrl };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
@@ -45,13 +36,11 @@ export function hasRedisServerBinary(): boolean {
 
 /** A throwaway redis-server (no persistence) on a free port; resolves once it accepts connections. */
 export async function startRedisServer(port?: number): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
-  const chosen = port ?? (await freePort());
+  const chosen = port ?? (await findFreePort());
   const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
-  for (let attempt = 0; attempt < 100 && !(await portAnswers(chosen)); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => portAnswers(chosen), 5_000);
   return {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,

@@ -31,9 +31,14 @@ export class AuthGuard implements CanActivate {
 }
 
 function bearerToken(header: string | undefined): string {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!match) {
+  const token = bearerTokenOf(header);
+  if (!token) {
     throw new UnauthorizedException('Sign in first: send Authorization: Bearer <access token> from POST /security/auth/login');
   }
-  return match[1];
+  return token;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }

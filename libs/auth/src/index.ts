@@ -1,4 +1,5 @@
 export * from './auth.module.js';
+export { bearerTokenOf } from './auth.guard.js';
 export * from './authenticated-user.js';
 export * from './decorators.js';
 export * from './password.js';

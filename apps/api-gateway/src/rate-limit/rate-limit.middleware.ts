@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { TokenService } from '../../../../libs/auth/src/index.js';
+import { bearerTokenOf, type TokenService } from '../../../../libs/auth/src/index.js';
 import type { PlatformConfig } from '../../../../libs/config/src/index.js';
 import type { CacheService } from '../../../../libs/database/src/index.js';
 import { type ApiErrorBody, requestIdOf } from '../../../../libs/platform/src/index.js';
@@ -32,7 +32,7 @@ export function rateLimitMiddleware(cache: CacheService, tokens: TokenService, c
 
 /** The user a valid token names; the services' guard still does the full check (revocation, roles). */
 function userOf(request: Request, tokens: TokenService): string | undefined {
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const token = bearerTokenOf(request.headers.authorization);
   if (!token) return undefined;
   try {
     return tokens.verifyAccess(token).sub;

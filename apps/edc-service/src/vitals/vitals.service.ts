@@ -68,10 +68,10 @@ export class VitalsService {
     });
     rejectConflictingSubjects(rows, subjects, user);
     const inserted = await this.repository.insertNewMeasurements(db, rows, batchId);
-    const insertedKeys = new Set(inserted.map(keyOf));
-    const alreadyStored = rows.filter((row) => !insertedKeys.has(keyOf(measurementKeyOf(row))));
-    if (alreadyStored.length > 0) await this.rejectChangedValues(db, alreadyStored);
     const rowsByKey = new Map(rows.map((row) => [keyOf(measurementKeyOf(row)), row]));
+    const insertedKeys = new Set(inserted.map(keyOf));
+    const alreadyStored = [...rowsByKey].filter(([key]) => !insertedKeys.has(key)).map(([, row]) => row);
+    if (alreadyStored.length > 0) await this.rejectChangedValues(db, alreadyStored);
     await this.audit.record(db, actor, [
       ...created.map((subject) => subjectCreatedEvent(subject)),
       ...inserted.map((measurement) => vitalCreatedEvent(measurement.id, (rowsByKey.get(keyOf(measurement)) as MeasurementRow).record, batchId)),

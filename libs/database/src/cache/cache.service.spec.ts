@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { serversFromEnv, startRedisServer } from '../../../../test/support/servers.js';
 import { uniqueCachePrefix } from '../../../../test/support/test-database.js';
+import { waitUntil } from '../../../../test/support/wait.js';
 import type { CacheBackend } from './cache-backend.js';
 import { CacheService } from './cache.service.js';
 import { MemoryCacheBackend } from './memory-cache.backend.js';
@@ -119,7 +120,7 @@ describe('CacheService when Redis goes away and comes back', () => {
       expect(warn.mock.calls.filter(([message]) => String(message).includes('Redis unreachable'))).toHaveLength(1);
 
       restarted = await startRedisServer(redis.port);
-      await waitFor(async () => (await cache.ping().then(() => true, () => false)));
+      await waitUntil(async () => (await cache.ping().then(() => true, () => false)), 10_000);
       await cache.set('after', 'back');
       expect(await cache.get('after')).toBe('back');
       // ...and the entry cached before the outage (still in a persistent Redis) is never served.
@@ -132,11 +133,3 @@ describe('CacheService when Redis goes away and comes back', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactUrl } from '../connection/redact-url.js';
 import type { CacheBackend, WindowCount } from './cache-backend.js';
 
 const GET_VERSIONED = `
@@ -170,8 +171,3 @@ export class RedisCacheBackend implements CacheBackend {
   }
 }
 
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}

@@ -6,6 +6,7 @@ import type { PlatformConfig } from '../../../config/src/index.js';
 import { MIGRATIONS } from '../../../../database/migrations/index.js';
 import { ENTITIES } from '../entities/index.js';
 import { EmbeddedPostgres } from '../embedded/embedded-postgres.js';
+import { redactUrl } from './redact-url.js';
 
 const EMBEDDED_DATABASE_NAME = 'clinical_trials';
 /** Arbitrary constant: serialises migration runs of processes that start together (split mode). */
@@ -35,7 +36,7 @@ export class DatabaseConnection {
     let embedded: EmbeddedPostgres | undefined;
     let description: string;
     if (url) {
-      description = `PostgreSQL at ${redact(url)}`;
+      description = `PostgreSQL at ${redactUrl(url)}`;
     } else {
       embedded = new EmbeddedPostgres(resolve(config.EMBEDDED_DB_DIR));
       await embedded.start();
@@ -117,8 +118,3 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
-export function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}

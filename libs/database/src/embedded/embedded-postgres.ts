@@ -222,7 +222,8 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-function findFreePort(): Promise<number> {
+/** A local port free right now (the OS picks it); whoever binds it next should do so promptly. */
+export function findFreePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
