@@ -2,7 +2,8 @@ import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, runMigrations } from '../libs/database/src/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
-const ALL_TABLES = [
+/** Tables every later migration keeps (they may add more). */
+const CORE_TABLES = [
   'audit_chain', 'audit_events', 'audit_unsealed', 'auth_sessions', 'documents', 'mcp_context', 'patients', 'refresh_tokens', 'users', 'vital_signs',
 ];
 const FIRST_MIGRATION_TABLES = ['audit_events', 'documents', 'mcp_context', 'patients', 'users', 'vital_signs'];
@@ -30,17 +31,35 @@ describe('database migrations', () => {
       )) as Array<{ tablename: string }>
     ).map((row) => row.tablename);
 
+  const applied = async (): Promise<string[]> =>
+    ((await connection.dataSource.query('SELECT name FROM schema_migrations ORDER BY id')) as Array<{ name: string }>).map((row) => row.name);
+
+  /** Reverts the newest migrations until `name` is the newest applied. */
+  const revertTo = async (name: string | undefined): Promise<void> => {
+    while ((await applied()).at(-1) !== name) await connection.dataSource.undoLastMigration({ transaction: 'each' });
+  };
+  const revertAll = () => revertTo(undefined);
+
+  /** The tables of the whole schema, as the first full application made them. */
+  let ALL_TABLES: string[];
+
+  it('revert the newest first: after the first migration only its tables remain', async () => {
+    await runMigrations(connection.dataSource);
+    ALL_TABLES = await tables();
+    expect(ALL_TABLES).toEqual(expect.arrayContaining(CORE_TABLES));
+    await revertTo('InitialSchema1764100000000');
+    expect(await tables()).toEqual(FIRST_MIGRATION_TABLES);
+    await runMigrations(connection.dataSource);
+    expect(await tables()).toEqual(ALL_TABLES);
+  });
+
   it('apply in order, revert one by one back to an empty schema, and apply again', async () => {
     await runMigrations(connection.dataSource);
     expect(await tables()).toEqual(ALL_TABLES);
     await runMigrations(connection.dataSource);
     expect(await tables()).toEqual(ALL_TABLES);
 
-    await connection.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tables()).toEqual(['audit_events', 'auth_sessions', 'documents', 'mcp_context', 'patients', 'refresh_tokens', 'users', 'vital_signs']);
-    await connection.dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tables()).toEqual(FIRST_MIGRATION_TABLES);
-    await connection.dataSource.undoLastMigration({ transaction: 'each' });
+    await revertAll();
     expect(await tables()).toEqual([]);
 
     await runMigrations(connection.dataSource);
@@ -49,8 +68,8 @@ describe('database migrations', () => {
 
   it('carry audit events chained before the sealing migration into the chain, still verifiable', async () => {
     await runMigrations(connection.dataSource);
-    await connection.dataSource.undoLastMigration({ transaction: 'each' });
-    // Under the previous migration the insert trigger chains each event itself.
+    await revertTo('AuthAndAuditChain1764200000000');
+    // Under that migration the insert trigger chains each event itself.
     await connection.dataSource.query(
       "INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('create', 'patient', 'a'), ('create', 'patient', 'b'), ('read', 'patient', 'a')",
     );
@@ -67,7 +86,7 @@ describe('database migrations', () => {
   });
 
   it('let processes starting together on an empty database take turns instead of failing', async () => {
-    for (let n = 0; n < 3; n += 1) await connection.dataSource.undoLastMigration({ transaction: 'each' });
+    await revertAll();
     expect(await tables()).toEqual([]);
     const others = await Promise.all(
       [1, 2, 3].map(() =>

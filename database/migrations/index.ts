@@ -1,6 +1,12 @@
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema.js';
 import { AuthAndAuditChain1764200000000 } from './1764200000000-auth-and-audit-chain.js';
 import { AuditChainSealing1764300000000 } from './1764300000000-audit-chain-sealing.js';
+import { LeastPrivilegeRuntimeRole1764400000000 } from './1764400000000-least-privilege-runtime-role.js';
 
-/** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [InitialSchema1764100000000, AuthAndAuditChain1764200000000, AuditChainSealing1764300000000];
+/** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
+export const MIGRATIONS = [
+  InitialSchema1764100000000,
+  AuthAndAuditChain1764200000000,
+  AuditChainSealing1764300000000,
+  LeastPrivilegeRuntimeRole1764400000000,
+];

@@ -3,12 +3,16 @@ import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
 import { AuditEventsQuery } from './dto/audit-query.dto.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
-import { type AuditEventResponse, AuditTrailService, type ChainVerification } from './audit-trail.service.js';
+import { type AuditEventResponse, AuditTrailService } from './audit-trail.service.js';
+import { AuditVerificationService, type ChainVerification } from './audit-verification.service.js';
 
 @Roles(ACCESS.reviewAudit)
 @Controller('audit')
 export class AuditTrailController {
-  constructor(private readonly trail: AuditTrailService) {}
+  constructor(
+    private readonly trail: AuditTrailService,
+    private readonly verification: AuditVerificationService,
+  ) {}
 
   @Get('events')
   search(@Query() query: AuditEventsQuery): Promise<Page<AuditEventResponse>> {
@@ -24,6 +28,6 @@ export class AuditTrailController {
 
   @Get('verify')
   verify(): Promise<ChainVerification> {
-    return this.trail.verify();
+    return this.verification.verify();
   }
 }
