@@ -1,19 +1,44 @@
 import type { CacheBackend, WindowCount } from './cache-backend.js';
+import { COUNTER_TTL_SECONDS } from './redis-cache.backend.js';
 
 interface Entry {
   value: string;
   expiresAt: number;
 }
 
-/** Process-local store with the same semantics as the Redis backend; for single-process runs. */
+/** How often expired counters and windows are swept (on the next call that adds to them). */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Process-local store with the same semantics as the Redis backend; for single-process runs, and
+ * for counting limits while Redis is down. Like Redis keys, counters and windows expire, and none
+ * of the three maps grows past `maxEntries` however many client addresses and users it counts.
+ */
 export class MemoryCacheBackend implements CacheBackend {
   readonly kind = 'memory' as const;
   readonly description = 'in-process memory cache';
   private readonly entries = new Map<string, Entry>();
-  private readonly counters = new Map<string, number>();
+  /** Insertion order is expiry order: a counter is moved to the end whenever it is bumped. */
+  private readonly counters = new Map<string, { value: number; expiresAt: number }>();
   private readonly windows = new Map<string, { count: number; expiresAt: number }>();
+  /**
+   * What a missing counter reads as. It rises past every value a removed counter had, so a counter
+   * that expired or was evicted never repeats an old version: entries keyed by it stay unreachable.
+   */
+  private counterFloor = 0;
+  private nextSweepAt: number;
 
-  constructor(private readonly maxEntries = 50_000) {}
+  constructor(
+    private readonly maxEntries = 50_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.nextSweepAt = now() + SWEEP_INTERVAL_MS;
+  }
+
+  /** How many keys each store holds (for tests and diagnostics). */
+  get sizes(): { entries: number; counters: number; windows: number } {
+    return { entries: this.entries.size, counters: this.counters.size, windows: this.windows.size };
+  }
 
   async get(key: string): Promise<string | null> {
     return this.read(key);
@@ -21,7 +46,7 @@ export class MemoryCacheBackend implements CacheBackend {
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -31,7 +56,7 @@ export class MemoryCacheBackend implements CacheBackend {
   async unlink(keys: string[]): Promise<void> {
     for (const key of keys) {
       this.entries.delete(key);
-      this.counters.delete(key);
+      this.removeCounter(key);
       this.windows.delete(key);
     }
   }
@@ -42,7 +67,8 @@ export class MemoryCacheBackend implements CacheBackend {
     for (const store of [this.entries, this.counters, this.windows]) {
       for (const key of [...store.keys()]) {
         if (matcher.test(key)) {
-          store.delete(key);
+          if (store === this.counters) this.removeCounter(key);
+          else store.delete(key);
           removed += 1;
         }
       }
@@ -51,31 +77,46 @@ export class MemoryCacheBackend implements CacheBackend {
   }
 
   async increment(keys: string[]): Promise<void> {
-    for (const key of keys) this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+    const now = this.now();
+    this.sweepIfDue(now);
+    for (const key of keys) {
+      const value = this.counterValue(key, now) + 1;
+      this.counters.delete(key);
+      this.counters.set(key, { value, expiresAt: now + COUNTER_TTL_SECONDS * 1000 });
+    }
+    while (this.counters.size > this.maxEntries) this.removeCounter(this.counters.keys().next().value as string);
   }
 
   async getVersioned(key: string, versionKeys: string[]): Promise<{ versionedKey: string; value: string | null }> {
-    const version = versionKeys.map((versionKey) => String(this.counters.get(versionKey) ?? 0)).join('.');
+    const now = this.now();
+    const version = versionKeys.map((versionKey) => String(this.counterValue(versionKey, now))).join('.');
     const versionedKey = `${key}#${version}`;
     return { versionedKey, value: this.read(versionedKey) };
   }
 
   async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
-    const now = Date.now();
-    const current = this.windows.get(key);
-    const window = current && current.expiresAt > now ? current : { count: 0, expiresAt: now + windowSeconds * 1000 };
+    const now = this.now();
+    this.sweepIfDue(now);
+    let window = this.windows.get(key);
+    if (!window || window.expiresAt <= now) {
+      // A new window goes to the end, so the first key is (about) the one that expires first.
+      this.windows.delete(key);
+      window = { count: 0, expiresAt: now + windowSeconds * 1000 };
+      this.windows.set(key, window);
+      // Under a flood of new keys the oldest windows go first: memory stays bounded.
+      while (this.windows.size > this.maxEntries) this.windows.delete(this.windows.keys().next().value as string);
+    }
     window.count += 1;
-    this.windows.set(key, window);
     return { count: window.count, secondsLeft: Math.ceil((window.expiresAt - now) / 1000) };
   }
 
   async unhitWindow(key: string): Promise<void> {
     const window = this.windows.get(key);
-    if (window && window.count > 0) window.count -= 1;
+    if (window && window.expiresAt > this.now() && window.count > 0) window.count -= 1;
   }
 
   async peekWindow(key: string): Promise<WindowCount> {
-    const now = Date.now();
+    const now = this.now();
     const window = this.windows.get(key);
     if (!window || window.expiresAt <= now) return { count: 0, secondsLeft: 0 };
     return { count: window.count, secondsLeft: Math.ceil((window.expiresAt - now) / 1000) };
@@ -93,10 +134,33 @@ export class MemoryCacheBackend implements CacheBackend {
 
   onRecovered(): void {}
 
+  private counterValue(key: string, now: number): number {
+    const counter = this.counters.get(key);
+    if (!counter) return this.counterFloor;
+    if (counter.expiresAt > now) return counter.value;
+    this.removeCounter(key);
+    return this.counterFloor;
+  }
+
+  private removeCounter(key: string): void {
+    const counter = this.counters.get(key);
+    if (!counter) return;
+    this.counters.delete(key);
+    this.counterFloor = Math.max(this.counterFloor, counter.value) + 1;
+  }
+
+  /** Removes expired counters and windows once a minute, so keys used once do not stay forever. */
+  private sweepIfDue(now: number): void {
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + SWEEP_INTERVAL_MS;
+    for (const [key, counter] of this.counters) if (counter.expiresAt <= now) this.removeCounter(key);
+    for (const [key, window] of this.windows) if (window.expiresAt <= now) this.windows.delete(key);
+  }
+
   private read(key: string): string | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return null;
     }
