@@ -3,8 +3,12 @@ import { bearerTokenOf, type TokenService } from '../../../../libs/auth/src/inde
 import type { PlatformConfig } from '../../../../libs/config/src/index.js';
 import type { CacheService } from '../../../../libs/database/src/index.js';
 import { type ApiErrorBody, requestIdOf } from '../../../../libs/platform/src/index.js';
+import { SERVICES } from '../services.js';
 
 const WINDOW_SECONDS = 60;
+
+/** The health routes exactly: the gateway's own and each service's; nothing else that ends in /health. */
+const HEALTH_PATHS = new Set(['/health', ...SERVICES.map((service) => `/${service.prefix}/health`)]);
 
 /**
  * Requests per minute per client address and per signed-in user, counted in Redis so every
@@ -13,7 +17,7 @@ const WINDOW_SECONDS = 60;
  */
 export function rateLimitMiddleware(cache: CacheService, tokens: TokenService, config: PlatformConfig): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    if (request.path === '/health' || request.path.endsWith('/health')) return next();
+    if (HEALTH_PATHS.has(request.path)) return next();
     void check(request)
       .then((retryAfter) => (retryAfter === undefined ? next() : refuse(request, response, retryAfter)))
       .catch(next);
