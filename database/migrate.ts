@@ -2,14 +2,17 @@ import 'reflect-metadata';
 import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, runMigrations } from '../libs/database/src/index.js';
 
-/** `node dist/database/migrate.js run|revert`: the same connection rules as the platform (DATABASE_URL or embedded). */
+/**
+ * `node dist/database/migrate.js run|revert`: the same connection rules as the platform (embedded, or
+ * DATABASE_MIGRATION_URL, else DATABASE_URL), as the schema owner.
+ */
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'run' && command !== 'revert') {
     console.error('usage: migrate.js run|revert');
     process.exit(2);
   }
   const config = loadPlatformConfig(process.env, { DB_MIGRATIONS_RUN: 'false' });
-  const connection = await DatabaseConnection.open(config, { applicationName: 'migrations' });
+  const connection = await DatabaseConnection.open(config, { applicationName: 'migrations', as: 'owner' });
   try {
     if (command === 'run') await runMigrations(connection.dataSource);
     else await connection.dataSource.undoLastMigration({ transaction: 'each' });

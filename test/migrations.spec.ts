@@ -15,8 +15,8 @@ describe('database migrations', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     connection = await DatabaseConnection.open(
-      loadPlatformConfig({}, { DATABASE_URL: database.url, DB_MIGRATIONS_RUN: 'false', DB_POOL_MIN: '1' }),
-      { applicationName: 'migrations-spec' },
+      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_MIGRATIONS_RUN: 'false', DB_POOL_MIN: '1' }),
+      { applicationName: 'migrations-spec', as: 'owner' },
     );
   });
   afterAll(async () => {
@@ -90,7 +90,10 @@ describe('database migrations', () => {
     expect(await tables()).toEqual([]);
     const others = await Promise.all(
       [1, 2, 3].map(() =>
-        DatabaseConnection.open(loadPlatformConfig({}, { DATABASE_URL: database.url, DB_POOL_MIN: '1' }), { applicationName: 'starter' }),
+        DatabaseConnection.open(
+          loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
+          { applicationName: 'starter' },
+        ),
       ),
     );
     await Promise.all(others.map((other) => other.close()));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../libs/database/src/embedded/embedded-postgres.js';
 import { hasRedisServerBinary, portAnswers, startRedisServer } from './support/servers.js';
+import { ensureTestRoles } from './support/test-database.js';
 
 /**
  * `npm test`: chooses the servers for the whole run, then runs Jest with them.
@@ -78,6 +79,8 @@ function runJest(args: string[], env: NodeJS.ProcessEnv, resultsFile: string): P
 async function main(): Promise<number> {
   const [redisUrl, redisSource] = await chooseRedis();
   const [postgresUrl, postgresSource] = await choosePostgres();
+  // Once here, not per test file: roles belong to the whole server.
+  await ensureTestRoles(postgresUrl);
   console.log(`Test servers: PostgreSQL from ${postgresSource}; Redis from ${redisSource}.`);
   const resultsFolder = await mkdtemp(join(tmpdir(), 'ctp-jest-'));
   cleanups.push(() => rm(resultsFolder, { recursive: true, force: true }));

@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Redis } from 'ioredis';
+import { ensurePlatformRoles, type PlatformRoles, urlAs } from '../../libs/database/src/index.js';
 
 export interface BenchDatabase {
   name: string;
+  /** The services' login (ctp_runtime), as in production. */
   url: string;
+  /** The schema owner's login, for migrations. */
+  migrationUrl: string;
   drop(): Promise<void>;
 }
 
@@ -20,12 +25,18 @@ async function asAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise
 /** A database of the bench's own, so figures never include other data and nothing is left behind. */
 export async function createBenchDatabase(adminUrl: string, name: string): Promise<BenchDatabase> {
   if (!/^ctp_bench_[0-9a-f]+$/.test(name)) throw new Error(`unexpected bench database name ${name}`);
-  await asAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const roles: PlatformRoles = {
+    owner: { name: 'ctp_bench_owner', password: randomBytes(12).toString('hex') },
+    runtime: { name: 'ctp_bench_app', password: randomBytes(12).toString('hex') },
+  };
+  await asAdmin(adminUrl, async (client) => {
+    await ensurePlatformRoles(client, roles);
+    await client.query(`CREATE DATABASE ${name} OWNER ${roles.owner.name}`);
+  });
   return {
     name,
-    url: url.toString(),
+    url: urlAs(adminUrl, roles.runtime, name),
+    migrationUrl: urlAs(adminUrl, roles.owner, name),
     // FORCE: a platform killed mid-run may still hold connections.
     drop: () => asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };

@@ -87,6 +87,7 @@ async function run(cleanup: Cleanup): Promise<void> {
     ...platformAuthEnv(credentials),
     PLATFORM_MODE: 'all-in-one',
     DATABASE_URL: database.url,
+    DATABASE_MIGRATION_URL: database.migrationUrl,
     REDIS_URL: redisUrl,
     LOG_LEVEL: 'warn',
     CACHE_KEY_PREFIX: cachePrefix,

@@ -41,15 +41,15 @@ describe('when PostgreSQL becomes unreachable', () => {
     platform = await startPlatform('all-in-one');
   });
   afterAll(async () => {
-    await platform?.database?.admin(`ALTER DATABASE ${platform.database.name} ALLOW_CONNECTIONS true`);
+    await platform?.database?.server(`ALTER DATABASE ${platform.database.name} ALLOW_CONNECTIONS true`);
     await platform?.close();
   });
 
   it('reports health 503 with the database down, and recovers when it returns', async () => {
     const database = platform.database!;
     await request(platform.baseUrl).get('/health').expect(200);
-    await database.admin(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
-    await database.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
+    await database.server(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+    await database.server('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
     const down = await request(platform.baseUrl).get('/health').expect(503);
     expect(down.body).toMatchObject({ status: 'error', service: 'api-gateway' });
     expect(down.body.details.database.status).toBe('down');
@@ -58,7 +58,7 @@ describe('when PostgreSQL becomes unreachable', () => {
     // The token's session cannot be checked either: a server fault, never a silent pass.
     expect(store.status).toBe(500);
     expect(store.body.message).toBe('Internal server error');
-    await database.admin(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
+    await database.server(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
     await request(platform.baseUrl).get('/health').expect(200);
   });
 });

@@ -23,11 +23,12 @@ describe('shutdown on SIGTERM', () => {
   it('finishes a request in flight, commits its data, then closes the pool and exits', async () => {
     const platform = startPlatformProcess({
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.migrationUrl,
       REDIS_URL: serversFromEnv().redisUrl,
       CACHE_KEY_PREFIX: cachePrefix,
       ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     });
-    const blocker = new pg.Client({ connectionString: database.url });
+    const blocker = new pg.Client({ connectionString: database.migrationUrl });
     try {
       const url = await listening(platform);
       const { accessToken } = await login(url, 'admin', TEST_ADMIN_PASSWORD);

@@ -76,7 +76,7 @@ export async function startPlatform(mode: Mode, settings: Settings = {}): Promis
   const database = await createTestDatabase();
   const prefix = uniqueCachePrefix();
   const redisUrl = serversFromEnv().redisUrl;
-  const shared: Settings = { DATABASE_URL: database.url, REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...settings };
+  const shared: Settings = { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...settings };
   const apps: INestApplication[] = [];
   const close = async () => {
     await closeAll(apps);

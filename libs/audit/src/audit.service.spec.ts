@@ -13,7 +13,7 @@ function useMigratedDatabase(): { connection: () => DatabaseConnection } {
   let connection: DatabaseConnection;
   beforeAll(async () => {
     database = await createTestDatabase();
-    connection = await DatabaseConnection.open(loadPlatformConfig({}, { DATABASE_URL: database.url, DB_POOL_MIN: '1' }), {
+    connection = await DatabaseConnection.open(loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }), {
       applicationName: 'audit-spec',
     });
   });

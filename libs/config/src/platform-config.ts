@@ -56,6 +56,14 @@ export class PlatformConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
   DATABASE_URL?: string;
 
+  /**
+   * Where migrations connect: the role that owns the schema. Unset: DATABASE_URL (then the services
+   * run as the owner too, which a production start refuses).
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must look like postgres://owner:password@host:5432/database' })
+  DATABASE_MIGRATION_URL?: string;
+
   @IsString()
   EMBEDDED_DB_DIR: string = 'database/data';
 

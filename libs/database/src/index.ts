@@ -5,6 +5,7 @@ export * from './cache/cache-backend.js';
 export * from './cache/memory-cache.backend.js';
 export * from './cache/redis-cache.backend.js';
 export * from './connection/database-connection.js';
+export * from './connection/database-roles.js';
 export * from './embedded/embedded-postgres.js';
 export * from './entities/index.js';
 export * from './health/cache.health.js';

@@ -1,19 +1,33 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import type { PlatformConfig } from '../../../config/src/index.js';
+import { localSecret, type PlatformConfig } from '../../../config/src/index.js';
 import { MIGRATIONS } from '../../../../database/migrations/index.js';
 import { ENTITIES } from '../entities/index.js';
 import { EmbeddedPostgres } from '../embedded/embedded-postgres.js';
+import { checkRuntimeRole, ensureDatabaseOwnedBy, ensurePlatformRoles, type PlatformRoles, urlAs } from './database-roles.js';
 import { redactUrl } from './redact-url.js';
 
 const EMBEDDED_DATABASE_NAME = 'clinical_trials';
+const EMBEDDED_OWNER = 'ctp_owner';
+const EMBEDDED_RUNTIME = 'ctp_app';
 /** Arbitrary constant: serialises migration runs of processes that start together (split mode). */
 const MIGRATION_LOCK_ID = 7_301_952;
 
 export interface ConnectionOptions {
   applicationName: string;
+  /**
+   * `runtime` (the services): DATABASE_URL, checked to be unable to alter the audit trail.
+   * `owner` (migrations by hand): DATABASE_MIGRATION_URL, else DATABASE_URL.
+   */
+  as?: 'runtime' | 'owner';
+}
+
+/** Where the runtime and the migrations connect. */
+interface DatabaseUrls {
+  runtime: string;
+  owner: string;
 }
 
 const logger = new Logger('Database');
@@ -32,26 +46,32 @@ export class DatabaseConnection {
   ) {}
 
   static async open(config: PlatformConfig, options: ConnectionOptions): Promise<DatabaseConnection> {
-    let url = config.DATABASE_URL;
+    let urls: DatabaseUrls;
     let embedded: EmbeddedPostgres | undefined;
     let description: string;
-    if (url) {
-      description = `PostgreSQL at ${redactUrl(url)}`;
+    if (config.DATABASE_URL) {
+      urls = { runtime: config.DATABASE_URL, owner: config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL };
+      description = `PostgreSQL at ${redactUrl(config.DATABASE_URL)}`;
     } else {
-      embedded = new EmbeddedPostgres(resolve(config.EMBEDDED_DB_DIR));
+      const folder = resolve(config.EMBEDDED_DB_DIR);
+      embedded = new EmbeddedPostgres(folder);
       await embedded.start();
-      url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME).catch(async (error: unknown) => {
+      urls = await prepareEmbeddedDatabase(embedded.url, join(folder, 'secrets')).catch(async (error: unknown) => {
         await embedded?.stop();
         throw error;
       });
-      description = `embedded PostgreSQL (data in ${resolve(config.EMBEDDED_DB_DIR)}, port ${new URL(url).port})`;
+      description = `embedded PostgreSQL (data in ${folder}, port ${new URL(urls.runtime).port})`;
     }
-    const dataSource = createDataSource(url, config, options.applicationName);
+    const as = options.as ?? 'runtime';
+    let dataSource: DataSource | undefined;
     try {
+      if (config.DB_MIGRATIONS_RUN) await migrate(as === 'owner' ? undefined : urls.owner, config, options.applicationName);
+      dataSource = createDataSource(urls[as], config, options.applicationName);
       await dataSource.initialize();
-      if (config.DB_MIGRATIONS_RUN) await runMigrations(dataSource);
+      if (as === 'owner' && config.DB_MIGRATIONS_RUN) await runMigrations(dataSource);
+      if (as === 'runtime') await checkRuntimeRole(dataSource, config.NODE_ENV === 'production');
     } catch (error) {
-      if (dataSource.isInitialized) await dataSource.destroy();
+      if (dataSource?.isInitialized) await dataSource.destroy();
       await embedded?.stop();
       throw error;
     }
@@ -104,17 +124,41 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
   }
 }
 
-async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+/** Applies pending migrations over connections of their own (one holds the lock, one migrates), as the schema owner. */
+async function migrate(ownerUrl: string | undefined, config: PlatformConfig, applicationName: string): Promise<void> {
+  if (!ownerUrl) return;
+  const dataSource = createDataSource(ownerUrl, { ...config, DB_POOL_MIN: 0, DB_POOL_MAX: 2 }, `${applicationName}-migrations`);
+  await dataSource.initialize();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+    await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * The embedded server's roles and database, made by its superuser: an owner role that migrates,
+ * and a runtime login in ctp_runtime for the services, each with a password kept in `secrets`.
+ * A database made before there were roles stays owned by the superuser, which then migrates it.
+ */
+async function prepareEmbeddedDatabase(superuserUrl: string, secrets: string): Promise<DatabaseUrls> {
+  const roles: PlatformRoles = {
+    owner: { name: EMBEDDED_OWNER, password: localSecret(secrets, 'owner-password', 18) },
+    runtime: { name: EMBEDDED_RUNTIME, password: localSecret(secrets, 'runtime-password', 18) },
+  };
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  let owner: string;
+  try {
+    await ensurePlatformRoles(client, roles);
+    owner = await ensureDatabaseOwnedBy(client, EMBEDDED_DATABASE_NAME, roles.owner.name);
   } finally {
     await client.end();
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const ownerUrl = new URL(superuserUrl);
+  ownerUrl.pathname = `/${EMBEDDED_DATABASE_NAME}`;
+  return {
+    runtime: urlAs(superuserUrl, roles.runtime, EMBEDDED_DATABASE_NAME),
+    owner: owner === roles.owner.name ? urlAs(superuserUrl, roles.owner, EMBEDDED_DATABASE_NAME) : ownerUrl.toString(),
+  };
 }
-

@@ -1,0 +1,122 @@
+import pg from 'pg';
+import { loadPlatformConfig } from '../libs/config/src/index.js';
+import { DatabaseConnection, UnsafeRuntimeRoleError } from '../libs/database/src/index.js';
+import { serversFromEnv } from './support/servers.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+/**
+ * What the services' own database login can and cannot do (21 CFR Part 11 §11.10(e): the trail
+ * cannot be altered by the people and programs it records). Each refusal is tried for real.
+ */
+describe('the runtime database role', () => {
+  let database: TestDatabase;
+  let connection: DatabaseConnection;
+  let runtime: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connection = await DatabaseConnection.open(
+      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
+      { applicationName: 'least-privilege-spec' },
+    );
+    runtime = new pg.Client({ connectionString: database.url });
+    await runtime.connect();
+    await runtime.query(`
+      INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm) VALUES ('P1', 'LP-001', 'S01', 'Active');
+      INSERT INTO vital_signs (patient_id, visit_name, systolic_bp, diastolic_bp, heart_rate, temperature, data_batch)
+        SELECT id, 'Day 1', 120, 80, 70, 36.8, gen_random_uuid() FROM patients WHERE subject_number = 'LP-001';
+      INSERT INTO audit_events (action, entity_type, entity_id, subject, username, reason)
+        VALUES ('create', 'patient', 'p', 'LP-001', 'nurse', NULL), ('read', 'patient', 'p', 'LP-001', 'monitor', NULL);
+      SELECT audit_seal(NULL, true);`);
+  });
+  afterAll(async () => {
+    await runtime?.end();
+    await connection?.close();
+    await database?.drop();
+  });
+
+  /** Refused for lack of privilege (not, say, for a typo in the statement). */
+  const refused = (sql: string) =>
+    expect(runtime.query(sql)).rejects.toThrow(/permission denied|must be owner|append-only|needs a reason for change/);
+
+  it('is a login of ctp_runtime, neither superuser nor owner of the audit trail', async () => {
+    const [row] = (
+      await connection.dataSource.query(`
+        SELECT current_user AS role, r.rolsuper AS superuser, pg_has_role(current_user, 'ctp_runtime', 'MEMBER') AS runtime,
+               pg_has_role(current_user, c.relowner, 'USAGE') AS owner
+          FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'audit_events'::regclass`)
+    ) as Array<Record<string, unknown>>;
+    expect(row).toEqual({ role: 'ctp_test_app', superuser: false, runtime: true, owner: false });
+  });
+
+  it.each([
+    ['switch triggers off for its session', 'SET session_replication_role = replica'],
+    ['disable the audit triggers', 'ALTER TABLE audit_events DISABLE TRIGGER ALL'],
+    ['change an audit event', "UPDATE audit_events SET reason = 'edited', username = 'someone else'"],
+    ['delete audit events', 'DELETE FROM audit_events'],
+    ['truncate audit events', 'TRUNCATE audit_events'],
+    ['rewrite a chain link', "UPDATE audit_chain SET hash = repeat('0', 64)"],
+    ['delete chain links', 'DELETE FROM audit_chain'],
+    ['forge a chain link', "INSERT INTO audit_chain (event_seq, previous_hash, hash) VALUES (999, NULL, repeat('0', 64))"],
+    ['drop events from the sealing queue', 'DELETE FROM audit_unsealed'],
+    ['replace the hash function', 'CREATE OR REPLACE FUNCTION audit_event_hash(previous_hash text, e audit_events) RETURNS char(64) LANGUAGE sql AS $$ SELECT repeat($q$0$q$, 64)::char(64) $$'],
+    ['drop the append-only trigger', 'DROP TRIGGER audit_events_append_only ON audit_events'],
+    ['create its own objects in the schema', 'CREATE TABLE shadow (id int)'],
+    ['change vital signs without a reason for change', 'UPDATE vital_signs SET systolic_bp = 99'],
+    ['delete vital signs without a reason for change', 'DELETE FROM vital_signs'],
+    ['change a subject without a reason for change', "UPDATE patients SET treatment_arm = 'Placebo'"],
+    ['truncate clinical data', 'TRUNCATE vital_signs'],
+    ['disable the clinical change trigger', 'ALTER TABLE vital_signs DISABLE TRIGGER vital_signs_audited_change'],
+  ])('cannot %s', async (_what, sql) => {
+    await refused(sql);
+  });
+
+  it('left the data and the trail as they were after every refusal', async () => {
+    const { rows } = await runtime.query(`
+      SELECT (SELECT systolic_bp FROM vital_signs v JOIN patients p ON p.id = v.patient_id WHERE p.subject_number = 'LP-001') AS systolic,
+             (SELECT treatment_arm FROM patients WHERE subject_number = 'LP-001') AS arm,
+             (SELECT count(*)::int FROM audit_events) AS events,
+             (SELECT count(*)::int FROM audit_chain) AS links`);
+    expect(rows[0]).toEqual({ systolic: 120, arm: 'Active', events: 2, links: 2 });
+  });
+
+  it('changes clinical data only with a reason, writing the audit event with old and new values in the same transaction', async () => {
+    await runtime.query('BEGIN');
+    await runtime.query("SELECT set_config('ctp.change_reason', 'transcription error', true)");
+    await runtime.query(`SELECT set_config('ctp.actor', '{"username":"dm.jones","role":"data_manager","requestId":"req-9"}', true)`);
+    await runtime.query('UPDATE vital_signs SET systolic_bp = 125');
+    const during = await runtime.query("SELECT xmin::text AS tx FROM audit_events WHERE action = 'update'");
+    const change = await runtime.query('SELECT xmin::text AS tx FROM vital_signs');
+    await runtime.query('COMMIT');
+    expect(during.rows[0].tx).toBe(change.rows[0].tx);
+    const { rows } = await runtime.query("SELECT * FROM audit_events WHERE action = 'update'");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      entity_type: 'vital_sign',
+      subject: 'LP-001',
+      username: 'dm.jones',
+      role: 'data_manager',
+      request_id: 'req-9',
+      reason: 'transcription error',
+      changes: { systolic_bp: { old: 120, new: 125 } },
+    });
+    expect(Object.keys(rows[0].changes)).toEqual(['systolic_bp']);
+  });
+
+  it('forgets the reason when its transaction ends', async () => {
+    await refused('DELETE FROM vital_signs');
+  });
+
+  it('is refused as the services login in production when it is a superuser', async () => {
+    const superuserUrl = new URL(serversFromEnv().postgresAdminUrl);
+    superuserUrl.pathname = `/${database.name}`;
+    const config = loadPlatformConfig({}, {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      DATABASE_URL: superuserUrl.toString(),
+      DB_MIGRATIONS_RUN: 'false',
+      DB_POOL_MIN: '0',
+    });
+    await expect(DatabaseConnection.open(config, { applicationName: 'superuser-runtime' })).rejects.toThrow(UnsafeRuntimeRoleError);
+  });
+});
