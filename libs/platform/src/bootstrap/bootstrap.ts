@@ -1,6 +1,7 @@
-import { type DynamicModule, Logger, type LogLevel, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
+import { pino } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../../../config/src/index.js';
 import { declaredBodySizeLimit } from '../http/body-size.js';
@@ -8,6 +9,7 @@ import { jsonOnlyMiddleware } from '../http/json-only.middleware.js';
 import { requestIdMiddleware } from '../http/request-id.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.js';
+import { createRootLogger, platformLogger, requestLogger } from '../logging/logging.js';
 import { serveOwnDocs } from '../docs/openapi.js';
 import { PlatformModule } from '../platform.module.js';
 import type { ServiceDefinition } from '../service-definition.js';
@@ -31,18 +33,17 @@ export interface AppSpec {
   role?: string;
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): Promise<NestExpressApplication> {
+  const logger = await createRootLogger(config, spec.name);
   @Module({
-    imports: [PlatformModule.forRoot(config, spec.name, { database: !spec.withoutDatabase }), ...spec.imports],
+    imports: [PlatformModule.forRoot(config, spec.name, { database: !spec.withoutDatabase, logger }), ...spec.imports],
   })
   class RootModule {}
   Object.defineProperty(RootModule, 'name', { value: `${spec.name}-root` });
 
   const app = await NestFactory.create<NestExpressApplication>(RootModule, {
     bodyParser: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    logger: platformLogger(logger),
     abortOnError: false,
   });
   app.set('trust proxy', config.TRUST_PROXY.split(',').map((entry) => entry.trim()));
@@ -54,6 +55,8 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
     app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((origin) => origin.trim()), exposedHeaders: ['x-request-id', 'retry-after'] });
   }
   app.use(requestIdMiddleware);
+  // Before any proxy, so requests the split gateway forwards are logged too.
+  app.use(requestLogger(logger));
   app.use(requestMetricsMiddleware(app.get(MetricsService)));
   if (spec.rawBodies) app.use(declaredBodySizeLimit(config.BODY_LIMIT));
   spec.beforeRoutes?.(app);
@@ -68,17 +71,18 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
 
 /** A process's whole `main.ts`: validate config (exit with a clear message when bad), compose, listen. */
 export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec): Promise<void> {
-  const logger = new Logger('Bootstrap');
   let config: PlatformConfig;
   try {
     config = loadPlatformConfig();
   } catch (error) {
     if (error instanceof ConfigurationError) {
-      logger.error(error.message);
+      // No configuration to take a log level from: a plain JSON line, then out.
+      pino({ base: { service: 'bootstrap' } }).error(error.message);
       process.exit(1);
     }
     throw error;
   }
+  const logger = new Logger('Bootstrap');
   const spec = buildSpec(config);
   let app: NestExpressApplication | undefined;
   try {

@@ -7,9 +7,14 @@ export function requestMetricsMiddleware(metrics: MetricsService): RequestHandle
   return (request: Request, response: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     response.once('finish', () => {
-      const route = routeOf(request) === '(unmatched route)' && request.baseUrl ? `${request.baseUrl}/*` : routeOf(request);
-      metrics.observe(request.method, route, response.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.observe(request.method, routeLabel(request), response.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   };
+}
+
+/** The route template; a request a proxy answered is labelled by its prefix (`/edc/*`). */
+export function routeLabel(request: Request): string {
+  const route = routeOf(request);
+  return route === '(unmatched route)' && request.baseUrl ? `${request.baseUrl}/*` : route;
 }
