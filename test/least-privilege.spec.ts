@@ -113,6 +113,7 @@ describe('the runtime database role', () => {
     const config = loadPlatformConfig({}, {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
+      AUDIT_ANCHOR_SECRET: 'y'.repeat(40),
       DATABASE_URL: superuserUrl.toString(),
       DB_MIGRATIONS_RUN: 'false',
       DB_POOL_MIN: '0',

@@ -78,11 +78,13 @@ describe('database migrations', () => {
     await connection.dataSource.query('SELECT audit_seal(NULL, true)');
     const [check] = await connection.dataSource.query(`
       SELECT count(*)::int AS links,
-             count(*) FILTER (WHERE c.hash <> audit_event_hash(c.previous_hash, e))::int AS wrong_hashes,
+             count(*) FILTER (WHERE c.hash <> audit_link_hash(c.hash_version, c.previous_hash, e))::int AS wrong_hashes,
+             count(*) FILTER (WHERE c.hash_version = 1)::int AS version_1,
              count(*) FILTER (WHERE c.previous_hash IS DISTINCT FROM c.prior)::int AS broken_links
         FROM (SELECT *, lag(hash) OVER (ORDER BY position) AS prior FROM audit_chain) c
         JOIN audit_events e ON e.seq = c.event_seq`);
-    expect(check).toEqual({ links: 4, wrong_hashes: 0, broken_links: 0 });
+    // The three links made before keep hash version 1; the one sealed after the canonical-hash migration has version 2.
+    expect(check).toEqual({ links: 4, wrong_hashes: 0, broken_links: 0, version_1: 3 });
   });
 
   it('let processes starting together on an empty database take turns instead of failing', async () => {

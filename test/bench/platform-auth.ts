@@ -19,6 +19,7 @@ export function platformAuthEnv(credentials: BenchCredentials): Record<string, s
   return {
     // Production refuses to start with its development default.
     JWT_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_ANCHOR_SECRET: randomBytes(32).toString('hex'),
     // The first admin is created with this password when the users table is empty (a fresh database).
     ADMIN_PASSWORD: credentials.password,
   };

@@ -39,9 +39,19 @@ async function withAdmin(platform: Omit<PlatformUnderTest, 'admin'>): Promise<Pl
 
 type Settings = Record<string, string | undefined>;
 
+/** Signs the audit anchors of every test platform (a test that checks anchors knows it). */
+export const TEST_ANCHOR_SECRET = 'test-only-audit-anchor-secret-of-40-chars';
+
 /** Never the machine's environment: every setting a test app sees is listed here. */
 function testConfig(settings: Settings): PlatformConfig {
-  return loadPlatformConfig({}, { NODE_ENV: 'test', LOG_LEVEL: 'warn', DB_POOL_MIN: '1', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...settings });
+  return loadPlatformConfig({}, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DB_POOL_MIN: '1',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    AUDIT_ANCHOR_SECRET: TEST_ANCHOR_SECRET,
+    ...settings,
+  });
 }
 
 async function listen(spec: AppSpec, config: PlatformConfig): Promise<{ app: INestApplication; url: string }> {

@@ -8,6 +8,8 @@ export interface TestDatabase {
   url: string;
   /** Where migrations connect: the schema owner (not a superuser). */
   migrationUrl: string;
+  /** This database as the server's superuser (an attacker with full access, or white-box checks). */
+  superuserUrl: string;
   name: string;
   /** Runs SQL in this database as the server's superuser (white-box checks, or tampering as an attacker with full access). */
   admin(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
@@ -22,11 +24,15 @@ export const TEST_ROLES: PlatformRoles = {
   runtime: { name: 'ctp_test_app', password: 'ctp-test-app-password' },
 };
 
-/** Runs SQL as the superuser of the test server, on `database` (default: the one in the admin URL). */
-export async function asSuperuser(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult> {
+function superuserUrlOf(database?: string): string {
   const url = new URL(serversFromEnv().postgresAdminUrl);
   if (database) url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
+  return url.toString();
+}
+
+/** Runs SQL as the superuser of the test server, on `database` (default: the one in the admin URL). */
+export async function asSuperuser(sql: string, params?: unknown[], database?: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: superuserUrlOf(database) });
   await client.connect();
   try {
     return await client.query(sql, params);
@@ -53,6 +59,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: urlAs(postgresAdminUrl, TEST_ROLES.runtime, name),
     migrationUrl: urlAs(postgresAdminUrl, TEST_ROLES.owner, name),
+    superuserUrl: superuserUrlOf(name),
     name,
     admin: (sql, params) => asSuperuser(sql, params, name),
     server: (sql, params) => asSuperuser(sql, params),

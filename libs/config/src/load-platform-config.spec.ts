@@ -55,7 +55,11 @@ describe('loadPlatformConfig in production', () => {
     expect(() => loadPlatformConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
   });
 
-  it('starts with a real secret', () => {
-    expect(loadPlatformConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+  it('refuses to start without a secret for audit anchors', () => {
+    expect(() => loadPlatformConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/AUDIT_ANCHOR_SECRET is missing/);
+  });
+
+  it('starts with real secrets', () => {
+    expect(loadPlatformConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), AUDIT_ANCHOR_SECRET: 'y'.repeat(40) }).NODE_ENV).toBe('production');
   });
 });

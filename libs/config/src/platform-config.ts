@@ -222,7 +222,30 @@ export function productionProblems(config: PlatformConfig): string[] {
     problems.push('CORS_ORIGINS="*": production needs the list of allowed origins');
   }
   return problems;
+
+  /**
+   * Signs audit-chain anchors (HMAC-SHA256); kept out of the database so that whoever can rewrite
+   * the database cannot forge an anchor. Required in production; elsewhere a random one is made
+   * and kept in EMBEDDED_DB_DIR/secrets.
+   */
+  @IsOptional()
+  @IsString()
+  @Length(32, 512, { message: 'AUDIT_ANCHOR_SECRET must be 32 to 512 characters long' })
+  AUDIT_ANCHOR_SECRET?: string;
+
+  /** How often the security service signs the chain head (when it moved); 0 turns periodic anchors off. */
+  @IsInt()
+  @Min(0)
+  AUDIT_ANCHOR_INTERVAL_MS: number = 900_000;
+
+  /** Each anchor is also appended here as one JSON line (ship it to write-once storage). Unset: the log only. */
+  @IsOptional()
+  @IsString()
+  AUDIT_ANCHOR_FILE?: string;
 }
 
 /** The environment variables the platform reads: the config's property names. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(new PlatformConfig());
+  if (!config.AUDIT_ANCHOR_SECRET) {
+    problems.push('AUDIT_ANCHOR_SECRET is missing: production signs audit-chain anchors with a random secret of at least 32 characters');
+  }
