@@ -8,6 +8,8 @@ import { CONFIG_VARIABLES, loadPlatformConfig } from '../libs/config/src/index.j
 interface ComposeService {
   build?: { args?: Record<string, string> };
   ports?: string[];
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
+  volumes?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
@@ -40,9 +42,36 @@ describe('docker-compose.yml', () => {
     const service = compose.services[name];
     expect(service).toBeDefined();
     expect(service.build?.args?.APP).toBe(name);
-    expect(service.ports).toEqual([`${port}:${port}`]);
     expect(service.environment?.PORT).toBe(String(port));
     expect(service.depends_on?.redis).toEqual({ condition: 'service_healthy' });
+  });
+
+  it('publishes only the gateway: the services are reachable on the compose network alone', () => {
+    expect(compose.services[GATEWAY_NAME].ports).toEqual([`${GATEWAY_PORT}:${GATEWAY_PORT}`]);
+    for (const service of SERVICES) expect(compose.services[service.name].ports).toBeUndefined();
+  });
+
+  it("has the services believe X-Forwarded-For from exactly one hop: the gateway's fixed address", () => {
+    const networks = compose.services[GATEWAY_NAME].networks as Record<string, { ipv4_address?: string }>;
+    const gatewayAddress = networks.platform.ipv4_address;
+    expect(gatewayAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(compose.services[GATEWAY_NAME].environment?.TRUST_PROXY).toBe('loopback');
+    for (const service of SERVICES) expect(compose.services[service.name].environment?.TRUST_PROXY).toBe(gatewayAddress);
+  });
+
+  it('runs the services as the ctp_runtime login and migrations as the schema owner, both made on the first start', () => {
+    for (const service of SERVICES) {
+      const environment = compose.services[service.name].environment ?? {};
+      expect(environment.DATABASE_URL).toMatch(/^postgres:\/\/ctp_app:/);
+      expect(environment.DATABASE_MIGRATION_URL).toMatch(/^postgres:\/\/ctp_owner:/);
+      expect(environment.AUDIT_ANCHOR_SECRET).toMatch(/^\$\{AUDIT_ANCHOR_SECRET:\?.+\}$/);
+    }
+    const postgres = compose.services.postgres;
+    expect(postgres.volumes).toContain('./database/compose/create-roles.sh:/docker-entrypoint-initdb.d/10-create-roles.sh:ro');
+    const script = readFileSync(new URL('../database/compose/create-roles.sh', import.meta.url), 'utf8');
+    expect(script).toMatch(/CREATE ROLE ctp_app LOGIN .* IN ROLE ctp_runtime/);
+    expect(script).toMatch(/CREATE DATABASE clinical_trials OWNER ctp_owner/);
+    expect(script).not.toMatch(/SUPERUSER/);
   });
 
   it('names only variables the platform reads, with values its config accepts', () => {
