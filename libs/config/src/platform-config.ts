@@ -116,6 +116,12 @@ export class PlatformConfig {
   @Max(5_000)
   CACHE_COMMAND_TIMEOUT_MS: number = 150;
 
+  /** How often each process applies cache invalidations that another process could not bring to Redis. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  CACHE_INVALIDATION_REPLAY_MS: number = 1_000;
+
   /** Protocol of records sent without ProtocolID (a deployment usually runs one study). */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'DEFAULT_PROTOCOL_ID must be a protocol code such as RA001' })
   DEFAULT_PROTOCOL_ID: string = 'DEFAULT';

@@ -37,10 +37,16 @@ export class VitalsService {
     refuseRecordsOutsideUserSites(records, user);
     const batch = prepareBatch(records);
     const batchId = randomUUID();
+    const cacheTags = batch.subjects.map((subject) => subjectCacheTag(subject.subjectNumber));
     const outcome = await this.withDeadlockRetry(() =>
-      this.dataSource.transaction('READ COMMITTED', (db) => this.storeInTransaction(db, batch, batchId, user, actor)),
+      this.dataSource.transaction('READ COMMITTED', async (db) => {
+        const stored = await this.storeInTransaction(db, batch, batchId, user, actor);
+        // Committed with the records: a bump that misses Redis below is applied by another process.
+        if (stored.stored > 0) await this.cache.recordInvalidation(db, cacheTags);
+        return stored;
+      }),
     );
-    await this.cache.invalidateTags(batch.subjects.map((subject) => subjectCacheTag(subject.subjectNumber)));
+    if (outcome.stored > 0) await this.cache.invalidateTags(cacheTags, { recordedInTransaction: true });
     this.logger.log(
       `batch ${batchId}: ${outcome.stored} of ${dto.records.length} records stored, ${outcome.patientsCreated} subjects created`,
     );

@@ -1,31 +1,56 @@
-import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../../../config/src/index.js';
 import { CacheHealthIndicator } from '../health/cache.health.js';
+import type { CacheBackend } from './cache-backend.js';
+import { CacheInvalidationOutbox } from './cache-invalidation-outbox.js';
 import { CacheService } from './cache.service.js';
 import { createCacheBackend } from './create-cache-backend.js';
+import { readInstallationId } from './installation-id.js';
+
+/** Closes the backend before passing a start-up failure on, so its connection does not keep the process alive. */
+const closing =
+  (backend: CacheBackend) =>
+  async (error: unknown): Promise<never> => {
+    await backend.close();
+    throw error;
+  };
 
 @Injectable()
-class CacheLifecycle implements OnApplicationShutdown {
+class CacheLifecycle implements OnModuleDestroy, OnApplicationShutdown {
   constructor(private readonly cache: CacheService) {}
+
+  /** Before any shutdown hook, so a replay never runs into a closing database pool. */
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.stopReplay();
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();
   }
 }
 
-/** The cache (Redis, or in-process without REDIS_URL/REDIS_HOST). Global: inject `CacheService`. */
+/**
+ * The cache (Redis, or in-process without REDIS_URL/REDIS_HOST). Global: inject `CacheService`.
+ * In a process with the database, keys carry its installation id and invalidations go through the
+ * `cache_invalidations` outbox (Redis only: an in-process cache has no other process to tell).
+ */
 @Global()
 @Module({
   imports: [TerminusModule],
   providers: [
     {
       provide: CacheService,
-      inject: [PlatformConfig],
-      useFactory: async (config: PlatformConfig) => {
+      inject: [PlatformConfig, { token: DataSource, optional: true }],
+      useFactory: async (config: PlatformConfig, dataSource?: DataSource) => {
         const backend = createCacheBackend(config);
         await backend.firstConnection();
-        const cache = new CacheService(backend, config.CACHE_KEY_PREFIX, config.CACHE_TTL_SECONDS);
+        const cache = new CacheService(backend, config.CACHE_KEY_PREFIX, config.CACHE_TTL_SECONDS, {
+          installationId: dataSource ? await readInstallationId(dataSource).catch(closing(backend)) : undefined,
+          outbox: dataSource && backend.kind === 'redis' ? new CacheInvalidationOutbox(dataSource) : undefined,
+        });
+        await cache.start(config.CACHE_INVALIDATION_REPLAY_MS);
         new Logger('Cache').log(`Using ${cache.description}`);
         return cache;
       },
