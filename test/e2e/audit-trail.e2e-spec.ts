@@ -172,6 +172,25 @@ describe('audit trail (all-in-one mode)', () => {
       expect(vitals.map((event) => event.entity_id).sort()).toEqual(stored.body.vitals.map((v: { id: string }) => v.id).sort());
     });
 
+    it('writes each stored vital and created subject in the same transaction as its audit event (Part 11)', async () => {
+      const subject = newSubjectId('AUD');
+      await store(dataManager.client, [vitalRecord({ SubjectID: subject }), vitalRecord({ SubjectID: subject, VisitName: 'Week 4' })]).expect(201);
+      // xmin is the id of the transaction that wrote a row: the same for a change and its event.
+      const { rows } = await db.query<{ entity_type: string; same_transaction: boolean }>(
+        `SELECT e.entity_type, e.xmin = coalesce(v.xmin, p.xmin) AS same_transaction
+           FROM audit_events e
+           LEFT JOIN vital_signs v ON e.entity_type = 'vital_sign' AND v.id::text = e.entity_id
+           LEFT JOIN patients p ON e.entity_type = 'patient' AND p.id::text = e.entity_id
+          WHERE e.subject = $1 AND e.action = 'create' ORDER BY e.entity_type`,
+        [subject],
+      );
+      expect(rows).toEqual([
+        { entity_type: 'patient', same_transaction: true },
+        { entity_type: 'vital_sign', same_transaction: true },
+        { entity_type: 'vital_sign', same_transaction: true },
+      ]);
+    });
+
     it('records nothing for a retry whose records are all stored already', async () => {
       const records = [vitalRecord({ SubjectID: newSubjectId('AUD') })];
       await store(dataManager.client, records).expect(201);
@@ -251,7 +270,7 @@ describe('audit trail (all-in-one mode)', () => {
       const password = 'audited-password-1234';
       const created = await admin()
         .post('/security/users')
-        .send({ username, password, roles: ['monitor'], email: `${username}@example.org` })
+        .send({ username, password, roles: ['monitor'], all_sites: true, email: `${username}@example.org` })
         .expect(201);
       const userId: string = created.body.id;
       await admin().patch(`/security/users/${userId}`).send({ roles: ['investigator'], site_ids: ['S05'], full_name: 'Audited Person' }).expect(200);
@@ -425,7 +444,7 @@ describe('audit trail (all-in-one mode)', () => {
       );
       const reads = Array.from({ length: 6 }, () => investigator.client.get('/edc/patients').query({ limit: 20 }));
       const userChanges = Array.from({ length: 3 }, (_, n) =>
-        admin().post('/security/users').send({ username: unique(`concurrent-${n}`), password: 'concurrent-password-9', roles: ['monitor'] }),
+        admin().post('/security/users').send({ username: unique(`concurrent-${n}`), password: 'concurrent-password-9', roles: ['monitor'], all_sites: true }),
       );
       const responses = await Promise.all([...stores, ...reads, ...userChanges]);
       expect(responses.map((response) => response.status)).toEqual([...stores.map(() => 201), ...reads.map(() => 200), ...userChanges.map(() => 201)]);
@@ -434,7 +453,7 @@ describe('audit trail (all-in-one mode)', () => {
 
       const result = await verifyChain(admin());
       const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events');
-      expect(result).toEqual({ intact: true, events_checked: expect.any(Number) });
+      expect(result).toEqual({ intact: true, events_checked: expect.any(Number), pending: expect.any(Number) });
       expect(result.events_checked).toBeGreaterThan(12 * 4);
       expect(count.rows[0].n).toBeGreaterThanOrEqual(result.events_checked);
       const forks = await db.query('SELECT previous_hash FROM audit_chain GROUP BY previous_hash HAVING count(*) > 1');
