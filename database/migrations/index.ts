@@ -2,6 +2,7 @@ import { InitialSchema1764100000000 } from './1764100000000-initial-schema.js';
 import { AuthAndAuditChain1764200000000 } from './1764200000000-auth-and-audit-chain.js';
 import { AuditChainSealing1764300000000 } from './1764300000000-audit-chain-sealing.js';
 import { LeastPrivilegeRuntimeRole1764400000000 } from './1764400000000-least-privilege-runtime-role.js';
+import { AuditQuarantine1764500000000 } from './1764500000000-audit-quarantine.js';
 import { InstallationIdAndCacheInvalidations1764700000000 } from './1764700000000-installation-id-and-cache-invalidations.js';
 import { AuditHashCanonical1764800000000 } from './1764800000000-audit-hash-canonical.js';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   AuthAndAuditChain1764200000000,
   AuditChainSealing1764300000000,
   LeastPrivilegeRuntimeRole1764400000000,
+  AuditQuarantine1764500000000,
   InstallationIdAndCacheInvalidations1764700000000,
   AuditHashCanonical1764800000000,
 ];

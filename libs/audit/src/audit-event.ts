@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { AuthenticatedUser } from '../../auth/src/index.js';
@@ -33,14 +34,36 @@ export const CHANGE_ACTIONS = ['update', 'correct', 'delete'];
 
 export function actorFrom(request: Request & { user?: AuthenticatedUser }, fallback?: Partial<AuditActor>): AuditActor {
   const user = request.user;
-  return {
+  return clampActor({
     userId: user?.id ?? fallback?.userId ?? null,
     username: user?.username ?? fallback?.username ?? null,
     role: user?.roles.join(',') ?? fallback?.role ?? null,
-    // IPv4 clients of a dual-stack server appear as ::ffff:a.b.c.d.
-    clientAddress: request.ip?.replace(/^::ffff:/, '') ?? null,
+    clientAddress: clientAddressOf(request.ip),
     requestId: requestIdOf(request) ?? null,
-  };
+  });
+}
+
+/**
+ * The client address as an IP address, or null: behind a trusted proxy `request.ip` is whatever
+ * the proxy's X-Forwarded-For said, and an audit event must never fail on what a client sent.
+ */
+export function clientAddressOf(ip: string | undefined): string | null {
+  // IPv4 clients of a dual-stack server appear as ::ffff:a.b.c.d.
+  const address = ip?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  return address && isIP(address) !== 0 ? address : null;
+}
+
+/** The widths of the actor's columns in `audit_events` (see the migrations). */
+const ACTOR_COLUMN_WIDTHS = { username: 64, role: 200, clientAddress: 64, requestId: 128 } as const;
+
+/** The actor cut to what its columns hold, so no actor can make the database refuse an event. */
+export function clampActor(actor: AuditActor): AuditActor {
+  const clamped = { ...actor };
+  for (const [field, width] of Object.entries(ACTOR_COLUMN_WIDTHS) as Array<[keyof typeof ACTOR_COLUMN_WIDTHS, number]>) {
+    const value = clamped[field];
+    if (value !== null && value.length > width) clamped[field] = value.slice(0, width);
+  }
+  return clamped;
 }
 
 /** The fields whose values differ, as `{ field: { old, new } }`; secrets are shown as "(changed)". */

@@ -1,8 +1,8 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../../config/src/index.js';
 import { DatabaseConnection } from '../../database/src/index.js';
-import type { AuditActor } from './audit-event.js';
+import type { AuditActor, AuditEventInput } from './audit-event.js';
 import { AuditService } from './audit.service.js';
 
 interface PendingRead {
@@ -19,6 +19,11 @@ const MAX_PENDING = 100_000;
  * Reads of patient data are audited without the read waiting on PostgreSQL: reads are buffered
  * and written in one transaction every AUDIT_READ_FLUSH_MS (or every 500 reads), and on shutdown
  * before the pool closes. A crash loses at most the reads of the last flush interval.
+ *
+ * One bad event must not stop the others: a batch the database refuses is retried event by event,
+ * and an event refused on its own goes to `audit_quarantine` with the reason. Only when nothing can
+ * be written (the database unreachable) do events stay buffered; once that has lasted
+ * AUDIT_READ_MAX_FAILURE_MS, reads are refused rather than served unaudited.
  */
 @Injectable()
 export class ReadAuditBuffer implements OnModuleDestroy {
@@ -26,6 +31,10 @@ export class ReadAuditBuffer implements OnModuleDestroy {
   private pending: PendingRead[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** When the first of the current run of failed writes happened; null while writes succeed. */
+  private failingSince: number | null = null;
+  private readonly maxFailureMs: number;
+  private readonly retryAfterSeconds: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,12 +42,22 @@ export class ReadAuditBuffer implements OnModuleDestroy {
     connection: DatabaseConnection,
     config: PlatformConfig,
   ) {
+    this.maxFailureMs = config.AUDIT_READ_MAX_FAILURE_MS;
+    // The next write attempt is at most one flush interval away.
+    this.retryAfterSeconds = Math.max(1, Math.ceil(config.AUDIT_READ_FLUSH_MS / 1000));
     this.timer = setInterval(() => void this.flush(), config.AUDIT_READ_FLUSH_MS);
     this.timer.unref();
     connection.beforeClose(() => this.flush());
   }
 
+  /** Buffers the reads' audit events; throws 503 when read auditing has been failing for too long. */
   recordRead(actor: AuditActor, reads: Array<{ subject: string; entityId: string }>): void {
+    if (this.failingSince !== null && Date.now() - this.failingSince >= this.maxFailureMs) {
+      throw new ServiceUnavailableException({
+        message: 'Patient data cannot be read now: reads are audited and the audit trail cannot be written (the database is unreachable); retry later',
+        retryAfterSeconds: this.retryAfterSeconds,
+      });
+    }
     for (const read of reads) this.pending.push({ actor, ...read });
     if (this.pending.length > MAX_PENDING) {
       const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING);
@@ -61,6 +80,16 @@ export class ReadAuditBuffer implements OnModuleDestroy {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    try {
+      await this.writeBatch(batch);
+      this.failingSince = null;
+    } catch {
+      // One refused event fails the whole transaction: find it (or learn the database is down).
+      await this.writeOneByOne(batch);
+    }
+  }
+
+  private async writeBatch(batch: PendingRead[]): Promise<void> {
     const byActor = new Map<string, PendingRead[]>();
     for (const read of batch) {
       const key = JSON.stringify(read.actor);
@@ -68,20 +97,51 @@ export class ReadAuditBuffer implements OnModuleDestroy {
       if (reads) reads.push(read);
       else byActor.set(key, [read]);
     }
-    try {
-      await this.dataSource.transaction(async (db) => {
-        for (const reads of byActor.values()) {
-          await this.audit.record(
-            db,
-            reads[0].actor,
-            reads.map((read) => ({ action: 'read', entityType: 'patient', entityId: read.entityId, subject: read.subject })),
-          );
-        }
-      });
-    } catch (error) {
-      // Keep them for the next flush rather than lose them; the database may be back by then.
-      this.pending = [...batch, ...this.pending];
-      this.logger.error(`could not write ${batch.length} read audit events (kept for retry): ${(error as Error).message}`);
-    }
+    await this.dataSource.transaction(async (db) => {
+      for (const reads of byActor.values()) await this.audit.record(db, reads[0].actor, reads.map(readEvent));
+    });
   }
+
+  /** Each event on its own; one the database refuses is quarantined, and when even that fails the rest wait. */
+  private async writeOneByOne(batch: PendingRead[]): Promise<void> {
+    let quarantined = 0;
+    for (const [index, read] of batch.entries()) {
+      try {
+        await this.writeBatch([read]);
+        continue;
+      } catch (refused) {
+        try {
+          await this.quarantine(read, refused as Error);
+          quarantined += 1;
+          continue;
+        } catch (unreachable) {
+          // Keep them for the next flush rather than lose them; the database may be back by then.
+          const kept = batch.slice(index);
+          this.pending = [...kept, ...this.pending];
+          this.failingSince ??= Date.now();
+          this.logger.error(`could not write ${kept.length} read audit events (kept for retry): ${(unreachable as Error).message}`);
+          return;
+        }
+      }
+    }
+    this.failingSince = null;
+    if (quarantined > 0) this.logger.error(`${quarantined} read audit event(s) refused by the database were kept in audit_quarantine`);
+  }
+
+  private async quarantine(read: PendingRead, reason: Error): Promise<void> {
+    const event = { ...readEvent(read), actor: read.actor };
+    await this.dataSource.query('INSERT INTO audit_quarantine (event, error) VALUES ($1::jsonb, $2)', [
+      JSON.stringify(event, withoutNul),
+      withoutNul('', reason.message),
+    ]);
+  }
+}
+
+function readEvent(read: PendingRead): AuditEventInput & { entityId: string; subject: string } {
+  return { action: 'read', entityType: 'patient', entityId: read.entityId, subject: read.subject };
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000; the quarantine must accept whatever it is given. */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/\u0000/g, '\uFFFD') : value;
 }

@@ -208,26 +208,20 @@ export class PlatformConfig {
   @Max(60_000)
   AUDIT_READ_FLUSH_MS: number = 1_000;
 
+  /**
+   * Once read auditing has been failing this long (the database unreachable), patient reads are
+   * refused with 503 instead of being served unaudited; 0 refuses from the first failed write.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUDIT_READ_MAX_FAILURE_MS: number = 30_000;
+
   /** Committed audit events are linked into the hash chain at most this long after they are written. */
   @IsInt()
   @Min(50)
   @Max(60_000)
   AUDIT_SEAL_INTERVAL_MS: number = 500;
-}
-
-export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-never-use-in-production';
-
-/** Settings that are fine on a laptop and dangerous in production. */
-export function productionProblems(config: PlatformConfig): string[] {
-  if (config.NODE_ENV !== 'production') return [];
-  const problems: string[] = [];
-  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    problems.push('JWT_SECRET is missing: production needs a random secret of at least 32 characters');
-  }
-  if (config.CORS_ORIGINS?.split(',').some((origin) => origin.trim() === '*')) {
-    problems.push('CORS_ORIGINS="*": production needs the list of allowed origins');
-  }
-  return problems;
 
   /**
    * Signs audit-chain anchors (HMAC-SHA256); kept out of the database so that whoever can rewrite
@@ -250,8 +244,23 @@ export function productionProblems(config: PlatformConfig): string[] {
   AUDIT_ANCHOR_FILE?: string;
 }
 
-/** The environment variables the platform reads: the config's property names. */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(new PlatformConfig());
+export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-never-use-in-production';
+
+/** Settings that are fine on a laptop and dangerous in production. */
+export function productionProblems(config: PlatformConfig): string[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    problems.push('JWT_SECRET is missing: production needs a random secret of at least 32 characters');
+  }
   if (!config.AUDIT_ANCHOR_SECRET) {
     problems.push('AUDIT_ANCHOR_SECRET is missing: production signs audit-chain anchors with a random secret of at least 32 characters');
   }
+  if (config.CORS_ORIGINS?.split(',').some((origin) => origin.trim() === '*')) {
+    problems.push('CORS_ORIGINS="*": production needs the list of allowed origins');
+  }
+  return problems;
+}
+
+/** The environment variables the platform reads: the config's property names. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(new PlatformConfig());
