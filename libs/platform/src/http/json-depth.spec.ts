@@ -1,0 +1,37 @@
+import { BadRequestException } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonNestedDeeperThan, MAX_JSON_DEPTH, refuseDeeplyNestedJson } from './json-depth.js';
+
+const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
+const deeper = (text: string, limit = MAX_JSON_DEPTH) => jsonNestedDeeperThan(Buffer.from(text, 'utf8'), limit);
+
+describe('JSON nesting depth', () => {
+  it('accepts the limit and refuses one level more, counting arrays and objects alike', () => {
+    expect(deeper(nested(MAX_JSON_DEPTH))).toBe(false);
+    expect(deeper(nested(MAX_JSON_DEPTH + 1))).toBe(true);
+    const objects = (depth: number) => '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
+    expect(deeper(objects(MAX_JSON_DEPTH))).toBe(false);
+    expect(deeper(objects(MAX_JSON_DEPTH + 1))).toBe(true);
+  });
+
+  it('refuses 100,000 nested arrays without recursing', () => {
+    expect(deeper(nested(100_000))).toBe(true);
+  });
+
+  it('ignores brackets inside strings, escaped quotes included', () => {
+    const text = JSON.stringify({ records: [{ VisitName: `${'['.repeat(100)} "quoted" \\ ${'{'.repeat(100)}` }] });
+    expect(deeper(text, 3)).toBe(false);
+    expect(deeper(text, 2)).toBe(true);
+  });
+
+  it('measures depth, not the number of brackets', () => {
+    expect(deeper(JSON.stringify({ records: Array.from({ length: 1_000 }, () => ({ values: [1, [2]] })) }), 5)).toBe(false);
+  });
+
+  it('checks UTF-16 bodies after decoding them', () => {
+    const body = Buffer.from(nested(MAX_JSON_DEPTH + 1), 'utf16le');
+    expect(() => refuseDeeplyNestedJson({} as IncomingMessage, {} as ServerResponse, body, 'utf-16le')).toThrow(BadRequestException);
+    const fine = Buffer.from('{"username":"ś[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 'utf16le');
+    expect(() => refuseDeeplyNestedJson({} as IncomingMessage, {} as ServerResponse, fine, 'utf-16le')).not.toThrow();
+  });
+});
