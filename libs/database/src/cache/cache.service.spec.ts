@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { serversFromEnv, startRedisServer } from '../../../../test/support/servers.js';
 import { uniqueCachePrefix } from '../../../../test/support/test-database.js';
 import { waitUntil } from '../../../../test/support/wait.js';
+import { loadPlatformConfig } from '../../../config/src/index.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { DatabaseConnection } from '../connection/database-connection.js';
 import type { CacheBackend } from './cache-backend.js';
+import { CacheInvalidationOutbox } from './cache-invalidation-outbox.js';
 import { CacheService } from './cache.service.js';
+import { readInstallationId } from './installation-id.js';
 import { MemoryCacheBackend } from './memory-cache.backend.js';
 import { RedisCacheBackend } from './redis-cache.backend.js';
 
@@ -133,3 +139,130 @@ describe('CacheService when Redis goes away and comes back', () => {
     }
   });
 });
+
+describe('CacheService processes sharing one Redis and one key prefix', () => {
+  const prefix = uniqueCachePrefix();
+  let backend: RedisCacheBackend;
+
+  beforeAll(async () => {
+    backend = new RedisCacheBackend({ url: serversFromEnv().redisUrl, commandTimeoutMs: 500 });
+    await backend.firstConnection();
+  });
+  afterAll(async () => {
+    await backend.deletePattern(`${prefix}*`);
+    await backend.close();
+  });
+
+  it('keep the entries of different installations (databases) apart', async () => {
+    const first = new CacheService(backend, prefix, 300, { installationId: randomUUID() });
+    const second = new CacheService(backend, prefix, 300, { installationId: randomUUID() });
+    expect(await first.readThrough('edc:vitals:RA001-001', async () => 'first database', { tags: ['s'] })).toBe('first database');
+    expect(await second.readThrough('edc:vitals:RA001-001', async () => 'second database', { tags: ['s'] })).toBe('second database');
+    expect(await first.readThrough('edc:vitals:RA001-001', async () => 'reloaded', { tags: ['s'] })).toBe('first database');
+    await first.set('plain', 1);
+    expect(await second.get('plain')).toBeUndefined();
+  });
+
+  it('share tag versions, so a process without a database sees the invalidations of its installation', async () => {
+    const gateway = new CacheService(backend, prefix, 300);
+    const service = new CacheService(backend, prefix, 300, { installationId: randomUUID() });
+    expect(await gateway.readThrough('auth:session-user:1', async () => 'active', { tags: ['auth:session:1'] })).toBe('active');
+    await service.invalidateTags(['auth:session:1']);
+    expect(await gateway.readThrough('auth:session-user:1', async () => 'ended', { tags: ['auth:session:1'] })).toBe('ended');
+  });
+
+  it('hide everything cached before a process starts', async () => {
+    const running = new CacheService(backend, prefix, 300);
+    expect(await running.readThrough('k', async () => 'before', { tags: ['t'] })).toBe('before');
+    await new CacheService(backend, prefix, 300).start(60_000);
+    expect(await running.readThrough('k', async () => 'after', { tags: ['t'] })).toBe('after');
+  });
+});
+
+describe('CacheService with the cache_invalidations outbox', () => {
+  const prefix = uniqueCachePrefix();
+  let database: TestDatabase;
+  let connection: DatabaseConnection;
+  let backend: RedisCacheBackend;
+  const recorded = async (): Promise<string[]> =>
+    ((await database.admin('SELECT tag FROM cache_invalidations ORDER BY tag')).rows as Array<{ tag: string }>).map((row) => row.tag);
+  const processOnTheDatabase = async () =>
+    new CacheService(backend, prefix, 300, {
+      installationId: await readInstallationId(connection.dataSource),
+      outbox: new CacheInvalidationOutbox(connection.dataSource),
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connection = await DatabaseConnection.open(
+      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
+      { applicationName: 'cache-spec' },
+    );
+    backend = new RedisCacheBackend({ url: serversFromEnv().redisUrl, commandTimeoutMs: 500 });
+    await backend.firstConnection();
+  });
+  afterAll(async () => {
+    await backend?.deletePattern(`${prefix}*`);
+    await backend?.close();
+    await connection?.close();
+    await database?.drop();
+  });
+
+  it('commits an invalidation with the change, and drops it with a change rolled back', async () => {
+    const writer = await processOnTheDatabase();
+    await connection.dataSource.transaction((db) => writer.recordInvalidation(db, ['edc:subject:A', 'edc:subject:A', 'edc:subject:B']));
+    await connection.dataSource
+      .transaction(async (db) => {
+        await writer.recordInvalidation(db, ['edc:subject:C']);
+        throw new Error('the change fails');
+      })
+      .catch(() => undefined);
+    expect(await recorded()).toEqual(['edc:subject:A', 'edc:subject:B']);
+    await writer.applyRecordedInvalidations();
+    expect(await recorded()).toEqual([]);
+  });
+
+  it('lets any process apply an invalidation whose writer died between commit and its bump', async () => {
+    const reader = await processOnTheDatabase();
+    expect(await reader.readThrough('edc:vitals:*:D', async () => 'before the change', { tags: ['edc:subject:D'] })).toBe('before the change');
+    const writer = await processOnTheDatabase();
+    await connection.dataSource.transaction((db) => writer.recordInvalidation(db, ['edc:subject:D']));
+    // (the writer never calls invalidateTags)
+
+    await reader.applyRecordedInvalidations();
+    expect(await reader.readThrough('edc:vitals:*:D', async () => 'after the change', { tags: ['edc:subject:D'] })).toBe('after the change');
+    expect(await recorded()).toEqual([]);
+  });
+
+  it('keeps recorded invalidations while Redis is unreachable, and applies them once it is back', async () => {
+    const redis = await startRedisServer();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const unreachable = new RedisCacheBackend({ url: redis.url, commandTimeoutMs: 200 });
+    await unreachable.firstConnection();
+    const cache = new CacheService(unreachable, prefix, 300, { outbox: new CacheInvalidationOutbox(connection.dataSource) });
+    try {
+      await redis.stop();
+      await cache.invalidateTags(['edc:subject:E']);
+      expect(await recorded()).toEqual(['edc:subject:E']);
+      await cache.applyRecordedInvalidations();
+      expect(await recorded()).toEqual(['edc:subject:E']);
+      await applyWhenBack(cache, redis.port);
+      expect(await recorded()).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      await cache.close();
+      await redis.stop();
+    }
+  });
+});
+
+/** Restarts Redis on its port and waits for the cache to have applied what was recorded meanwhile. */
+async function applyWhenBack(cache: CacheService, port: number): Promise<void> {
+  const restarted = await startRedisServer(port);
+  try {
+    await waitUntil(async () => cache.ping().then(() => true, () => false), 10_000);
+    await cache.applyRecordedInvalidations();
+  } finally {
+    await restarted.stop();
+  }
+}

@@ -20,6 +20,8 @@ export interface CacheScope {
 
 const EPOCH_TAG = 'cache-epoch';
 const REPLAY_BATCH = 1_000;
+/** While Redis stays unreachable, how often recorded invalidations too old to matter are dropped. */
+const PRUNE_INTERVAL_MS = 60_000;
 
 /**
  * What this process must do before it may serve from the cache again after an invalidation
@@ -56,6 +58,7 @@ export class CacheService {
   private losses = 0;
   private replaying?: Promise<void>;
   private replayTimer?: NodeJS.Timeout;
+  private prunedAt = 0;
   /** Counts limits in-process while the shared backend is unreachable. */
   private readonly localCounters = new MemoryCacheBackend();
   private hits = 0;
@@ -93,8 +96,8 @@ export class CacheService {
     this.lost = 'unrecorded';
     await this.bumpEpoch();
     if (!this.outbox) return;
-    await this.replay();
-    this.replayTimer = setInterval(() => void this.replay(), replayIntervalMs);
+    await this.applyRecordedInvalidations();
+    this.replayTimer = setInterval(() => void this.applyRecordedInvalidations(), replayIntervalMs);
     this.replayTimer.unref();
   }
 
@@ -201,6 +204,29 @@ export class CacheService {
     await this.backend.ping();
   }
 
+  /** Applies recorded invalidations to the backend (also done every `replayIntervalMs`); one run at a time per process. */
+  applyRecordedInvalidations(): Promise<void> {
+    const outbox = this.outbox;
+    if (!outbox) return Promise.resolve();
+    this.replaying ??= (async () => {
+      const losses = this.losses;
+      try {
+        while ((await outbox.drain((tags) => this.backend.increment(tags.map((tag) => this.tagKey(tag))), REPLAY_BATCH)) === REPLAY_BATCH);
+        if (this.lost === 'in-outbox' && this.losses === losses) this.lost = 'none';
+      } catch (error) {
+        this.logger.debug(`recorded cache invalidations not applied yet: ${(error as Error).message}`);
+        if (Date.now() - this.prunedAt > PRUNE_INTERVAL_MS) {
+          this.prunedAt = Date.now();
+          // Older than any entry can live (COUNTER_TTL_SECONDS at most), they hide nothing any more.
+          await outbox.prune(COUNTER_TTL_SECONDS).catch(() => undefined);
+        }
+      }
+    })().finally(() => {
+      this.replaying = undefined;
+    });
+    return this.replaying;
+  }
+
   /** Stops replaying recorded invalidations (before the database closes). */
   async stopReplay(): Promise<void> {
     clearInterval(this.replayTimer);
@@ -218,7 +244,7 @@ export class CacheService {
   }
 
   private async recoverAfterOutage(): Promise<void> {
-    if (this.outbox) await this.replay();
+    if (this.outbox) await this.applyRecordedInvalidations();
     else {
       // Without an outbox, another process's lost invalidation is known nowhere: hide everything.
       this.losses += 1;
@@ -234,26 +260,6 @@ export class CacheService {
       return true;
     });
     if (done && this.losses === losses) this.lost = 'none';
-  }
-
-  /** Applies recorded invalidations to the backend; one run at a time per process. */
-  private replay(): Promise<void> {
-    const outbox = this.outbox;
-    if (!outbox) return Promise.resolve();
-    this.replaying ??= (async () => {
-      const losses = this.losses;
-      try {
-        while ((await outbox.drain((tags) => this.backend.increment(tags.map((tag) => this.tagKey(tag))), REPLAY_BATCH)) === REPLAY_BATCH);
-        if (this.lost === 'in-outbox' && this.losses === losses) this.lost = 'none';
-      } catch (error) {
-        this.logger.debug(`recorded cache invalidations not applied yet: ${(error as Error).message}`);
-        // No entry outlives COUNTER_TTL_SECONDS, nor the invalidations older than that.
-        await outbox.prune(COUNTER_TTL_SECONDS).catch(() => undefined);
-      }
-    })().finally(() => {
-      this.replaying = undefined;
-    });
-    return this.replaying;
   }
 
   /** Runs a backend call; any failure (down, timeout) becomes `undefined`. The backend logs outages. */
