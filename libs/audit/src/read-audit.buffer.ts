@@ -34,7 +34,6 @@ export class ReadAuditBuffer implements OnModuleDestroy {
   /** When the first of the current run of failed writes happened; null while writes succeed. */
   private failingSince: number | null = null;
   private readonly maxFailureMs: number;
-  private readonly retryAfterSeconds: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,20 +42,17 @@ export class ReadAuditBuffer implements OnModuleDestroy {
     config: PlatformConfig,
   ) {
     this.maxFailureMs = config.AUDIT_READ_MAX_FAILURE_MS;
-    // The next write attempt is at most one flush interval away.
-    this.retryAfterSeconds = Math.max(1, Math.ceil(config.AUDIT_READ_FLUSH_MS / 1000));
     this.timer = setInterval(() => void this.flush(), config.AUDIT_READ_FLUSH_MS);
     this.timer.unref();
     connection.beforeClose(() => this.flush());
   }
 
-  /** Buffers the reads' audit events; throws 503 when read auditing has been failing for too long. */
+  /** Buffers the reads' audit events; throws 503 (the error filter adds Retry-After) when read auditing has been failing for too long. */
   recordRead(actor: AuditActor, reads: Array<{ subject: string; entityId: string }>): void {
     if (this.failingSince !== null && Date.now() - this.failingSince >= this.maxFailureMs) {
-      throw new ServiceUnavailableException({
-        message: 'Patient data cannot be read now: reads are audited and the audit trail cannot be written (the database is unreachable); retry later',
-        retryAfterSeconds: this.retryAfterSeconds,
-      });
+      throw new ServiceUnavailableException(
+        'Patient data cannot be read now: reads are audited and the audit trail cannot be written (the database is unreachable); retry later',
+      );
     }
     for (const read of reads) this.pending.push({ actor, ...read });
     if (this.pending.length > MAX_PENDING) {
@@ -102,30 +98,37 @@ export class ReadAuditBuffer implements OnModuleDestroy {
     });
   }
 
-  /** Each event on its own; one the database refuses is quarantined, and when even that fails the rest wait. */
+  /** Each event on its own; when one can be neither written nor quarantined, it and the rest wait for the next flush. */
   private async writeOneByOne(batch: PendingRead[]): Promise<void> {
     let quarantined = 0;
     for (const [index, read] of batch.entries()) {
       try {
-        await this.writeBatch([read]);
-        continue;
-      } catch (refused) {
-        try {
-          await this.quarantine(read, refused as Error);
-          quarantined += 1;
-          continue;
-        } catch (unreachable) {
-          // Keep them for the next flush rather than lose them; the database may be back by then.
-          const kept = batch.slice(index);
-          this.pending = [...kept, ...this.pending];
-          this.failingSince ??= Date.now();
-          this.logger.error(`could not write ${kept.length} read audit events (kept for retry): ${(unreachable as Error).message}`);
-          return;
-        }
+        if (await this.writeOrQuarantine(read)) quarantined += 1;
+      } catch (error) {
+        const kept = batch.slice(index);
+        this.pending = [...kept, ...this.pending];
+        this.failingSince ??= Date.now();
+        this.logger.error(`could not write ${kept.length} read audit events (kept for retry): ${(error as Error).message}`);
+        return;
       }
     }
     this.failingSince = null;
     if (quarantined > 0) this.logger.error(`${quarantined} read audit event(s) refused by the database were kept in audit_quarantine`);
+  }
+
+  /**
+   * Writes one event, or quarantines it when the database refuses its values (true). Any other
+   * failure (a lost connection, the database down) is thrown: retrying later may succeed.
+   */
+  private async writeOrQuarantine(read: PendingRead): Promise<boolean> {
+    try {
+      await this.writeBatch([read]);
+      return false;
+    } catch (error) {
+      if (!refusesTheValues(error)) throw error;
+      await this.quarantine(read, error as Error);
+      return true;
+    }
   }
 
   private async quarantine(read: PendingRead, reason: Error): Promise<void> {
@@ -135,6 +138,12 @@ export class ReadAuditBuffer implements OnModuleDestroy {
       withoutNul('', reason.message),
     ]);
   }
+}
+
+/** PostgreSQL's data exceptions (22: too long, bad encoding) and integrity violations (23): retrying cannot help. */
+function refusesTheValues(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
 function readEvent(read: PendingRead): AuditEventInput & { entityId: string; subject: string } {
