@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
-import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
+import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { AuditEventsQuery } from './dto/audit-query.dto.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
 import { type AuditEventResponse, AuditTrailService } from './audit-trail.service.js';
@@ -15,15 +15,15 @@ export class AuditTrailController {
   ) {}
 
   @Get('events')
-  search(@Query() query: AuditEventsQuery): Promise<Page<AuditEventResponse>> {
-    return this.trail.search(query);
+  search(@Query() query: AuditEventsQuery, @CurrentUser() user: AuthenticatedUser): Promise<Page<AuditEventResponse>> {
+    return this.trail.search(query, user);
   }
 
   @Get('events/export')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="audit-events.csv"')
-  export(@Query() query: AuditEventsQuery, @Actor() actor: AuditActor): Promise<string> {
-    return this.trail.exportCsv(query, actor);
+  export(@Query() query: AuditEventsQuery, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<string> {
+    return this.trail.exportCsv(query, user, actor);
   }
 
   @Get('verify')

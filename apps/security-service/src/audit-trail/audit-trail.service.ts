@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AuditActor, AuditSealer, AuditService } from '../../../../libs/audit/src/index.js';
+import { type AuditActor, AuditSealer, AuditService, CLINICAL_ENTITIES } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
 import type { AuditEventsQuery } from './dto/audit-query.dto.js';
 
@@ -41,8 +42,8 @@ export class AuditTrailService {
     private readonly sealer: AuditSealer,
   ) {}
 
-  async search(query: AuditEventsQuery): Promise<Page<AuditEventResponse>> {
-    const { where, params } = buildFilter(query);
+  async search(query: AuditEventsQuery, user: AuthenticatedUser): Promise<Page<AuditEventResponse>> {
+    const { where, params } = buildFilter(query, user);
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
         `${EVENTS_WITH_LINKS} ${where} ORDER BY e.seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -54,9 +55,9 @@ export class AuditTrailService {
   }
 
   /** The matching events as CSV, oldest first; the export itself is audited. */
-  async exportCsv(query: AuditEventsQuery, actor: AuditActor): Promise<string> {
+  async exportCsv(query: AuditEventsQuery, user: AuthenticatedUser, actor: AuditActor): Promise<string> {
     await this.sealer.seal(true);
-    const { where, params } = buildFilter(query);
+    const { where, params } = buildFilter(query, user);
     const rows = (await this.dataSource.query(
       `${EVENTS_WITH_LINKS} ${where} ORDER BY e.seq LIMIT ${EXPORT_LIMIT}`,
       params,
@@ -70,21 +71,48 @@ export class AuditTrailService {
   }
 }
 
-function buildFilter(query: AuditEventsQuery): { where: string; params: unknown[] } {
+function buildFilter(query: AuditEventsQuery, user: AuthenticatedUser): { where: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) conditions.push(`${column} = $${params.push(value)}`);
   };
-  equal('user_id', query.userId);
-  equal('username', query.username);
-  equal('entity_type', query.entityType);
-  equal('entity_id', query.entityId);
-  equal('subject', query.subject);
-  equal('action', query.action);
-  if (query.from) conditions.push(`occurred_at >= $${params.push(query.from)}`);
-  if (query.to) conditions.push(`occurred_at < $${params.push(query.to)}`);
+  equal('e.user_id', query.userId);
+  equal('e.username', query.username);
+  equal('e.entity_type', query.entityType);
+  equal('e.entity_id', query.entityId);
+  equal('e.subject', query.subject);
+  equal('e.action', query.action);
+  if (query.from) conditions.push(`e.occurred_at >= $${params.push(query.from)}`);
+  if (query.to) conditions.push(`e.occurred_at < $${params.push(query.to)}`);
+  if (isSiteLimited(user)) conditions.push(siteScope(user, params));
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+const UUID_TEXT = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
+
+/**
+ * What a user limited to sites may see of the trail: events about subjects of their sites, and
+ * their own events about no subject (sign-in, sign-out, exports). An event is placed at a site by
+ * its entity while that exists (a subject number is unique only within a protocol), else by its
+ * subject number, and then only if every subject with that number is at one of the user's sites.
+ * An event about a patient or vital sign that cannot be placed is not shown: it fails closed.
+ * Sites come from the EDC's published views, never from its tables.
+ */
+function siteScope(user: AuthenticatedUser, params: unknown[]): string {
+  const sites = `$${params.push(user.siteIds)}::text[]`;
+  const self = `$${params.push(user.id)}::uuid`;
+  const clinical = `$${params.push(CLINICAL_ENTITIES)}::text[]`;
+  const allowed = `coalesce(s.site_id = ANY(${sites}), false)`;
+  const entityUuid = `CASE WHEN e.entity_id ~* ${UUID_TEXT} THEN e.entity_id::uuid END`;
+  return `CASE WHEN e.entity_type = ANY(${clinical}) OR e.subject IS NOT NULL THEN coalesce(
+      (SELECT ${allowed} FROM edc_subject_sites s
+        WHERE e.entity_type = 'patient' AND s.patient_id = ${entityUuid}),
+      (SELECT ${allowed} FROM edc_vital_sign_subjects v JOIN edc_subject_sites s USING (patient_id)
+        WHERE e.entity_type = 'vital_sign' AND v.vital_sign_id = ${entityUuid}),
+      (SELECT bool_and(${allowed}) FROM edc_subject_sites s WHERE s.subject_number = e.subject),
+      false)
+    ELSE e.user_id = ${self} END`;
 }
 
 function filtersOf(query: AuditEventsQuery): Record<string, string> {
