@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { DEVELOPMENT_JWT_SECRET } from '../../libs/config/src/index.js';
@@ -22,6 +23,7 @@ const EVERYONE = ROLES;
 const CAPTURERS: readonly Role[] = ['admin', 'data_manager', 'investigator', 'agent'];
 const USER_ADMINS: readonly Role[] = ['admin'];
 const AUDITORS: readonly Role[] = ['admin', 'monitor'];
+const METRICS_READERS: readonly Role[] = ['admin', 'agent'];
 
 const INVALID_LOGIN = 'Invalid username or password';
 const PASSWORD_POLICY = 'Passwords need at least 12 characters, including a letter and a digit, and must not contain the username';
@@ -30,22 +32,37 @@ const AUDIENCE = 'clinical-trial-platform-api';
 
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-interface Endpoint {
-  name: string;
-  allowed: readonly Role[];
-  status: number;
-  call(client: Client, known: { subject: string }): Promise<Response>;
-  /** After a refused call: nothing the call would have written exists. */
-  nothingDone?(platform: PlatformUnderTest, attempt: { subject: string }): Promise<void>;
+/** What a matrix call may use: the subject stored for reads, and a user of its own to act on. */
+interface Known {
+  subject: string;
+  /** Created (and signed in) for endpoints that act on a user. */
+  target?: { id: string; username: string; password: string; client: Client };
+  /** Another sign-in of the calling role's user, for calls that end their session. */
+  ownSession(): Promise<Client>;
 }
 
+interface Endpoint {
+  /** The route as the application registers it: `METHOD /prefix/path/:param`. */
+  route: string;
+  allowed: readonly Role[];
+  status: number;
+  /** The call acts on a user made for it (`known.target`). */
+  needsTarget?: boolean;
+  call(client: Client, known: Known): Promise<Response>;
+  /** After a refused call: nothing the call would have written exists. */
+  nothingDone?(platform: PlatformUnderTest, attempt: Known): Promise<void>;
+}
+
+const targetOf = (known: Known) => known.target!;
+
 const ENDPOINTS: readonly Endpoint[] = [
-  { name: 'GET /edc/patients', allowed: EVERYONE, status: 200, call: (c) => c.get('/edc/patients') },
-  { name: 'GET /edc/patients/:id', allowed: EVERYONE, status: 200, call: (c, k) => c.get(`/edc/patients/${k.subject}`) },
-  { name: 'GET /edc/patients/:id/vitals', allowed: EVERYONE, status: 200, call: (c, k) => c.get(`/edc/patients/${k.subject}/vitals`) },
-  { name: 'GET /security/auth/me', allowed: EVERYONE, status: 200, call: (c) => c.get('/security/auth/me') },
+  { route: 'GET /edc/patients', allowed: EVERYONE, status: 200, call: (c) => c.get('/edc/patients') },
+  { route: 'GET /edc/patients/:subjectId', allowed: EVERYONE, status: 200, call: (c, k) => c.get(`/edc/patients/${k.subject}`) },
+  { route: 'GET /edc/patients/:subjectId/vitals', allowed: EVERYONE, status: 200, call: (c, k) => c.get(`/edc/patients/${k.subject}/vitals`) },
+  { route: 'GET /security/auth/me', allowed: EVERYONE, status: 200, call: (c) => c.get('/security/auth/me') },
+  { route: 'POST /security/auth/logout', allowed: EVERYONE, status: 204, call: async (_c, k) => (await k.ownSession()).post('/security/auth/logout') },
   {
-    name: 'POST /edc/store-vitals',
+    route: 'POST /edc/store-vitals',
     allowed: CAPTURERS,
     status: 201,
     call: (c, k) => c.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: k.subject })] }),
@@ -53,21 +70,103 @@ const ENDPOINTS: readonly Endpoint[] = [
       await platform.admin.get(`/edc/patients/${attempt.subject}`).expect(404);
     },
   },
-  { name: 'GET /security/users', allowed: USER_ADMINS, status: 200, call: (c) => c.get('/security/users') },
+  { route: 'GET /security/users', allowed: USER_ADMINS, status: 200, call: (c) => c.get('/security/users') },
   {
-    name: 'POST /security/users',
+    route: 'POST /security/users',
     allowed: USER_ADMINS,
     status: 201,
-    call: (c, k) => c.post('/security/users').send({ username: k.subject, password: 'matrix-password-123', roles: ['monitor'] }),
+    call: (c, k) => c.post('/security/users').send({ username: k.subject, password: 'matrix-password-123', roles: ['monitor'], all_sites: true }),
     nothingDone: async (platform, attempt) => {
       const listed = await platform.admin.get('/security/users').query({ limit: 500 }).expect(200);
       expect(listed.body.data.map((u: { username: string }) => u.username)).not.toContain(attempt.subject);
     },
   },
-  { name: 'GET /security/audit/events', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/events') },
-  { name: 'GET /security/audit/events/export', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/events/export') },
-  { name: 'GET /security/audit/verify', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/verify') },
+  { route: 'GET /security/users/:id', allowed: USER_ADMINS, status: 200, needsTarget: true, call: (c, k) => c.get(`/security/users/${targetOf(k).id}`) },
+  {
+    route: 'PATCH /security/users/:id',
+    allowed: USER_ADMINS,
+    status: 200,
+    needsTarget: true,
+    call: (c, k) => c.patch(`/security/users/${targetOf(k).id}`).send({ roles: ['admin'], full_name: 'Changed by the matrix' }),
+    nothingDone: async (platform, attempt) => {
+      const user = await platform.admin.get(`/security/users/${targetOf(attempt).id}`).expect(200);
+      expect(user.body).toMatchObject({ roles: ['monitor'], full_name: null });
+    },
+  },
+  {
+    route: 'POST /security/users/:id/deactivate',
+    allowed: USER_ADMINS,
+    status: 200,
+    needsTarget: true,
+    call: (c, k) => c.post(`/security/users/${targetOf(k).id}/deactivate`),
+    nothingDone: async (_platform, attempt) => {
+      const me = await targetOf(attempt).client.get('/security/auth/me').expect(200);
+      expect(me.body.active).toBe(true);
+    },
+  },
+  {
+    route: 'POST /security/users/:id/reset-password',
+    allowed: USER_ADMINS,
+    status: 204,
+    needsTarget: true,
+    call: (c, k) => c.post(`/security/users/${targetOf(k).id}/reset-password`).send({ password: 'chosen-by-the-matrix-1' }),
+    nothingDone: async (platform, attempt) => {
+      await targetOf(attempt).client.get('/security/auth/me').expect(200);
+      expect((await signIn(platform, targetOf(attempt).username, 'chosen-by-the-matrix-1')).status).toBe(401);
+    },
+  },
+  {
+    route: 'POST /security/users/:id/unlock',
+    allowed: USER_ADMINS,
+    status: 204,
+    needsTarget: true,
+    call: (c, k) => c.post(`/security/users/${targetOf(k).id}/unlock`),
+    nothingDone: async (platform, attempt) => {
+      const events = await platform.admin.get('/security/audit/events').query({ entityType: 'user', entityId: targetOf(attempt).id, action: 'unlock' }).expect(200);
+      expect(events.body.data).toEqual([]);
+    },
+  },
+  { route: 'GET /security/audit/events', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/events') },
+  { route: 'GET /security/audit/events/export', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/events/export') },
+  { route: 'GET /security/audit/verify', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/verify') },
+  { route: 'GET /security/audit/anchor', allowed: AUDITORS, status: 200, call: (c) => c.get('/security/audit/anchor') },
+  {
+    route: 'POST /security/audit/verify',
+    allowed: AUDITORS,
+    status: 200,
+    call: async (c) => c.post('/security/audit/verify').send({ anchors: [(await c.get('/security/audit/anchor')).body] }),
+  },
+  { route: 'GET /metrics', allowed: METRICS_READERS, status: 200, call: (c) => c.get('/metrics') },
 ];
+
+/** Routes that answer without a token: every other registered route must be in ENDPOINTS. */
+const PUBLIC_ROUTES: readonly string[] = [
+  'GET /health',
+  ...['edc', 'generation', 'analytics', 'quality', 'security'].map((prefix) => `GET /${prefix}/health`),
+  'POST /security/auth/login',
+  'POST /security/auth/refresh',
+  'POST /security/auth/validate',
+  'GET /docs',
+  'GET /docs-json',
+];
+
+/** Registered, but no API route: Nest's answer to unknown paths, and the files of the docs page. */
+const NOT_API_ROUTES = /\{\/\*splat\}$|^GET \/docs(\/|-yaml)/;
+
+/** Every `METHOD /path` the Nest application serves, read from its Express router. */
+function registeredRoutes(app: INestApplication): string[] {
+  interface Layer {
+    route?: { path: string; methods: Record<string, boolean> };
+  }
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
+  return express.router.stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys(layer.route.methods)
+          .filter((method) => method !== '_all')
+          .map((method) => `${method.toUpperCase()} ${layer.route!.path}`)
+      : [],
+  );
+}
 
 interface MatrixCase {
   role: Role;
@@ -79,7 +178,7 @@ interface MatrixCase {
 const MATRIX: MatrixCase[] = ROLES.flatMap((role) =>
   ENDPOINTS.map((endpoint) => {
     const allowed = endpoint.allowed.includes(role);
-    return { role, endpoint, name: endpoint.name, verdict: allowed ? `may call (${endpoint.status})` : 'is refused (403)' };
+    return { role, endpoint, name: endpoint.route, verdict: allowed ? `may call (${endpoint.status})` : 'is refused (403)' };
   }),
 );
 
@@ -125,14 +224,15 @@ const signIn = (platform: PlatformUnderTest, username: string, password: string)
 
 describe.each(MODES)('access control (%s mode)', (mode) => {
   let platform: PlatformUnderTest;
-  const users = new Map<Role, { id: string; client: Client; session: Session }>();
+  const users = new Map<Role, { id: string; username: string; password: string; client: Client; session: Session }>();
   let subject = '';
 
   beforeAll(async () => {
     platform = await startPlatform(mode);
     for (const role of ROLES) {
-      const user = await createUser(platform.baseUrl, platform.admin, { username: unique(`matrix-${role}`), roles: [role] });
-      users.set(role, user);
+      const username = unique(`matrix-${role}`);
+      const user = await createUser(platform.baseUrl, platform.admin, { username, roles: [role] });
+      users.set(role, { ...user, username });
     }
     subject = newSubjectId('MX');
     await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
@@ -144,7 +244,17 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
   describe('role matrix through the gateway', () => {
     it.each(MATRIX)('$role $verdict $name', async ({ role, endpoint }) => {
       // Calls that create something get a name of their own; reads get the subject stored above.
-      const attempt = { subject: endpoint.status === 201 ? newSubjectId('MX') : subject };
+      const attempt: Known = {
+        subject: endpoint.status === 201 ? newSubjectId('MX') : subject,
+        ownSession: async () => {
+          const user = users.get(role)!;
+          return asUser(platform.baseUrl, (await login(platform.baseUrl, user.username, user.password)).accessToken);
+        },
+      };
+      if (endpoint.needsTarget) {
+        const username = unique('matrix-target');
+        attempt.target = { username, ...(await createUser(platform.baseUrl, platform.admin, { username, roles: ['monitor'] })) };
+      }
       const response = await endpoint.call(as(role), attempt);
       if (endpoint.allowed.includes(role)) {
         expect(response.status).toBe(endpoint.status);
@@ -154,10 +264,20 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       }
     });
 
-    it('answers the public routes without a token', async () => {
-      await request(platform.baseUrl).get('/health').expect(200);
-      for (const prefix of ['edc', 'security']) await request(platform.baseUrl).get(`/${prefix}/health`).expect(200);
+    it.each(PUBLIC_ROUTES)('answers %s without a token (a POST without a body: 400, not 401)', async (route) => {
+      const [method, path] = route.split(' ');
+      const response = method === 'GET' ? await request(platform.baseUrl).get(path) : await request(platform.baseUrl).post(path).send({});
+      expectStatus(response, method === 'GET' ? 200 : 400);
     });
+
+    if (mode === 'all-in-one') {
+      it('walks every route the platform registers: each is in the matrix above or public, and each listed route exists', () => {
+        const registered = new Set(registeredRoutes(platform.apps[0]).filter((route) => !NOT_API_ROUTES.test(route)));
+        const listed = new Set([...ENDPOINTS.map((endpoint) => endpoint.route), ...PUBLIC_ROUTES]);
+        expect({ notInTheMatrix: [...registered].filter((route) => !listed.has(route)).sort() }).toEqual({ notInTheMatrix: [] });
+        expect({ notRegistered: [...listed].filter((route) => !registered.has(route)).sort() }).toEqual({ notRegistered: [] });
+      });
+    }
   });
 
   if (mode === 'split') {
@@ -456,10 +576,10 @@ describe('accounts and sessions (all-in-one mode)', () => {
 
     it('refuses a second user with the same name, in any letter case, with 409', async () => {
       const username = unique('twin');
-      await platform.admin.post('/security/users').send({ username, password: 'twin-password-0001', roles: ['monitor'] }).expect(201);
-      const same = await platform.admin.post('/security/users').send({ username, password: 'twin-password-0002', roles: ['monitor'] }).expect(409);
+      await platform.admin.post('/security/users').send({ username, password: 'twin-password-0001', all_sites: true, roles: ['monitor'] }).expect(201);
+      const same = await platform.admin.post('/security/users').send({ username, password: 'twin-password-0002', all_sites: true, roles: ['monitor'] }).expect(409);
       expect(same.body.message).toContain(username);
-      await platform.admin.post('/security/users').send({ username: username.toUpperCase(), password: 'twin-password-0003', roles: ['monitor'] }).expect(409);
+      await platform.admin.post('/security/users').send({ username: username.toUpperCase(), password: 'twin-password-0003', all_sites: true, roles: ['monitor'] }).expect(409);
     });
 
     it.each([
@@ -468,26 +588,26 @@ describe('accounts and sessions (all-in-one mode)', () => {
       ['without a letter', '1234567890123'],
       ['containing the username', 'policy-user-1234'],
     ])('refuses a password %s with 400 and the password policy', async (_case, password) => {
-      const response = await platform.admin.post('/security/users').send({ username: 'policy-user', password, roles: ['monitor'] }).expect(400);
+      const response = await platform.admin.post('/security/users').send({ username: 'policy-user', password, all_sites: true, roles: ['monitor'] }).expect(400);
       expect(response.body.message).toBe(PASSWORD_POLICY);
     });
 
     it('refuses a user without any role, and an update that removes every role, with 400', async () => {
-      const none = await platform.admin.post('/security/users').send({ username: unique('norole'), password: 'long-enough-password-1', roles: [] }).expect(400);
+      const none = await platform.admin.post('/security/users').send({ username: unique('norole'), password: 'long-enough-password-1', all_sites: true, roles: [] }).expect(400);
       expect(none.body.details).toEqual([{ field: 'roles', problems: ['must name at least one role'] }]);
-      const created = await platform.admin.post('/security/users').send({ username: unique('onerole'), password: 'long-enough-password-1', roles: ['monitor'] }).expect(201);
+      const created = await platform.admin.post('/security/users').send({ username: unique('onerole'), password: 'long-enough-password-1', all_sites: true, roles: ['monitor'] }).expect(201);
       await platform.admin.patch(`/security/users/${created.body.id}`).send({ roles: [] }).expect(400);
     });
 
     it('refuses malformed usernames and unknown roles with 400', async () => {
-      await platform.admin.post('/security/users').send({ username: 'ab', password: 'long-enough-password-1', roles: ['monitor'] }).expect(400);
-      await platform.admin.post('/security/users').send({ username: 'has space', password: 'long-enough-password-1', roles: ['monitor'] }).expect(400);
-      await platform.admin.post('/security/users').send({ username: unique('role'), password: 'long-enough-password-1', roles: ['superuser'] }).expect(400);
+      await platform.admin.post('/security/users').send({ username: 'ab', password: 'long-enough-password-1', all_sites: true, roles: ['monitor'] }).expect(400);
+      await platform.admin.post('/security/users').send({ username: 'has space', password: 'long-enough-password-1', all_sites: true, roles: ['monitor'] }).expect(400);
+      await platform.admin.post('/security/users').send({ username: unique('role'), password: 'long-enough-password-1', all_sites: true, roles: ['superuser'] }).expect(400);
     });
 
     it('lists users with pagination and filters by role and by active', async () => {
       const role: Role = 'statistician';
-      for (let n = 0; n < 3; n += 1) await platform.admin.post('/security/users').send({ username: unique(`listed-${n}`), password: 'listed-password-42', roles: [role] }).expect(201);
+      for (let n = 0; n < 3; n += 1) await platform.admin.post('/security/users').send({ username: unique(`listed-${n}`), password: 'listed-password-42', all_sites: true, roles: [role] }).expect(201);
       const all = await platform.admin.get('/security/users').query({ role, limit: 500 }).expect(200);
       expect(all.body.page).toEqual({ limit: 500, offset: 0, total: all.body.data.length });
       expect(all.body.data.length).toBeGreaterThanOrEqual(3);
@@ -563,6 +683,53 @@ describe('accounts and sessions (all-in-one mode)', () => {
       const other = await createUser(platform.baseUrl, platform.admin, { username: unique('second-admin'), roles: ['admin'] });
       await platform.admin.post(`/security/users/${other.id}/deactivate`).expect(200);
       expectUnauthorized(await other.client.get('/security/users'));
+    });
+  });
+
+  describe('every site is an explicit choice, never what a forgotten site_ids means', () => {
+    const SITES_NEEDED = 'Name the sites the user may see in site_ids (e.g. ["S01"]), or send all_sites: true for a user who sees every site';
+    const newUser = (sites: Record<string, unknown>) => ({ username: unique('sited'), password: 'sited-password-2026', roles: ['monitor'], ...sites });
+    const usernames = async () =>
+      ((await platform.admin.get('/security/users').query({ limit: 500 }).expect(200)).body.data as Array<{ username: string }>).map((u) => u.username);
+
+    it.each([
+      ['without site_ids or all_sites', {}, SITES_NEEDED],
+      ['with an empty site_ids', { site_ids: [] }, SITES_NEEDED],
+      ['with all_sites: false and no site_ids', { all_sites: false }, SITES_NEEDED],
+      ['with both site_ids and all_sites: true', { site_ids: ['S01'], all_sites: true }, 'Send either site_ids or all_sites: true, not both'],
+    ])('refuses a user created %s with 400 saying what to send, and creates nobody', async (_case, sites, message) => {
+      const body = newUser(sites);
+      const response = await platform.admin.post('/security/users').send(body).expect(400);
+      expect(response.body).toMatchObject({ message, details: [{ field: 'site_ids', problems: [message] }] });
+      expect(await usernames()).not.toContain(body.username);
+    });
+
+    it('creates a user of every site with all_sites: true (no sites stored), who reads subjects of any site', async () => {
+      const body = newUser({ all_sites: true });
+      const created = await platform.admin.post('/security/users').send(body).expect(201);
+      expect(created.body.site_ids).toEqual([]);
+      const client = asUser(platform.baseUrl, (await login(platform.baseUrl, body.username, body.password)).accessToken);
+      const sites = new Set(['SITE-A', 'SITE-B']);
+      const subjects = [...sites].map((SiteID) => vitalRecord({ SubjectID: newSubjectId('ALL'), SiteID }));
+      await platform.admin.post('/edc/store-vitals').send({ records: subjects }).expect(201);
+      for (const record of subjects) await client.get(`/edc/patients/${record.SubjectID}`).expect(200);
+    });
+
+    it('changes a limited user to every site only with all_sites: true, and refuses an empty site_ids', async () => {
+      const created = (await platform.admin.post('/security/users').send(newUser({ site_ids: ['S07'] })).expect(201)).body;
+      const empty = await platform.admin.patch(`/security/users/${created.id}`).send({ site_ids: [] }).expect(400);
+      expect(empty.body.message).toBe(SITES_NEEDED);
+      expect((await platform.admin.get(`/security/users/${created.id}`).expect(200)).body.site_ids).toEqual(['S07']);
+      const widened = await platform.admin.patch(`/security/users/${created.id}`).send({ all_sites: true }).expect(200);
+      expect(widened.body.site_ids).toEqual([]);
+      const narrowed = await platform.admin.patch(`/security/users/${created.id}`).send({ site_ids: ['S08'] }).expect(200);
+      expect(narrowed.body.site_ids).toEqual(['S08']);
+    });
+
+    it('keeps the sites of a user when a change does not mention them', async () => {
+      const created = (await platform.admin.post('/security/users').send(newUser({ site_ids: ['S09'] })).expect(201)).body;
+      const renamed = await platform.admin.patch(`/security/users/${created.id}`).send({ full_name: 'Still at S09' }).expect(200);
+      expect(renamed.body.site_ids).toEqual(['S09']);
     });
   });
 
@@ -653,21 +820,81 @@ describe('accounts and sessions (all-in-one mode)', () => {
   });
 });
 
+const LOCK_SECONDS = 600;
+
 describe('sign-in throttling per account (LOGIN_MAX_FAILURES=3)', () => {
   let platform: PlatformUnderTest;
 
   beforeAll(async () => {
     // The per-client limit is raised so that only the per-account limit is at work here.
-    platform = await startPlatform('all-in-one', { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_CLIENT: '1000' });
+    platform = await startPlatform('all-in-one', { LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_CLIENT: '1000', LOGIN_LOCK_SECONDS: String(LOCK_SECONDS) });
   });
   afterAll(() => platform?.close());
 
   const account = async (prefix: string) => {
     const username = unique(prefix);
     const password = 'throttled-password-31';
-    await platform.admin.post('/security/users').send({ username, password, roles: ['monitor'] }).expect(201);
-    return { username, password };
+    const created = await platform.admin.post('/security/users').send({ username, password, all_sites: true, roles: ['monitor'] }).expect(201);
+    return { id: created.body.id as string, username, password };
   };
+  const lock = async (username: string) => {
+    for (let n = 0; n < 3; n += 1) expect((await signIn(platform, username, `wrong-guess-${n}`)).status).toBe(401);
+  };
+
+  it('says when to try again: the 429 carries Retry-After, the whole seconds until the lock ends', async () => {
+    const { username, password } = await account('retry-after');
+    await lock(username);
+    const locked = await signIn(platform, username, password);
+    expect(locked.status).toBe(429);
+    const seconds = Number(locked.headers['retry-after']);
+    expect(Number.isInteger(seconds)).toBe(true);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(LOCK_SECONDS);
+  });
+
+  it('counts every spelling of an account name as that account: a locked name is locked in capitals too', async () => {
+    const { username, password } = await account('capitals');
+    await lock(username);
+    expect((await signIn(platform, username.toUpperCase(), password)).status).toBe(429);
+  });
+
+  it.each([
+    ['a dotted capital I (İ)', (name: string) => name.replace('i', '\u0130')],
+    ['a Kelvin sign (K)', (name: string) => name.replace('k', '\u212a')],
+  ])('refuses a look-alike name with %s like a wrong password (401), never as the locked account', async (_case, lookAlike) => {
+    const { username, password } = await account('kinv1');
+    await lock(username);
+    expect((await signIn(platform, username, password)).status).toBe(429);
+    for (const attempt of [password, 'another-guess-1']) {
+      const response = await signIn(platform, lookAlike(username), attempt);
+      expect({ status: response.status, message: response.body.message }).toEqual({ status: 401, message: INVALID_LOGIN });
+    }
+    expect((await signIn(platform, username, password)).status).toBe(429);
+  });
+
+  it('refuses a look-alike name with 401 even with the right password of an account that is not locked', async () => {
+    const { username, password } = await account('kinv1');
+    const response = await signIn(platform, username.replace('i', '\u0130'), password);
+    expect({ status: response.status, message: response.body.message }).toEqual({ status: 401, message: INVALID_LOGIN });
+    await login(platform.baseUrl, username, password);
+  });
+
+  it('lets an admin unlock a locked account (204): the user signs in at once, and the unlock is its own audit event', async () => {
+    const { id, username, password } = await account('unlocked');
+    await lock(username);
+    expect((await signIn(platform, username, password)).status).toBe(429);
+    await platform.admin.post(`/security/users/${id}/unlock`).expect(204);
+    await login(platform.baseUrl, username, password);
+    const events = await platform.admin.get('/security/audit/events').query({ entityType: 'user', entityId: id, action: 'unlock' }).expect(200);
+    expect(events.body.data).toEqual([
+      // Three failures and the refused sign-in were counted.
+      expect.objectContaining({ action: 'unlock', username: 'admin', entity_id: id, changes: { sign_in_attempts: { old: 4, new: 0 } } }),
+    ]);
+  });
+
+  it('answers an unlock of an unknown user with 404', async () => {
+    await platform.admin.post(`/security/users/${randomUUID()}/unlock`).expect(404);
+  });
 
   it('answers a wrong password before the limit with 401 "Invalid username or password", for existing and unknown users alike', async () => {
     const { username } = await account('wrong-once');
@@ -743,5 +970,50 @@ describe('sign-in throttling per client address (LOGIN_MAX_FAILURES_PER_CLIENT=4
     expect(next.body.message).toMatch(/^Too many failed sign-in attempts/);
     const rightPassword = await signIn(platform, 'admin', TEST_ADMIN_PASSWORD);
     expect(rightPassword.status).toBe(429);
+    expect(Number(rightPassword.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('the last active admin (all-in-one mode)', () => {
+  let platform: PlatformUnderTest;
+  /** Signed in as an active admin: the first admin, then whoever kept the role in the last round. */
+  let survivor: Client;
+
+  beforeAll(async () => {
+    platform = await startPlatform('all-in-one');
+    survivor = platform.admin;
+  });
+  afterAll(() => platform?.close());
+
+  const activeAdmins = async () =>
+    (await platform.database!.admin(`SELECT id FROM users WHERE active AND 'admin' = ANY (roles)`)).rows.map((row: { id: string }) => row.id);
+
+  const ROUNDS = 5;
+  it.each([
+    ['deactivate each other', (client: Client, id: string) => client.post(`/security/users/${id}/deactivate`)],
+    ['remove each other\'s admin role', (client: Client, id: string) => client.patch(`/security/users/${id}`).send({ roles: ['monitor'] })],
+  ])('keeps one active admin when the last two %s at the same moment', async (_case, remove) => {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const pair = [
+        await createUser(platform.baseUrl, survivor, { username: unique('rival-a'), roles: ['admin'] }),
+        await createUser(platform.baseUrl, survivor, { username: unique('rival-b'), roles: ['admin'] }),
+      ];
+      // As a superuser: every other admin is deactivated, so these two are the last.
+      await platform.database!.admin(`UPDATE users SET active = false WHERE NOT (id = ANY ($1::uuid[]))`, [pair.map((user) => user.id)]);
+      expect((await activeAdmins()).sort()).toEqual(pair.map((user) => user.id).sort());
+      for (const user of pair) await user.client.get('/security/auth/me').expect(200);
+
+      const [first, second] = await Promise.all([remove(pair[0].client, pair[1].id), remove(pair[1].client, pair[0].id)]);
+
+      const remaining = await activeAdmins();
+      expect(remaining).toHaveLength(1);
+      const winner = remaining[0] === pair[0].id ? 0 : 1;
+      const [won, lost] = winner === 0 ? [first, second] : [second, first];
+      expectStatus(won, 200);
+      // The loser is refused by the rule, or, when the winner's change came first, as no longer signed in.
+      expect([409, 401]).toContain(lost.status);
+      if (lost.status === 409) expect(lost.body.message).toMatch(/is the last active admin/);
+      survivor = pair[winner].client;
+    }
   });
 });

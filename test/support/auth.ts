@@ -26,14 +26,15 @@ export function asUser(baseUrl: string, token: string) {
 
 export type Client = ReturnType<typeof asUser>;
 
-/** Creates a user through the API (as admin) and signs in as them. */
+/** Creates a user through the API (as admin) and signs in as them; naming neither `site_ids` nor `all_sites`, a user of every site. */
 export async function createUser(
   baseUrl: string,
   admin: Client,
-  user: { username: string; roles: string[]; site_ids?: string[]; password?: string },
+  user: { username: string; roles: string[]; site_ids?: string[]; all_sites?: boolean; password?: string },
 ): Promise<{ id: string; client: Client; session: Session; password: string }> {
   const password = user.password ?? 'correct-horse-battery-9';
-  const created = await admin.post('/security/users').send({ ...user, password });
+  const sites = user.site_ids || user.all_sites !== undefined ? {} : { all_sites: true };
+  const created = await admin.post('/security/users').send({ ...user, ...sites, password });
   if (created.status !== 201) throw new Error(`creating ${user.username} failed: ${created.status} ${JSON.stringify(created.body)}`);
   const session = await login(baseUrl, user.username, password);
   return { id: created.body.id, client: asUser(baseUrl, session.accessToken), session, password };

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../../libs/auth/src/index.js';
 import { UsersService } from '../users/users.service.js';
 import type { UserResponse } from '../users/dto/user.response.js';
 import { LoginDto, RefreshDto, type TokenResponse, ValidateTokenDto } from './dto/auth.dto.js';
 import { AuthService } from './auth.service.js';
+import { SignInLockedException } from './login-throttle.service.js';
 
 @Controller('auth')
 export class AuthController {
@@ -16,8 +18,13 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  login(@Body() body: LoginDto, @Actor() actor: AuditActor): Promise<TokenResponse> {
-    return this.auth.login(body.username, body.password, actor);
+  async login(@Body() body: LoginDto, @Actor() actor: AuditActor, @Res({ passthrough: true }) response: Response): Promise<TokenResponse> {
+    try {
+      return await this.auth.login(body.username, body.password, actor);
+    } catch (error) {
+      if (error instanceof SignInLockedException) response.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
   }
 
   @Public()

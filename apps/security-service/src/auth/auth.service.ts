@@ -12,6 +12,7 @@ import {
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import type { TokenResponse } from './dto/auth.dto.js';
+import { isAccountUsername } from '../users/username.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 
@@ -42,10 +43,14 @@ export class AuthService {
   async login(username: string, password: string, actor: AuditActor): Promise<TokenResponse> {
     const client = actor.clientAddress ?? 'unknown';
     await this.throttle.admit(username, client);
-    const [user] = (await this.dataSource.query(
-      'SELECT id, username, password_hash, roles, active FROM users WHERE lower(username) = lower($1)',
-      [username],
-    )) as UserRow[];
+    // A name outside the account character set is answered like an unknown one, without a lookup:
+    // PostgreSQL's lower() would map some of them (`İnv1`) onto an account.
+    const [user] = isAccountUsername(username)
+      ? ((await this.dataSource.query(
+          'SELECT id, username, password_hash, roles, active FROM users WHERE lower(username) = lower($1)',
+          [username],
+        )) as UserRow[])
+      : [];
     const passwordMatches = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
     if (!user || !passwordMatches || !user.active) {
       await this.dataSource.transaction((db) =>

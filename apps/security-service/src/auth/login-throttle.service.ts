@@ -1,12 +1,27 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
+import { isAccountUsername } from '../users/username.js';
+
+/** The 429 of a locked sign-in; the controller turns `retryAfterSeconds` into a `Retry-After` header. */
+export class SignInLockedException extends HttpException {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      `Too many failed sign-in attempts; sign-in is locked for ${Math.ceil(retryAfterSeconds / 60)} minute(s), ` +
+        'or until an admin unlocks the account',
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
 
 /**
  * Sign-in attempts are counted per account and per client address (in Redis, so every process
  * sees them) *before* the password is checked, so a burst of parallel guesses cannot outrun the
  * count; a successful sign-in takes its attempt back. Past the limit, sign-in is refused for
  * LOGIN_LOCK_SECONDS with the same answer whether the account exists or not.
+ *
+ * A name outside the account character set names no account: it is counted against the client
+ * only, never under an account key of its own (`İnv1` must not get fresh attempts beside `inv1`).
  */
 @Injectable()
 export class LoginThrottleService {
@@ -16,29 +31,30 @@ export class LoginThrottleService {
   ) {}
 
   async admit(username: string, clientAddress: string): Promise<void> {
+    const window = this.config.LOGIN_LOCK_SECONDS;
     const [account, client] = await Promise.all([
-      this.cache.hitWindow(accountKey(username), this.config.LOGIN_LOCK_SECONDS),
-      this.cache.hitWindow(clientKey(clientAddress), this.config.LOGIN_LOCK_SECONDS),
+      isAccountUsername(username) ? this.cache.hitWindow(accountKey(username), window) : { count: 0, secondsLeft: 0 },
+      this.cache.hitWindow(clientKey(clientAddress), window),
     ]);
     const lockedFor = Math.max(
       account.count > this.config.LOGIN_MAX_FAILURES ? account.secondsLeft : 0,
       client.count > this.config.LOGIN_MAX_FAILURES_PER_CLIENT ? client.secondsLeft : 0,
     );
-    if (lockedFor > 0) {
-      throw new HttpException(
-        {
-          message: `Too many failed sign-in attempts; sign-in is locked for ${Math.ceil(lockedFor / 60)} minute(s)`,
-          retryAfterSeconds: lockedFor,
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
+    if (lockedFor > 0) throw new SignInLockedException(lockedFor);
   }
 
   async succeeded(username: string, clientAddress: string): Promise<void> {
     await Promise.all([this.cache.resetWindow(accountKey(username)), this.cache.unhitWindow(clientKey(clientAddress))]);
   }
+
+  /** Forgets the account's failed attempts (an admin's unlock); returns how many there were. */
+  async unlock(username: string): Promise<number> {
+    const { count } = await this.cache.peekWindow(accountKey(username));
+    await this.cache.resetWindow(accountKey(username));
+    return count;
+  }
 }
 
+/** Account names are ASCII (see username.ts), where JavaScript and PostgreSQL lower-case alike. */
 const accountKey = (username: string): string => `auth:login-attempts:account:${username.toLowerCase()}`;
 const clientKey = (address: string): string => `auth:login-attempts:client:${address}`;

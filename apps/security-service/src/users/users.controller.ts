@@ -42,4 +42,10 @@ export class UsersController {
   resetPassword(@Param('id', ParseUUIDPipe) id: string, @Body() body: ResetPasswordDto, @Actor() actor: AuditActor): Promise<void> {
     return this.users.resetPassword(id, body.password, actor);
   }
+
+  @Post(':id/unlock')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  unlock(@Param('id', ParseUUIDPipe) id: string, @Actor() actor: AuditActor): Promise<void> {
+    return this.users.unlock(id, actor);
+  }
 }

@@ -4,7 +4,8 @@ import { type AuditActor, AuditService, fieldChanges } from '../../../../libs/au
 import { hashPassword, passwordProblem, userTag } from '../../../../libs/auth/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
-import type { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto.js';
+import { LoginThrottleService } from '../auth/login-throttle.service.js';
+import type { CreateUserDto, ListUsersQuery, SiteChoice, UpdateUserDto } from './dto/user.dto.js';
 import { toUserResponse, USER_COLUMNS, type UserResponse, type UserRow } from './dto/user.response.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -16,9 +17,11 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly cache: CacheService,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   async create(dto: CreateUserDto, actor: AuditActor): Promise<UserResponse> {
+    const siteIds = chosenSites(dto);
     requireAcceptablePassword(dto.password, dto.username);
     const passwordHash = await hashPassword(dto.password);
     try {
@@ -26,7 +29,7 @@ export class UsersService {
         const [row] = (await db.query(
           `INSERT INTO users (username, password_hash, roles, site_ids, email, full_name)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-          [dto.username, passwordHash, dto.roles, dto.site_ids ?? [], dto.email ?? null, dto.full_name ?? null],
+          [dto.username, passwordHash, dto.roles, siteIds, dto.email ?? null, dto.full_name ?? null],
         )) as UserRow[];
         await this.audit.record(db, actor, [
           { action: 'create', entityType: 'user', entityId: row.id, changes: fieldChanges(null, { ...auditable(row), password: 'set' }, ['password']) },
@@ -62,22 +65,31 @@ export class UsersService {
   }
 
   async update(id: string, dto: UpdateUserDto, actor: AuditActor): Promise<UserResponse> {
-    if (id === actor.userId && (dto.active === false || (dto.roles && !dto.roles.includes('admin')))) {
+    if (id === actor.userId && removesAdmin(dto)) {
       throw new BadRequestException('You cannot deactivate yourself or remove your own admin role; ask another admin');
     }
     const updated = await this.dataSource.transaction(async (db) => {
+      // A change that may remove an admin first locks every active admin, in id order, then the user:
+      // two admins removing each other at once take turns, and the second sees the first's change.
+      const otherAdmins = removesAdmin(dto) ? (await this.lockActiveAdmins(db)).filter((admin) => admin !== id) : undefined;
       const before = await this.find(db, id, true);
+      const after = { roles: dto.roles ?? before.roles, active: dto.active ?? before.active };
+      if (otherAdmins?.length === 0 && isActiveAdmin(before) && !isActiveAdmin(after)) {
+        throw new ConflictException(
+          `${before.username} is the last active admin: make another user admin before removing their admin role or deactivating them`,
+        );
+      }
       // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
       const [[row]] = (await db.query(
         `UPDATE users SET roles = $2, site_ids = $3, email = $4, full_name = $5, active = $6, updated_at = now()
           WHERE id = $1 RETURNING ${USER_COLUMNS}`,
         [
           id,
-          dto.roles ?? before.roles,
-          dto.site_ids ?? before.site_ids,
+          after.roles,
+          chosenSites(dto, before.site_ids),
           dto.email ?? before.email,
           dto.full_name ?? before.full_name,
-          dto.active ?? before.active,
+          after.active,
         ],
       )) as [UserRow[], number];
       const changes = fieldChanges(auditable(before), auditable(row));
@@ -110,6 +122,23 @@ export class UsersService {
     await this.cache.invalidateTags([userTag(id)]);
   }
 
+  /** Forgets the account's failed sign-in attempts, so a locked-out user can sign in again at once. */
+  async unlock(id: string, actor: AuditActor): Promise<void> {
+    await this.dataSource.transaction(async (db) => {
+      const user = await this.find(db, id);
+      const attempts = await this.throttle.unlock(user.username);
+      await this.audit.record(db, actor, [
+        { action: 'unlock', entityType: 'user', entityId: id, changes: { sign_in_attempts: { old: attempts, new: 0 } } },
+      ]);
+    });
+  }
+
+  /** Locks every active admin's row, in id order, and returns their ids. */
+  private async lockActiveAdmins(db: EntityManager): Promise<string[]> {
+    const rows = (await db.query(`SELECT id FROM users WHERE active AND 'admin' = ANY (roles) ORDER BY id FOR UPDATE`)) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   private async find(db: EntityManager, id: string, forUpdate = false): Promise<UserRow> {
     const [row] = (await db.query(
       `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
@@ -125,6 +154,33 @@ export class UsersService {
       [userId, reason],
     );
   }
+}
+
+const SITES_NEEDED =
+  'Name the sites the user may see in site_ids (e.g. ["S01"]), or send all_sites: true for a user who sees every site';
+
+/**
+ * The sites a user is limited to (none stored: every site). Seeing every site is never a default:
+ * a new user needs site_ids or all_sites: true, and an empty site_ids is not taken for "every site".
+ */
+function chosenSites(dto: SiteChoice, current?: string[]): string[] {
+  const refuse = (problem: string): never => {
+    throw new BadRequestException({ message: problem, details: [{ field: 'site_ids', problems: [problem] }] });
+  };
+  if (dto.all_sites === true) {
+    return dto.site_ids?.length ? refuse('Send either site_ids or all_sites: true, not both') : [];
+  }
+  if (dto.site_ids !== undefined) return dto.site_ids.length > 0 ? dto.site_ids : refuse(SITES_NEEDED);
+  if (current === undefined || (dto.all_sites === false && current.length === 0)) return refuse(SITES_NEEDED);
+  return current;
+}
+
+function removesAdmin(dto: UpdateUserDto): boolean {
+  return dto.active === false || (dto.roles !== undefined && !dto.roles.includes('admin'));
+}
+
+function isActiveAdmin(user: { roles: string[]; active: boolean }): boolean {
+  return user.active && user.roles.includes('admin');
 }
 
 function requireAcceptablePassword(password: string, username: string): void {

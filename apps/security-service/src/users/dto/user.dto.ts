@@ -2,13 +2,13 @@ import { PageQuery } from '../../../../../libs/platform/src/index.js';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PASSWORD_POLICY, ROLES, type Role } from '../../../../../libs/auth/src/index.js';
+import { USERNAME_PATTERN, USERNAME_RULE } from '../username.js';
 
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
 const SITE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export class CreateUserDto {
   @ApiProperty()
-  @Matches(USERNAME, { message: 'username must be 3-64 letters, digits, dots, dashes or underscores' })
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username!: string;
 
   @ApiProperty({ description: PASSWORD_POLICY })
@@ -22,12 +22,17 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
   roles!: Role[];
 
-  @ApiPropertyOptional({ type: [String], description: 'sites the user is limited to; empty: every site' })
+  @ApiPropertyOptional({ type: [String], example: ['S01'], description: 'the sites the user is limited to; required unless all_sites is true' })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
   @Matches(SITE, { each: true, message: 'each site id must be a site code such as S01' })
   site_ids?: string[];
+
+  @ApiPropertyOptional({ description: 'true: the user sees every site (send no site_ids); never assumed when site_ids is missing' })
+  @IsOptional()
+  @IsBoolean()
+  all_sites?: boolean;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -48,6 +53,9 @@ export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['usernam
   @IsBoolean()
   active?: boolean;
 }
+
+/** How a create or update names a user's sites. */
+export type SiteChoice = Pick<CreateUserDto, 'site_ids' | 'all_sites'>;
 
 export class ResetPasswordDto {
   @ApiProperty({ description: PASSWORD_POLICY })
