@@ -12,6 +12,9 @@ export function subjectNotFound(subjectNumber: string, protocolId?: string): Not
   return new NotFoundException(`No subject ${subjectNumber}${protocolId ? ` in protocol ${protocolId}` : ''}`);
 }
 
+/** A subject number used in several protocols: which one a user means depends on their sites. */
+export const SEVERAL_SUBJECTS = 'several subjects';
+
 /** Subjects as a user may see them: only their sites' subjects when they are limited to sites; every read audited. */
 @Injectable()
 export class PatientsService {
@@ -39,23 +42,40 @@ export class PatientsService {
   }
 
   async get(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<PatientResponse> {
-    const patient = await this.resolve(subjectNumber, protocolId);
-    if (!mayAccessSite(user, patient.siteId)) throw subjectNotFound(subjectNumber, protocolId);
+    const patient = await this.resolve(subjectNumber, protocolId, user);
     this.readAudit.recordRead(actor, [{ subject: patient.subjectNumber, entityId: patient.id }]);
     return toPatientResponse(patient);
   }
 
-  /** Finds a subject by number; the protocol is needed only when the number is used in several. */
-  async resolve(subjectNumber: string, protocolId?: string): Promise<Patient> {
-    const matches = await this.dataSource.getRepository(Patient).find({
-      where: protocolId ? { subjectNumber, protocolId } : { subjectNumber },
-      take: 20,
-    });
+  /**
+   * Finds a subject by number among those the user may see; the protocol is needed only when the
+   * number is used in several of them. Subjects at other sites are neither counted nor named.
+   */
+  async resolve(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser): Promise<Patient> {
+    const matches = await this.find(subjectNumber, protocolId, isSiteLimited(user) ? user.siteIds : undefined);
     if (matches.length === 0) throw subjectNotFound(subjectNumber, protocolId);
     if (matches.length > 1) {
       const protocols = matches.map((patient) => patient.protocolId).join(', ');
       throw new ConflictException(`Subject ${subjectNumber} exists in several protocols (${protocols}); add ?protocolId=`);
     }
     return matches[0];
+  }
+
+  /**
+   * For what is loaded once for every user (the cache): the one subject with this number, or
+   * SEVERAL_SUBJECTS when the number is used in several protocols, to resolve per user with
+   * `resolve`. The caller checks the subject's site.
+   */
+  async resolveForAnyone(subjectNumber: string, protocolId?: string): Promise<Patient | typeof SEVERAL_SUBJECTS> {
+    const matches = await this.find(subjectNumber, protocolId, undefined, 2);
+    if (matches.length === 0) throw subjectNotFound(subjectNumber, protocolId);
+    return matches.length > 1 ? SEVERAL_SUBJECTS : matches[0];
+  }
+
+  private find(subjectNumber: string, protocolId: string | undefined, siteIds: string[] | undefined, take = 20): Promise<Patient[]> {
+    const where: FindOptionsWhere<Patient> = { subjectNumber };
+    if (protocolId) where.protocolId = protocolId;
+    if (siteIds) where.siteId = In(siteIds);
+    return this.dataSource.getRepository(Patient).find({ where, order: { protocolId: 'ASC' }, take });
   }
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { CacheService, VitalSign } from '../../../../libs/database/src/index.js';
-import { PatientsService, subjectNotFound } from '../patients/patients.service.js';
+import { PatientsService, SEVERAL_SUBJECTS, subjectNotFound } from '../patients/patients.service.js';
 import { subjectCacheTag, vitalsCacheKey } from '../patients/subject-cache.js';
 import { type SubjectVitalsResponse, toVitalSignResponse } from './dto/subject-vitals.response.js';
 
@@ -21,14 +21,20 @@ export class SubjectVitalsService {
     const vitals = await this.cache.readThrough(vitalsCacheKey(subjectNumber, protocolId), () => this.load(subjectNumber, protocolId), {
       tags: [subjectCacheTag(subjectNumber)],
     });
+    if (vitals === SEVERAL_SUBJECTS) {
+      // Which of them is meant depends on the user's sites: resolved per user, then read by protocol.
+      const patient = await this.patients.resolve(subjectNumber, undefined, user);
+      return this.read(subjectNumber, patient.protocolId, user, actor);
+    }
     // Checked after the cache, which is shared by users of every site.
     if (!mayAccessSite(user, vitals.site_id)) throw subjectNotFound(subjectNumber, protocolId);
     this.readAudit.recordRead(actor, [{ subject: vitals.subject_id, entityId: vitals.patient_id }]);
     return vitals;
   }
 
-  private async load(subjectNumber: string, protocolId?: string): Promise<SubjectVitalsResponse> {
-    const patient = await this.patients.resolve(subjectNumber, protocolId);
+  private async load(subjectNumber: string, protocolId?: string): Promise<SubjectVitalsResponse | typeof SEVERAL_SUBJECTS> {
+    const patient = await this.patients.resolveForAnyone(subjectNumber, protocolId);
+    if (patient === SEVERAL_SUBJECTS) return patient;
     const vitals = await this.dataSource
       .getRepository(VitalSign)
       .createQueryBuilder('v')
