@@ -59,6 +59,7 @@ export class CacheService {
   private replaying?: Promise<void>;
   private replayTimer?: NodeJS.Timeout;
   private prunedAt = 0;
+  private replayStopped = false;
   /** Counts limits in-process while the shared backend is unreachable. */
   private readonly localCounters = new MemoryCacheBackend();
   private hits = 0;
@@ -207,7 +208,7 @@ export class CacheService {
   /** Applies recorded invalidations to the backend (also done every `replayIntervalMs`); one run at a time per process. */
   applyRecordedInvalidations(): Promise<void> {
     const outbox = this.outbox;
-    if (!outbox) return Promise.resolve();
+    if (!outbox || this.replayStopped) return Promise.resolve();
     this.replaying ??= (async () => {
       const losses = this.losses;
       try {
@@ -229,6 +230,7 @@ export class CacheService {
 
   /** Stops replaying recorded invalidations (before the database closes). */
   async stopReplay(): Promise<void> {
+    this.replayStopped = true;
     clearInterval(this.replayTimer);
     this.replayTimer = undefined;
     await this.replaying;
