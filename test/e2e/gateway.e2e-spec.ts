@@ -21,7 +21,7 @@ describe.each<Mode>(['all-in-one', 'split'])('gateway (%s mode)', (mode) => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('serves Prometheus metrics to admins, by route template and status, with pool and cache figures', async () => {
+  it('serves Prometheus metrics to admins, by route template and status, with pool, cache and process figures (heap, event-loop lag, GC)', async () => {
     await platform.admin.get('/edc/patients').expect(200);
     await request(platform.baseUrl).get('/metrics').expect(401);
     const response = await platform.admin.get('/metrics').expect(200);
@@ -30,6 +30,11 @@ describe.each<Mode>(['all-in-one', 'split'])('gateway (%s mode)', (mode) => {
     expect(response.text).toContain('http_request_duration_seconds_bucket');
     expect(response.text).toContain('cache_hit_ratio');
     if (mode === 'all-in-one') expect(response.text).toMatch(/db_pool_connections\{state="total"\} \d+/);
+    // The process's own figures, besides the requests'.
+    expect(response.text).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+    expect(response.text).toMatch(/^nodejs_eventloop_lag_seconds [\d.e-]+/m);
+    expect(response.text).toContain("# HELP nodejs_gc_duration_seconds ");
+    expect(response.text).toMatch(/^process_resident_memory_bytes \d+/m);
     const investigator = await createUser(platform.baseUrl, platform.admin, { username: `inv-${mode}`, roles: ['investigator'] });
     await investigator.client.get('/metrics').expect(403);
   });

@@ -184,7 +184,7 @@ export function describePlatformApi(mode: Mode): void {
         await store([]).expect(400);
         const record = vitalRecord();
         const response = await store(Array.from({ length: 10_001 }, () => record)).expect(400);
-        expect(response.body.details[0]).toEqual({ field: 'records', problems: ['must contain no more than 10000 elements'] });
+        expect(response.body.details[0]).toEqual({ field: 'records', problems: ['must hold at most 10000 records'] });
       });
     });
 
@@ -233,6 +233,59 @@ export function describePlatformApi(mode: Mode): void {
         expect(ambiguous.body.message).toMatch(/protocolId/);
         const chosen = await api().get(`/edc/patients/${subject}/vitals`).query({ protocolId: 'P-TWO' }).expect(200);
         expect(chosen.body.protocol_id).toBe('P-TWO');
+      });
+    });
+
+    describe('error bodies: one shape, and in every mode the same body, naming the path the client called', () => {
+      const requestId = 'same-in-every-mode';
+      const without = (body: Record<string, unknown>) => {
+        expect(Date.parse(body.timestamp as string)).not.toBeNaN();
+        const { timestamp: _timestamp, ...rest } = body;
+        return rest;
+      };
+
+      it.each([
+        {
+          call: 'POST /edc/store-vitals with records that are not a list',
+          send: () => api().post('/edc/store-vitals').send({ records: 'not-a-list' }),
+          body: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: 'Validation failed: records: must be an array',
+            details: [{ field: 'records', problems: ['must be an array'] }],
+            path: '/edc/store-vitals',
+          },
+        },
+        {
+          call: 'GET /edc/patients with bad paging',
+          send: () => api().get('/edc/patients?limit=0'),
+          body: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: 'Validation failed: limit: must not be less than 1',
+            details: [{ field: 'limit', problems: ['must not be less than 1'] }],
+            path: '/edc/patients?limit=0',
+          },
+        },
+        {
+          call: 'GET /edc/patients/:subjectId for an unknown subject',
+          send: () => api().get('/edc/patients/NOPE-404/vitals?protocolId=P-NONE'),
+          body: { statusCode: 404, error: 'Not Found', message: expect.any(String), path: '/edc/patients/NOPE-404/vitals?protocolId=P-NONE' },
+        },
+        {
+          call: 'an unknown route',
+          send: () => api().get('/edc/no-such-route'),
+          body: { statusCode: 404, error: 'Not Found', message: 'Cannot GET /edc/no-such-route', path: '/edc/no-such-route' },
+        },
+        {
+          call: 'a route without a token',
+          send: () => request(platform.baseUrl).get('/security/users'),
+          body: { statusCode: 401, error: 'Unauthorized', message: expect.any(String), path: '/security/users' },
+        },
+      ])('$call', async ({ send, body }) => {
+        const response = await send().set('x-request-id', requestId);
+        expect(response.status).toBe(body.statusCode);
+        expect(without(response.body)).toEqual({ ...body, requestId });
       });
     });
 

@@ -1,3 +1,4 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
 import pg from 'pg';
 import request from 'supertest';
 import { asUser, login, TEST_ADMIN_PASSWORD } from '../support/auth.js';
@@ -33,6 +34,20 @@ describe('split mode', () => {
     expect(viaGateway.body).toEqual(direct.body);
     const health = await request(platform.serviceUrls.quality).get('/health').expect(200);
     expect(health.body.service).toBe('quality-service');
+  });
+
+  it('documents the same routes as all-in-one mode: the gateway\'s own health and metrics, not the services\' internal ones', async () => {
+    const allInOne = await startPlatform('all-in-one');
+    try {
+      const split = (await request(platform.baseUrl).get('/docs-json').expect(200)).body as OpenAPIObject;
+      const single = (await request(allInOne.baseUrl).get('/docs-json').expect(200)).body as OpenAPIObject;
+      expect(Object.keys(split.paths)).toEqual(expect.arrayContaining(['/health', '/metrics', '/edc/health', '/edc/store-vitals']));
+      expect(Object.keys(split.paths)).not.toContain('/edc/metrics');
+      expect(Object.keys(split.paths).sort()).toEqual(Object.keys(single.paths).sort());
+      for (const [path, item] of Object.entries(single.paths)) expect({ path, item: split.paths[path] }).toEqual({ path, item });
+    } finally {
+      await allInOne.close();
+    }
   });
 
   it("passes the caller's request id through to the service", async () => {

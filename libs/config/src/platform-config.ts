@@ -79,11 +79,31 @@ export class PlatformConfig {
 
   @IsInt()
   @Min(0)
-  DB_STATEMENT_TIMEOUT_MS: number = 60_000;
+  DB_STATEMENT_TIMEOUT_MS: number = 30_000;
 
   @IsInt()
   @Min(100)
-  DB_CONNECT_TIMEOUT_MS: number = 30_000;
+  DB_QUERY_TIMEOUT_MS: number = 35_000;
+
+  /** Longest wait for a connection (a new one, or a free one from the pool). */
+  @IsInt()
+  @Min(100)
+  DB_CONNECT_TIMEOUT_MS: number = 5_000;
+
+  /** PostgreSQL ends a session that sits in an open transaction longer than this. */
+  @IsInt()
+  @Min(1_000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: number = 60_000;
+
+  /** A request not answered within this answers 503 with Retry-After. */
+  @IsInt()
+  @Min(100)
+  REQUEST_TIMEOUT_MS: number = 60_000;
+
+  /** On SIGTERM or Ctrl-C, the process exits at the latest this long after the signal, finished or not. */
+  @IsInt()
+  @Min(100)
+  SHUTDOWN_TIMEOUT_MS: number = 30_000;
 
   @Transform(toBoolean)
   @IsBoolean()

@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { PlatformConfig, PlatformConfigModule } from '../../config/src/index.js';
 import { AuditModule } from '../../audit/src/index.js';
 import { AuthModule } from '../../auth/src/index.js';
 import { CacheModule, DatabaseModule } from '../../database/src/index.js';
+import { RequestDeadlineInterceptor } from './deadline/request-deadline.interceptor.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
 import { loggerParams } from './logging/logging.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -31,6 +32,7 @@ export class PlatformModule {
         MetricsService,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestDeadlineInterceptor },
       ],
       exports: [MetricsService],
     };

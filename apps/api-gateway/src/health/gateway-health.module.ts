@@ -33,6 +33,9 @@ class SplitGatewayHealthController {
   }
 }
 
+// Documented as all-in-one mode documents the gateway's health (`serviceHealthController('api-gateway')`).
+Object.defineProperty(SplitGatewayHealthController, 'name', { value: 'HealthController(api-gateway)' });
+
 @Module({
   controllers: [SplitGatewayHealthController],
   providers: [DownstreamHealthIndicator],

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { Socket } from 'node:net';
-import { REQUEST_ID_HEADER, type ApiErrorBody } from '../../../../libs/platform/src/index.js';
+import { type ApiErrorBody, FORWARDED_PREFIX_HEADER, REQUEST_ID_HEADER } from '../../../../libs/platform/src/index.js';
 
 const logger = new Logger('Gateway');
 /** Requests whose service did not answer in time; anything else that fails is "unreachable". */
@@ -19,6 +19,8 @@ export function serviceProxy(service: { name: string; prefix: string }, target: 
     xfwd: true,
     on: {
       proxyReq: (proxyRequest, request) => {
+        // Replaces whatever the client sent: only the gateway says which prefix it removed.
+        proxyRequest.setHeader(FORWARDED_PREFIX_HEADER, `/${service.prefix}`);
         proxyRequest.setTimeout(timeoutMs, () => {
           timedOut.add(request);
           proxyRequest.destroy();

@@ -1,6 +1,5 @@
 import { type DynamicModule, Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import helmet from 'helmet';
 import { pino } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../../../config/src/index.js';
@@ -12,6 +11,7 @@ import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.
 import { createRootLogger, platformLogger, requestLogger } from '../logging/logging.js';
 import { serveOwnDocs } from '../docs/openapi.js';
 import { PlatformModule } from '../platform.module.js';
+import { securityHeaders } from './security-headers.js';
 import type { ServiceDefinition } from '../service-definition.js';
 
 type ModuleImport = Type | DynamicModule;
@@ -50,7 +50,7 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
   app.disable('x-powered-by');
   // Express hashes every response body for an ETag; clinical reads are not conditionally re-fetched.
   app.disable('etag');
-  app.use(helmet());
+  app.use(securityHeaders());
   if (config.CORS_ORIGINS) {
     app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((origin) => origin.trim()), exposedHeaders: ['x-request-id', 'retry-after'] });
   }

@@ -1,7 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ApiErrorBody, ApiErrorDetail } from './api-error.js';
 import { requestIdOf } from '../http/request-id.middleware.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 
 /** Errors raised by body-parser before Nest sees the request carry these fields. */
 interface BodyParserError {
@@ -28,7 +29,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     if (response.headersSent) return;
-    const { statusCode, message, details } = this.describe(exception);
+    const path = publicPathOf(request);
+    const { statusCode, message, details } = this.describe(exception, request, path);
     if (statusCode >= 500) {
       this.logger.error(
         `${request.method} ${routeOf(request)} failed (request ${requestIdOf(request) ?? '-'}): ${(exception as Error)?.stack ?? String(exception)}`,
@@ -40,25 +42,34 @@ export class ApiExceptionFilter implements ExceptionFilter {
       message,
       ...(details ? { details } : {}),
       requestId: requestIdOf(request),
-      path: request.originalUrl ?? request.url,
+      path,
       timestamp: new Date().toISOString(),
     };
+    // A 503 is temporary by definition: say when to come back, unless the thrower already did.
+    if (statusCode === 503 && !response.getHeader('retry-after')) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     response.status(statusCode).json(body);
   }
 
-  private describe(exception: unknown): { statusCode: number; message: string; details?: ApiErrorDetail[] } {
+  private describe(exception: unknown, request: Request, path: string): { statusCode: number; message: string; details?: ApiErrorDetail[] } {
     const parserFailure = describeBodyParserError(exception);
     if (parserFailure) return parserFailure;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
       if (typeof payload === 'string') return { statusCode: status, message: payload };
+      // Nest's answer for an unknown route names the URL it saw; behind the split gateway that lacks the prefix.
+      if (exception instanceof NotFoundException && exception.message === `Cannot ${request.method} ${request.originalUrl}`) {
+        return { statusCode: status, message: `Cannot ${request.method} ${path}` };
+      }
       const { message, details } = payload as { message?: string | string[]; details?: ApiErrorDetail[] };
       return {
         statusCode: status,
         message: Array.isArray(message) ? message.join('; ') : (message ?? exception.message),
         details,
       };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: 503, message: 'The database is unavailable or not answering; nothing was stored. Try again shortly.' };
     }
     return { statusCode: 500, message: 'Internal server error' };
   }
@@ -83,4 +94,15 @@ function describeBodyParserError(exception: unknown): { statusCode: number; mess
 export function routeOf(request: Request): string {
   const route = (request as Request & { route?: { path?: string } }).route?.path;
   return route ? `${request.baseUrl ?? ''}${route}` : '(unmatched route)';
+}
+
+/** Set by the split-mode gateway to the prefix it removed (`/edc`), so a service names the path the client called. */
+export const FORWARDED_PREFIX_HEADER = 'x-forwarded-prefix';
+const SERVICE_PREFIX = /^\/[a-z][a-z0-9-]{0,31}$/;
+
+/** The path as the client sent it to the platform, the same in all-in-one and split mode. */
+export function publicPathOf(request: Request): string {
+  const prefix = request.header(FORWARDED_PREFIX_HEADER);
+  const path = request.originalUrl ?? request.url;
+  return prefix && SERVICE_PREFIX.test(prefix) ? `${prefix}${path}` : path;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { CacheService, poolUsage } from '../../../database/src/index.js';
 
@@ -22,6 +22,8 @@ export class MetricsService {
   });
 
   constructor(cache: CacheService, @Optional() dataSource?: DataSource) {
+    // The process itself: CPU, resident memory, heap, event-loop lag, garbage collection, handles.
+    collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'cache_hit_ratio',
       help: 'Share of read-through cache lookups served from the cache since start',

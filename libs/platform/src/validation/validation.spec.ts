@@ -31,3 +31,14 @@ describe('validation errors', () => {
     expect(body.message).toMatch(/^Validation failed: records\[0\]\.X: must be a string; .*and 75 more problems/);
   });
 });
+
+describe('validation errors of a value of the wrong type', () => {
+  it('report the first type problem only, and none of the parts of a value that is not a list', () => {
+    const notAList = error('records', {
+      value: { SubjectID: 'RA001-001' },
+      constraints: { isArray: 'records must be an array', nestedValidation: 'each value in nested property records must be either object or array' },
+      children: [error('VisitName', { value: undefined, constraints: { isString: 'VisitName must be a string' } })],
+    });
+    expect(flattenValidationErrors([notAList])).toEqual([{ field: 'records', problems: ['must be an array'] }]);
+  });
+});

@@ -13,26 +13,26 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
       : parent
         ? `${parent}.${error.property}`
         : error.property;
+    const typeProblem = error.constraints && TYPE_CHECKS.find((name) => name in error.constraints!);
     if (error.constraints && error.value === undefined) {
       details.push({ field, problems: ['is required'] });
     } else if (error.constraints) {
-      const problems = relevantConstraints(error.constraints).map((problem) =>
+      const problems = (typeProblem ? [error.constraints[typeProblem]] : Object.values(error.constraints)).map((problem) =>
         problem.startsWith(`${error.property} `) ? problem.slice(error.property.length + 1) : problem,
       );
       details.push({ field, problems });
     }
-    if (error.children?.length) details.push(...flattenValidationErrors(error.children, field));
+    // A value of the wrong type (a string where a list of records belongs) has no meaningful parts to report.
+    if (error.children?.length && !typeProblem) details.push(...flattenValidationErrors(error.children, field));
   }
   return details;
 }
 
-/** A value of the wrong type fails every range check too; report only that it has the wrong type. */
-const TYPE_CHECKS = ['isDefined', 'isInt', 'isNumber', 'isString', 'isArray', 'isBoolean', 'nestedValidation', 'whitelistValidation'];
-
-function relevantConstraints(constraints: Record<string, string>): string[] {
-  const typeProblems = TYPE_CHECKS.filter((name) => name in constraints).map((name) => constraints[name]);
-  return typeProblems.length > 0 ? typeProblems : Object.values(constraints);
-}
+/**
+ * A value of the wrong type fails every range check too: report only its first type problem, in
+ * this order (a non-list `records` fails both `isArray` and `nestedValidation`).
+ */
+const TYPE_CHECKS = ['isDefined', 'isArray', 'isInt', 'isNumber', 'isString', 'isBoolean', 'nestedValidation', 'whitelistValidation'];
 
 export function validationException(errors: ValidationError[]): BadRequestException {
   const details = flattenValidationErrors(errors);

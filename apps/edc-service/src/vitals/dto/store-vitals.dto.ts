@@ -97,8 +97,8 @@ export class VitalRecordDto {
 export class StoreVitalsDto {
   @ApiProperty({ type: () => [VitalRecordDto], minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST })
   @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_RECORDS_PER_REQUEST)
+  @ArrayMinSize(1, { message: 'records must hold at least 1 record' })
+  @ArrayMaxSize(MAX_RECORDS_PER_REQUEST, { message: `records must hold at most ${MAX_RECORDS_PER_REQUEST} records` })
   @ValidateNested({ each: true })
   @Type(() => VitalRecordDto)
   records!: VitalRecordDto[];
