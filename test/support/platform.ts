@@ -81,12 +81,17 @@ export async function deleteKeys(redisUrl: string, prefix: string): Promise<void
   }
 }
 
-export async function startPlatform(mode: Mode, settings: Settings = {}): Promise<PlatformUnderTest> {
+export interface StartOptions {
+  /** Where the services reach the database, given where it is (e.g. through a proxy that can hang). */
+  serviceDatabaseUrl?: (url: string) => string;
+}
+
+export async function startPlatform(mode: Mode, settings: Settings = {}, options: StartOptions = {}): Promise<PlatformUnderTest> {
   if (mode === 'embedded') return startEmbeddedDefault(settings);
   const database = await createTestDatabase();
   const prefix = uniqueCachePrefix();
   const redisUrl = serversFromEnv().redisUrl;
-  const shared: Settings = { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...settings };
+  const shared: Settings = { DATABASE_URL: options.serviceDatabaseUrl?.(database.url) ?? database.url, DATABASE_MIGRATION_URL: database.migrationUrl, REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...settings };
   const apps: INestApplication[] = [];
   const close = async () => {
     await closeAll(apps);

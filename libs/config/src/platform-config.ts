@@ -77,10 +77,12 @@ export class PlatformConfig {
   @Max(1000)
   DB_POOL_MAX: number = 10;
 
+  /** Server-side limit of one statement (PostgreSQL cancels it). */
   @IsInt()
   @Min(0)
   DB_STATEMENT_TIMEOUT_MS: number = 30_000;
 
+  /** Client-side limit of one query: also ends the wait on a database that stopped answering. */
   @IsInt()
   @Min(100)
   DB_QUERY_TIMEOUT_MS: number = 35_000;

@@ -107,6 +107,12 @@ export function createDataSource(url: string, config: PlatformConfig, applicatio
     extra: {
       min: config.DB_POOL_MIN,
       statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
+      // A database that stops answering (hung, frozen, cut off without a reset) must not hold a
+      // request or the shutdown without bound: queries give up on the client side too.
+      query_timeout: config.DB_QUERY_TIMEOUT_MS || undefined,
+      idle_in_transaction_session_timeout: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     },
   });
 }
@@ -127,7 +133,9 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
 /** Applies pending migrations over connections of their own (one holds the lock, one migrates), as the schema owner. */
 async function migrate(ownerUrl: string | undefined, config: PlatformConfig, applicationName: string): Promise<void> {
   if (!ownerUrl) return;
-  const dataSource = createDataSource(ownerUrl, { ...config, DB_POOL_MIN: 0, DB_POOL_MAX: 2 }, `${applicationName}-migrations`);
+  // No time limits: a long migration is not a hang, and it holds the migration lock meanwhile.
+  const unbounded = { DB_STATEMENT_TIMEOUT_MS: 0, DB_QUERY_TIMEOUT_MS: 0 };
+  const dataSource = createDataSource(ownerUrl, { ...config, ...unbounded, DB_POOL_MIN: 0, DB_POOL_MAX: 2 }, `${applicationName}-migrations`);
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
