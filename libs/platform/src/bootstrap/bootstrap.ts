@@ -5,11 +5,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../../../config/src/index.js';
 import { declaredBodySizeLimit } from '../http/body-size.js';
 import { jsonOnlyMiddleware } from '../http/json-only.middleware.js';
+import { jsonBodyOptions } from '../http/json-depth.js';
 import { requestIdMiddleware } from '../http/request-id.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.js';
 import { createRootLogger, platformLogger, requestLogger } from '../logging/logging.js';
 import { serveOwnDocs } from '../docs/openapi.js';
+import { exitAfterShutdownDeadline } from '../deadline/shutdown-deadline.js';
 import { PlatformModule } from '../platform.module.js';
 import { securityHeaders } from './security-headers.js';
 import type { ServiceDefinition } from '../service-definition.js';
@@ -62,7 +64,7 @@ export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): 
   spec.beforeRoutes?.(app);
   if (!spec.rawBodies) {
     app.use(jsonOnlyMiddleware);
-    app.useBodyParser('json', { limit: config.BODY_LIMIT });
+    app.useBodyParser('json', jsonBodyOptions(config.BODY_LIMIT));
   }
   if (spec.docs !== 'custom') serveOwnDocs(app, `${spec.name} API`);
   app.enableShutdownHooks();
@@ -87,6 +89,7 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
   let app: NestExpressApplication | undefined;
   try {
     app = await createPlatformApp(spec, config);
+    exitAfterShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
     await app.listen(config.PORT ?? spec.defaultPort);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
