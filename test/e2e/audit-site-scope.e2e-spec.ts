@@ -15,6 +15,7 @@ interface AuditEvent {
   entity_type: string;
   entity_id: string | null;
   subject: string | null;
+  changes: Record<string, { old: unknown; new: unknown }> | null;
 }
 
 interface AuditPage {
@@ -173,6 +174,8 @@ describe.each(['all-in-one', 'split'] as const)('the audit trail of a monitor li
     expect(aboutNoSubject.length).toBeGreaterThan(0);
     expect(aboutNoSubject.every((event) => event.user_id === limited.id)).toBe(true);
     expect(aboutNoSubject.map((event) => event.action)).toEqual(expect.arrayContaining(['login', 'export']));
+    // Each export records the sites it was limited to.
+    expect(aboutNoSubject.find((event) => event.action === 'export')?.changes).toMatchObject({ site_ids: { new: ['S01'] }, rows: { new: expect.any(Number) } });
     expect(await search(limited.client, { userId: adminId, entityType: 'user' })).toMatchObject({ data: [], page: { total: 0 } });
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AuditActor, AuditSealer, AuditService, CLINICAL_ENTITIES } from '../../../../libs/audit/src/index.js';
+import { type AuditActor, AuditSealer, AuditService, CLINICAL_ENTITIES, type FieldChange } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
 import type { AuditEventsQuery } from './dto/audit-query.dto.js';
@@ -62,9 +62,15 @@ export class AuditTrailService {
       `${EVENTS_WITH_LINKS} ${where} ORDER BY e.seq LIMIT ${EXPORT_LIMIT}`,
       params,
     )) as AuditEventRow[];
+    // The sites the export was limited to, as they were then: a user's sites may change later.
+    const scope: Record<string, FieldChange> = isSiteLimited(user) ? { site_ids: { old: null, new: user.siteIds } } : {};
     await this.dataSource.transaction((db) =>
       this.audit.record(db, actor, [
-        { action: 'export', entityType: 'audit_events', changes: { filters: { old: null, new: filtersOf(query) }, rows: { old: null, new: rows.length } } },
+        {
+          action: 'export',
+          entityType: 'audit_events',
+          changes: { filters: { old: null, new: filtersOf(query) }, rows: { old: null, new: rows.length }, ...scope },
+        },
       ]),
     );
     return toCsv(rows);
