@@ -31,6 +31,7 @@ export class ReadAuditBuffer implements OnModuleDestroy {
   private pending: PendingRead[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private queued?: Promise<void>;
   /** When the first of the current run of failed writes happened; null while writes succeed. */
   private failingSince: number | null = null;
   private readonly maxFailureMs: number;
@@ -62,10 +63,18 @@ export class ReadAuditBuffer implements OnModuleDestroy {
     if (this.pending.length >= FLUSH_AT) void this.flush();
   }
 
-  /** Writes what is buffered; concurrent calls queue behind each other. */
+  /**
+   * Writes what is buffered. Calls while a write runs share one follow-up write (which takes
+   * everything buffered by then), so a slow or hung database never lets writes pile up behind
+   * each other, one per timer tick, for the shutdown to wait through.
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writePending());
-    return this.flushing;
+    this.queued ??= this.flushing.then(() => {
+      this.queued = undefined;
+      return this.writePending();
+    });
+    this.flushing = this.queued;
+    return this.queued;
   }
 
   onModuleDestroy(): void {
