@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { AuthenticatedUser } from '../../auth/src/index.js';
-import { requestIdOf } from '../../platform/src/http/request-id.middleware.js';
+import { requestIdOf } from '../../request-context/src/index.js';
 
 /** Who did it and from where: taken from the authenticated request. */
 export interface AuditActor {

@@ -3,7 +3,7 @@ export * from './errors/api-error.js';
 export * from './errors/api-exception.filter.js';
 export * from './health/health-response.js';
 export * from './health/service-health.controller.js';
-export * from './http/request-id.middleware.js';
+export * from '../../request-context/src/index.js';
 export * from './platform.module.js';
 export * from './service-definition.js';
 export * from './validation/validation.js';

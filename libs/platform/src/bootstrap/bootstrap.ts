@@ -6,7 +6,7 @@ import { ConfigurationError, loadPlatformConfig, type PlatformConfig } from '../
 import { declaredBodySizeLimit } from '../http/body-size.js';
 import { jsonOnlyMiddleware } from '../http/json-only.middleware.js';
 import { jsonBodyOptions } from '../http/json-depth.js';
-import { requestIdMiddleware } from '../http/request-id.middleware.js';
+import { requestIdMiddleware } from '../../../request-context/src/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.js';
 import { createRootLogger, platformLogger, requestLogger } from '../logging/logging.js';

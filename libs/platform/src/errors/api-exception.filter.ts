@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ApiErrorBody, ApiErrorDetail } from './api-error.js';
-import { requestIdOf } from '../http/request-id.middleware.js';
+import { requestIdOf } from '../../../request-context/src/index.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 
 /** Errors raised by body-parser before Nest sees the request carry these fields. */

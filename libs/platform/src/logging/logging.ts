@@ -5,7 +5,7 @@ import { Logger as NestPinoLogger, PinoLogger, type Params } from 'nestjs-pino';
 import { type DestinationStream, type Level, type Logger as Pino, type LoggerOptions, pino } from 'pino';
 import { type HttpLogger, pinoHttp } from 'pino-http';
 import type { PlatformConfig } from '../../../config/src/index.js';
-import { requestIdOf } from '../http/request-id.middleware.js';
+import { requestIdOf } from '../../../request-context/src/index.js';
 import { routeLabel } from '../metrics/request-metrics.middleware.js';
 
 const PINO_LEVELS: Record<PlatformConfig['LOG_LEVEL'], Level> = {
