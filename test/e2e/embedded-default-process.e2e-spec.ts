@@ -5,6 +5,7 @@ import request from 'supertest';
 import { isProcessAlive } from '../../libs/database/src/index.js';
 import { TEST_ADMIN_PASSWORD } from '../support/auth.js';
 import { listening, startPlatformProcess } from '../support/platform-process.js';
+import { waitUntil } from '../support/wait.js';
 
 describe('the platform process on the embedded default', () => {
   let folder: string;
@@ -42,4 +43,22 @@ describe('the platform process on the embedded default', () => {
       }
     },
   );
+
+  it('stops the platform and its PostgreSQL when a supervisor sends SIGTERM to npm, not to the process group', async () => {
+    const start = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
+    // `npm start` builds, then hands over to `npm run serve` the same way: each step is exec'd, so npm's signal reaches the platform.
+    expect(start.start).toMatch(/&& exec npm run -s serve$/);
+    expect(start.serve).toBe('exec node dist/apps/api-gateway/src/main.js');
+    const platform = startPlatformProcess({ EMBEDDED_DB_DIR: folder, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD }, 'npm');
+    try {
+      const url = await listening(platform);
+      const pid = Number((await readFile(join(folder, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      platform.child.kill('SIGTERM');
+      await platform.exited;
+      await waitUntil(async () => !isProcessAlive(pid), 30_000);
+      await expect(request(url).get('/health')).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      platform.child.kill('SIGKILL');
+    }
+  });
 });

@@ -9,12 +9,19 @@ export interface PlatformProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node dist/apps/api-gateway/src/main.js` with only PATH and the given settings in its environment. */
-export function startPlatformProcess(settings: Record<string, string>): PlatformProcess {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH, PORT: '0', NO_COLOR: '1', ...settings },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+/**
+ * Starts `node dist/apps/api-gateway/src/main.js` with only PATH and the given settings in its
+ * environment; `via: 'npm'` starts it as `npm run serve` does (what `npm start` runs after building),
+ * so that the child is npm, as a supervisor sees it.
+ */
+export function startPlatformProcess(settings: Record<string, string>, via: 'node' | 'npm' = 'node'): PlatformProcess {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NO_COLOR: '1', ...settings };
+  const child =
+    via === 'node'
+      ? spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('npm', ['run', '-s', 'serve'], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
