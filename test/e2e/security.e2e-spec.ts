@@ -270,6 +270,16 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       expectStatus(response, method === 'GET' ? 200 : 400);
     });
 
+    it('answers a locked sign-in with 429 and Retry-After through the gateway', async () => {
+      const username = unique('locked-through-gateway');
+      await platform.admin.post('/security/users').send({ username, password: 'gateway-lock-password-1', roles: ['monitor'], all_sites: true }).expect(201);
+      // LOGIN_MAX_FAILURES is 5 here: the sixth attempt is refused.
+      for (let n = 0; n < 5; n += 1) expect((await signIn(platform, username, `a-wrong-password-${n}`)).status).toBe(401);
+      const response = await signIn(platform, username, 'a-wrong-password-5');
+      expect(response.status).toBe(429);
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
     if (mode === 'all-in-one') {
       it('walks every route the platform registers: each is in the matrix above or public, and each listed route exists', () => {
         const registered = new Set(registeredRoutes(platform.apps[0]).filter((route) => !NOT_API_ROUTES.test(route)));
