@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -59,6 +61,24 @@ describe('the platform process on the embedded default', () => {
       await expect(request(url).get('/health')).rejects.toThrow(/ECONNREFUSED/);
     } finally {
       platform.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a taken port before creating anything, naming PORT, so no one-time password is lost', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'ctp-port-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const platform = startPlatformProcess({ EMBEDDED_DB_DIR: empty, PORT: String(port) });
+      const exit = await platform.exited;
+      expect(exit.code).toBe(1);
+      expect(platform.output()).toContain(`Port ${port} is already in use: stop what uses it, or set PORT to another port`);
+      expect(platform.output()).not.toMatch(/one-time password/);
+      expect(existsSync(join(empty, 'pgdata'))).toBe(false);
+    } finally {
+      taken.close();
+      await rm(empty, { recursive: true, force: true });
     }
   });
 });

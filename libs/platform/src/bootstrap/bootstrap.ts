@@ -13,6 +13,7 @@ import { createRootLogger, platformLogger, requestLogger } from '../logging/logg
 import { serveOwnDocs } from '../docs/openapi.js';
 import { exitAfterShutdownDeadline } from '../deadline/shutdown-deadline.js';
 import { PlatformModule } from '../platform.module.js';
+import { ensurePortFree } from './port-check.js';
 import { securityHeaders } from './security-headers.js';
 import type { ServiceDefinition } from '../service-definition.js';
 
@@ -87,13 +88,15 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
   const logger = new Logger('Bootstrap');
   const spec = buildSpec(config);
   let app: NestExpressApplication | undefined;
+  const port = config.PORT ?? spec.defaultPort;
   try {
+    await ensurePortFree(port);
     app = await createPlatformApp(spec, config);
     exitAfterShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
-    await app.listen(config.PORT ?? spec.defaultPort);
+    await app.listen(port);
     const address = app.getHttpServer().address();
-    const port = typeof address === 'object' && address ? address.port : config.PORT;
-    logger.log(`${spec.name} listening on http://localhost:${port} (${[config.NODE_ENV, spec.role].filter(Boolean).join(', ')})`);
+    const listeningOn = typeof address === 'object' && address ? address.port : port;
+    logger.log(`${spec.name} listening on http://localhost:${listeningOn} (${[config.NODE_ENV, spec.role].filter(Boolean).join(', ')})`);
   } catch (error) {
     logger.error(`${spec.name} could not start: ${(error as Error).message}`);
     await app?.close().catch(() => undefined);
