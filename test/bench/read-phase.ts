@@ -39,7 +39,8 @@ export async function warmReads(
     // Expires on its own should the bench's cleanup never run.
     await redis.set(barePrefix + subject, body, 'EX', 3_600);
   }
-  const cachedEntries = await countKeys(redis, `${cachePrefix}edc:vitals:*`);
+  // Keys carry the installation id after the prefix.
+  const cachedEntries = await countKeys(redis, `${cachePrefix}*edc:vitals:*`);
   if (cachedEntries < chosen.length) {
     console.warn(`  Only ${cachedEntries} vitals entries in the cache after reading ${chosen.length} subjects: reads may miss.`);
   }
