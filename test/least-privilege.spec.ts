@@ -49,7 +49,36 @@ describe('the runtime database role', () => {
     expect(row).toEqual({ role: 'ctp_test_app', superuser: false, runtime: true, owner: false });
   });
 
+  it('has exactly these privileges, table by table (a new table or a wider grant must change this list)', async () => {
+    const { rows } = await runtime.query<{ table_name: string; privileges: string }>(`
+      SELECT table_name, string_agg(privilege_type, ', ' ORDER BY privilege_type) AS privileges
+        FROM information_schema.role_table_grants
+       WHERE grantee = 'ctp_runtime' AND table_schema = 'public'
+       GROUP BY table_name ORDER BY table_name`);
+    expect(Object.fromEntries(rows.map((row) => [row.table_name, row.privileges]))).toEqual({
+      audit_chain: 'SELECT',
+      audit_events: 'INSERT, SELECT',
+      audit_quarantine: 'INSERT, SELECT',
+      audit_unsealed: 'SELECT',
+      auth_sessions: 'INSERT, SELECT, UPDATE',
+      cache_invalidations: 'DELETE, INSERT, SELECT',
+      documents: 'INSERT, SELECT, UPDATE',
+      edc_subject_sites: 'SELECT',
+      edc_vital_sign_subjects: 'SELECT',
+      installation: 'SELECT',
+      mcp_context: 'DELETE, INSERT, SELECT, UPDATE',
+      patients: 'DELETE, INSERT, SELECT, UPDATE',
+      refresh_tokens: 'INSERT, SELECT, UPDATE',
+      schema_migrations: 'SELECT',
+      users: 'INSERT, SELECT, UPDATE',
+      vital_signs: 'DELETE, INSERT, SELECT, UPDATE',
+    });
+  });
+
   it.each([
+    ['change a quarantined audit event', "UPDATE audit_quarantine SET error = 'nothing happened'"],
+    ['delete quarantined audit events', 'DELETE FROM audit_quarantine'],
+    ['give the database another installation id', 'UPDATE installation SET id = gen_random_uuid()'],
     ['switch triggers off for its session', 'SET session_replication_role = replica'],
     ['disable the audit triggers', 'ALTER TABLE audit_events DISABLE TRIGGER ALL'],
     ['change an audit event', "UPDATE audit_events SET reason = 'edited', username = 'someone else'"],
