@@ -5,10 +5,15 @@ import { isAccountUsername } from '../users/username.js';
 
 /** The 429 of a locked sign-in; the controller turns `retryAfterSeconds` into a `Retry-After` header. */
 export class SignInLockedException extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    lockedOut: 'account' | 'client address',
+  ) {
+    const minutes = Math.ceil(retryAfterSeconds / 60);
     super(
-      `Too many failed sign-in attempts; sign-in is locked for ${Math.ceil(retryAfterSeconds / 60)} minute(s), ` +
-        'or until an admin unlocks the account',
+      lockedOut === 'account'
+        ? `Too many failed sign-in attempts; sign-in is locked for ${minutes} minute(s), or until an admin unlocks the account`
+        : `Too many failed sign-in attempts from this client address; sign-in from it is locked for ${minutes} minute(s)`,
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
@@ -36,11 +41,11 @@ export class LoginThrottleService {
       isAccountUsername(username) ? this.cache.hitWindow(accountKey(username), window) : { count: 0, secondsLeft: 0 },
       this.cache.hitWindow(clientKey(clientAddress), window),
     ]);
-    const lockedFor = Math.max(
-      account.count > this.config.LOGIN_MAX_FAILURES ? account.secondsLeft : 0,
-      client.count > this.config.LOGIN_MAX_FAILURES_PER_CLIENT ? client.secondsLeft : 0,
-    );
-    if (lockedFor > 0) throw new SignInLockedException(lockedFor);
+    const accountLock = account.count > this.config.LOGIN_MAX_FAILURES ? account.secondsLeft : 0;
+    const clientLock = client.count > this.config.LOGIN_MAX_FAILURES_PER_CLIENT ? client.secondsLeft : 0;
+    // The client's lock is named first when both hold: an admin's unlock of the account cannot end it.
+    if (clientLock > 0) throw new SignInLockedException(Math.max(accountLock, clientLock), 'client address');
+    if (accountLock > 0) throw new SignInLockedException(accountLock, 'account');
   }
 
   async succeeded(username: string, clientAddress: string): Promise<void> {
