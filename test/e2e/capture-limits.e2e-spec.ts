@@ -111,11 +111,20 @@ describe('vitals capture limits (all-in-one)', () => {
       expect(stored).toMatchObject({ visit_name: 'V'.repeat(64), treatment_arm: 'é'.repeat(64) });
     });
 
-    it('refuses a VisitName or TreatmentArm of 65 characters or empty with 400 naming the field', async () => {
+    it('refuses a VisitName or TreatmentArm of 65 characters, empty or blank with 400 naming the field', async () => {
       for (const field of ['VisitName', 'TreatmentArm']) {
         await refused({ [field]: 'V'.repeat(65) }, field);
         await refused({ [field]: '' }, field);
+        await refused({ [field]: '   ' }, field);
       }
+    });
+
+    it('counts characters as the database does: emoji with a variation selector are two', async () => {
+      const stored = await accepted({ VisitName: '\u2764'.repeat(64) });
+      expect(stored.visit_name).toBe('\u2764'.repeat(64));
+      // 33 hearts with U+FE0F are 66 characters for the varchar(64) column: a 400, never the database's 500.
+      await refused({ VisitName: '\u2764\uFE0F'.repeat(33) }, 'VisitName');
+      await refused({ TreatmentArm: '\u2764\uFE0F'.repeat(33) }, 'TreatmentArm');
     });
   });
 

@@ -8,7 +8,6 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -18,6 +17,13 @@ import { CLINICAL_CODE, CLINICAL_CODE_HINT } from '../../clinical-codes.js';
 import { IsLowerThan, IsPastCalendarDate, IsPastTimestamp } from '../validators/vital-sign.validators.js';
 
 export const MAX_RECORDS_PER_REQUEST = 10_000;
+
+/**
+ * 1 to 64 characters counted as PostgreSQL counts them (code points: class-validator's length
+ * leaves out emoji variation selectors, which the varchar(64) column counts), and not blank.
+ */
+const LABEL = /^(?=[\s\S]*\S)[\s\S]{1,64}$/u;
+const LABEL_RULE = 'must be 1 to 64 characters and not blank';
 
 /**
  * One vital-signs record as sites send it (the design's field names). Ranges reject values no
@@ -30,12 +36,12 @@ export class VitalRecordDto {
 
   @ApiProperty({ example: 'Screening' })
   @IsString()
-  @Length(1, 64)
+  @Matches(LABEL, { message: `VisitName ${LABEL_RULE}` })
   VisitName!: string;
 
   @ApiProperty({ example: 'Active' })
   @IsString()
-  @Length(1, 64)
+  @Matches(LABEL, { message: `TreatmentArm ${LABEL_RULE}` })
   TreatmentArm!: string;
 
   @ApiProperty({ example: 125, minimum: 50, maximum: 300, description: 'mmHg' })
