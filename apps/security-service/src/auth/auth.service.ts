@@ -87,6 +87,7 @@ export class AuthService {
       if (!row || row.revoked_at || !row.current || !row.active) return { refused: 'The refresh token is not valid: sign in again' };
       if (row.used_at) {
         await this.revokeSession(db, row.session_id, 'refresh_token_reuse');
+        await this.cache.recordInvalidation(db, [sessionTag(row.session_id)]);
         await this.audit.record(db, { ...actor, userId: row.user_id }, [
           { action: 'session_revoked', entityType: 'session', entityId: row.session_id, changes: { reason: { old: null, new: 'refresh_token_reuse' } } },
         ]);
@@ -97,7 +98,7 @@ export class AuthService {
     });
     if (outcome.revoked) {
       this.logger.warn(`refresh token reuse: session ${outcome.revoked} revoked`);
-      await this.cache.invalidateTags([sessionTag(outcome.revoked)]);
+      await this.cache.invalidateTags([sessionTag(outcome.revoked)], { recordedInTransaction: true });
     }
     if (!outcome.tokens) throw new UnauthorizedException(outcome.refused);
     return outcome.tokens;
@@ -107,8 +108,9 @@ export class AuthService {
     await this.dataSource.transaction(async (db) => {
       await this.revokeSession(db, user.sessionId, 'logout');
       await this.audit.record(db, actor, [{ action: 'logout', entityType: 'session', entityId: user.sessionId }]);
+      await this.cache.recordInvalidation(db, [sessionTag(user.sessionId)]);
     });
-    await this.cache.invalidateTags([sessionTag(user.sessionId)]);
+    await this.cache.invalidateTags([sessionTag(user.sessionId)], { recordedInTransaction: true });
   }
 
   /** For the gateway and other services: is this access token valid right now, and whose is it? */

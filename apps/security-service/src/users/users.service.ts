@@ -98,9 +98,10 @@ export class UsersService {
         await this.audit.record(db, actor, [{ action, entityType: 'user', entityId: id, changes }]);
         if (dto.active === false) await this.revokeSessions(db, id, 'user_deactivated');
       }
+      await this.cache.recordInvalidation(db, [userTag(id)]);
       return row;
     });
-    await this.cache.invalidateTags([userTag(id)]);
+    await this.cache.invalidateTags([userTag(id)], { recordedInTransaction: true });
     return toUserResponse(updated);
   }
 
@@ -118,8 +119,9 @@ export class UsersService {
       await this.audit.record(db, actor, [
         { action: 'reset_password', entityType: 'user', entityId: id, changes: fieldChanges({ password: 'old' }, { password: 'new' }, ['password']) },
       ]);
+      await this.cache.recordInvalidation(db, [userTag(id)]);
     });
-    await this.cache.invalidateTags([userTag(id)]);
+    await this.cache.invalidateTags([userTag(id)], { recordedInTransaction: true });
   }
 
   /** Forgets the account's failed sign-in attempts, so a locked-out user can sign in again at once. */
