@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { isProcessAlive } from '../../libs/database/src/index.js';
-import { TEST_ADMIN_PASSWORD } from '../support/auth.js';
+import { login, TEST_ADMIN_PASSWORD } from '../support/auth.js';
 import { listening, startPlatformProcess } from '../support/platform-process.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -79,6 +79,29 @@ describe('the platform process on the embedded default', () => {
     } finally {
       taken.close();
       await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps sessions valid across a restart without JWT_SECRET: the secret it made is kept beside its data', async () => {
+    const settings = { EMBEDDED_DB_DIR: folder, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD };
+    const first = startPlatformProcess(settings);
+    let token: string;
+    try {
+      const { accessToken } = await login(await listening(first), 'admin', TEST_ADMIN_PASSWORD);
+      token = accessToken;
+      first.child.kill('SIGTERM');
+      await first.exited;
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    expect((await stat(join(folder, 'secrets', 'jwt-secret'))).mode & 0o777).toBe(0o600);
+    const second = startPlatformProcess(settings);
+    try {
+      const url = await listening(second);
+      await request(url).get('/security/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 });

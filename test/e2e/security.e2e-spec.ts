@@ -2,9 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { DEVELOPMENT_JWT_SECRET } from '../../libs/config/src/index.js';
 import { asUser, type Client, createUser, login, type Session, TEST_ADMIN_PASSWORD } from '../support/auth.js';
-import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { type PlatformUnderTest, startPlatform, TEST_JWT_SECRET } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 
 /**
@@ -201,7 +200,7 @@ function expectUnauthorized(response: Response): void {
 }
 
 /** An HS256 token with the platform's issuer and audience, unless the options say otherwise. */
-function forgeToken(payload: Record<string, unknown>, options: jwt.SignOptions = {}, secret: string = DEVELOPMENT_JWT_SECRET): string {
+function forgeToken(payload: Record<string, unknown>, options: jwt.SignOptions = {}, secret: string = TEST_JWT_SECRET): string {
   return jwt.sign(payload, secret, { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE, ...options });
 }
 
@@ -496,7 +495,7 @@ describe('accounts and sessions (all-in-one mode)', () => {
         refresh_token: expect.any(String),
         refresh_expires_in: expect.any(Number),
       });
-      const claims = jwt.verify(response.body.access_token, DEVELOPMENT_JWT_SECRET, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+      const claims = jwt.verify(response.body.access_token, TEST_JWT_SECRET, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
       expect(claims).toMatchObject({ sub: adminId, sid: expect.any(String) });
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(120);
     });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { TEST_ANCHOR_SECRET, TEST_JWT_SECRET } from './platform.js';
 
 /** The compiled platform (npm test builds it first), run as its own process the way users run it. */
 const MAIN = new URL('../../dist/apps/api-gateway/src/main.js', import.meta.url).pathname;
@@ -17,7 +18,10 @@ const REPO_ROOT = new URL('../../', import.meta.url).pathname;
  * so that the child is npm, as a supervisor sees it.
  */
 export function startPlatformProcess(settings: Record<string, string>, via: 'node' | 'npm' = 'node'): PlatformProcess {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NO_COLOR: '1', ...settings };
+  // On a test database the process is configured as an operator would configure it; the embedded
+  // default (no DATABASE_URL) makes its own secrets beside its data, in the test's folder.
+  const secrets = settings.DATABASE_URL ? { JWT_SECRET: TEST_JWT_SECRET, AUDIT_ANCHOR_SECRET: TEST_ANCHOR_SECRET } : {};
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NO_COLOR: '1', ...secrets, ...settings };
   const child =
     via === 'node'
       ? spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -39,8 +39,9 @@ async function withAdmin(platform: Omit<PlatformUnderTest, 'admin'>): Promise<Pl
 
 type Settings = Record<string, string | undefined>;
 
-/** Signs the audit anchors of every test platform (a test that checks anchors knows it). */
+/** Sign the audit anchors and access tokens of every test platform (a test that forges or checks them knows them). */
 export const TEST_ANCHOR_SECRET = 'test-only-audit-anchor-secret-of-40-chars';
+export const TEST_JWT_SECRET = 'test-only-jwt-secret-that-is-long-enough-1';
 
 /** Never the machine's environment: every setting a test app sees is listed here. */
 function testConfig(settings: Settings): PlatformConfig {
@@ -50,6 +51,7 @@ function testConfig(settings: Settings): PlatformConfig {
     DB_POOL_MIN: '1',
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     AUDIT_ANCHOR_SECRET: TEST_ANCHOR_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
     ...settings,
   });
 }

@@ -12,7 +12,7 @@ describe('TokenService', () => {
   beforeEach(() => {
     // Both the service and jsonwebtoken read the clock through Date.now, which fake timers move.
     jest.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
-    tokens = new TokenService(loadPlatformConfig({}, { NODE_ENV: 'test', JWT_ACCESS_TTL_SECONDS: String(TTL_SECONDS) }));
+    tokens = new TokenService(loadPlatformConfig({}, { NODE_ENV: 'test', JWT_SECRET: 'this-platform-secret-that-is-long-enough', JWT_ACCESS_TTL_SECONDS: String(TTL_SECONDS) }));
   });
   afterEach(() => jest.useRealTimers());
 

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
-import { PlatformConfig } from '../../config/src/index.js';
+import { configuredOrLocalSecret, PlatformConfig } from '../../config/src/index.js';
 
 export interface AccessClaims {
   /** User id. */
@@ -23,7 +23,7 @@ export class TokenService {
   private readonly verified = new Map<string, AccessClaims & { expiresAtMs: number }>();
 
   constructor(private readonly config: PlatformConfig) {
-    this.key = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
+    this.key = createSecretKey(Buffer.from(configuredOrLocalSecret(config, 'JWT_SECRET'), 'utf8'));
   }
 
   get accessTtlSeconds(): number {

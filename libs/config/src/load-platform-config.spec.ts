@@ -45,6 +45,7 @@ describe('loadPlatformConfig', () => {
 describe('loadPlatformConfig in production', () => {
   it('refuses to start with the development JWT secret or none', () => {
     expect(() => loadPlatformConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is missing/);
+    expect(loadPlatformConfig({}).JWT_SECRET).toBeUndefined();
   });
 
   it('refuses a short secret in any mode', () => {

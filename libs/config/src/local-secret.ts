@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { PlatformConfig } from './platform-config.js';
 
 /**
  * A random secret kept in a file of its own (mode 0600) in `folder`, made on first use: what a
@@ -40,4 +41,12 @@ function readSecret(file: string): string {
   const secret = readFileSync(file, 'utf8').trim();
   if (!secret) throw new Error(`${file} is empty: remove it to have a new secret made`);
   return secret;
+}
+
+/** Secrets that an installation on one machine may leave to `localSecret` outside production. */
+export type LocalSecretName = 'JWT_SECRET' | 'AUDIT_ANCHOR_SECRET';
+
+/** The configured secret, or (outside production, where it is required) one kept in EMBEDDED_DB_DIR/secrets. */
+export function configuredOrLocalSecret(config: PlatformConfig, name: LocalSecretName): string {
+  return config[name] ?? localSecret(join(resolve(config.EMBEDDED_DB_DIR), 'secrets'), name.toLowerCase().replace(/_/g, '-'));
 }

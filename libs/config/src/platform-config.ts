@@ -170,10 +170,14 @@ export class PlatformConfig {
   @Min(100)
   GATEWAY_PROXY_TIMEOUT_MS: number = 30_000;
 
-  /** Signs access tokens (HS256). The development default is refused in production. */
+  /**
+   * Signs access tokens (HS256). Required in production; elsewhere a random one is made once and
+   * kept in EMBEDDED_DB_DIR/secrets, so restarts keep sessions valid and no published value signs.
+   */
+  @IsOptional()
   @IsString()
   @Length(32, 512, { message: 'JWT_SECRET must be 32 to 512 characters long' })
-  JWT_SECRET: string = DEVELOPMENT_JWT_SECRET;
+  JWT_SECRET?: string;
 
   @IsInt()
   @Min(30)
@@ -266,13 +270,11 @@ export class PlatformConfig {
   AUDIT_ANCHOR_FILE?: string;
 }
 
-export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-never-use-in-production';
-
 /** Settings that are fine on a laptop and dangerous in production. */
 export function productionProblems(config: PlatformConfig): string[] {
   if (config.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+  if (!config.JWT_SECRET) {
     problems.push('JWT_SECRET is missing: production needs a random secret of at least 32 characters');
   }
   if (!config.AUDIT_ANCHOR_SECRET) {

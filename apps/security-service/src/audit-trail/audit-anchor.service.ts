@@ -1,10 +1,10 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditSealer } from '../../../../libs/audit/src/index.js';
-import { localSecret, PlatformConfig } from '../../../../libs/config/src/index.js';
+import { configuredOrLocalSecret, PlatformConfig } from '../../../../libs/config/src/index.js';
 
 /** The chain head at a moment, signed with a key the database never sees. */
 export interface AuditAnchor {
@@ -37,8 +37,7 @@ export class AuditAnchorService implements OnModuleDestroy {
     private readonly sealer: AuditSealer,
     private readonly config: PlatformConfig,
   ) {
-    const secret = config.AUDIT_ANCHOR_SECRET ?? localSecret(join(resolve(config.EMBEDDED_DB_DIR), 'secrets'), 'audit-anchor-secret');
-    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.key = createSecretKey(Buffer.from(configuredOrLocalSecret(config, 'AUDIT_ANCHOR_SECRET'), 'utf8'));
     if (config.AUDIT_ANCHOR_INTERVAL_MS > 0) {
       this.timer = setInterval(() => void this.anchorIfMoved(), config.AUDIT_ANCHOR_INTERVAL_MS);
       this.timer.unref();
