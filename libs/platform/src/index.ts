@@ -1,4 +1,5 @@
 export * from './bootstrap/bootstrap.js';
+export * from './bootstrap/run-command.js';
 export * from './errors/api-error.js';
 export * from './errors/api-exception.filter.js';
 export * from './health/health-response.js';
