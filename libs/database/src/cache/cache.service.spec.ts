@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { serversFromEnv, startRedisServer } from '../../../../test/support/servers.js';
 import { uniqueCachePrefix } from '../../../../test/support/test-database.js';
 import { waitUntil } from '../../../../test/support/wait.js';
+import { startFreezableProxy } from '../../../../test/support/freezable-proxy.js';
 import { loadPlatformConfig } from '../../../config/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
@@ -136,6 +137,32 @@ describe('CacheService when Redis goes away and comes back', () => {
       await cache.close();
       await restarted?.stop();
       await redis.stop();
+    }
+  });
+});
+
+describe('CacheService window counts when Redis stops answering in time', () => {
+  it('keeps counting from where it was, never from zero (a burst of guesses cannot outrun a sign-in limit)', async () => {
+    const redisPort = Number(new URL(serversFromEnv().redisUrl).port || 6379);
+    const proxy = await startFreezableProxy(new URL(serversFromEnv().redisUrl).hostname, redisPort);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const backend = new RedisCacheBackend({ url: `redis://127.0.0.1:${proxy.port}`, commandTimeoutMs: 200 });
+    const prefix = uniqueCachePrefix();
+    try {
+      await backend.firstConnection();
+      const cache = new CacheService(backend, prefix, 300);
+      for (let n = 1; n <= 3; n += 1) expect((await cache.hitWindow('login:someone', 900)).count).toBe(n);
+      proxy.freeze();
+      expect((await cache.hitWindow('login:someone', 900)).count).toBe(4);
+      expect((await cache.peekWindow('login:someone')).count).toBe(4);
+      await cache.unhitWindow('login:someone');
+      expect((await cache.peekWindow('login:someone')).count).toBe(3);
+    } finally {
+      proxy.thaw();
+      warn.mockRestore();
+      await backend.deletePattern(`${prefix}*`).catch(() => undefined);
+      await backend.close();
+      await proxy.close();
     }
   });
 });

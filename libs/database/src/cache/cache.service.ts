@@ -176,24 +176,24 @@ export class CacheService {
 
   /**
    * Counts a hit in a fixed window (rate limits, failed logins). Shared through Redis across
-   * processes; while Redis is down, counted in this process so limits still hold here.
+   * processes, and always counted in this process as well, answering the larger count: when Redis
+   * is down, or slower than the command timeout under load, the limit still holds for everything
+   * this process saw, instead of counting again from zero.
    */
   async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
+    const local = await this.localCounters.hitWindow(key, windowSeconds);
     const shared = await this.attempt(() => this.backend.hitWindow(this.keyPrefix + key, windowSeconds));
-    return shared ?? this.localCounters.hitWindow(key, windowSeconds);
+    return larger(shared, local);
   }
 
   async unhitWindow(key: string): Promise<void> {
-    const done = await this.attempt(async () => {
-      await this.backend.unhitWindow(this.keyPrefix + key);
-      return true;
-    });
-    if (!done) await this.localCounters.unhitWindow(key);
+    await this.attempt(() => this.backend.unhitWindow(this.keyPrefix + key));
+    await this.localCounters.unhitWindow(key);
   }
 
   async peekWindow(key: string): Promise<WindowCount> {
     const shared = await this.attempt(() => this.backend.peekWindow(this.keyPrefix + key));
-    return shared ?? this.localCounters.peekWindow(key);
+    return larger(shared, await this.localCounters.peekWindow(key));
   }
 
   async resetWindow(key: string): Promise<void> {
@@ -273,4 +273,8 @@ export class CacheService {
       return undefined;
     }
   }
+}
+
+function larger(shared: WindowCount | undefined, local: WindowCount): WindowCount {
+  return shared && shared.count >= local.count ? shared : local;
 }
