@@ -53,7 +53,7 @@ describe.each<Mode>(['all-in-one', 'split'])('the API docs page over plain HTTP 
       await page.waitForSelector('.swagger-ui .opblock', { timeout: 20_000 }).catch((error: Error) => {
         throw new Error(`${error.message}\n${failed.join('\n')}`);
       });
-      expect(await page.textContent('.swagger-ui .info .title')).toContain('api-gateway API');
+      expect(await page.textContent('.swagger-ui .info .title')).toContain('Clinical-trial data platform API');
       expect(await page.locator('.opblock-summary-path', { hasText: '/edc/store-vitals' }).count()).toBe(1);
       // Nothing blocked or failed, and nothing fetched from outside the platform (Swagger's validator badge).
       expect(failed).toEqual([]);

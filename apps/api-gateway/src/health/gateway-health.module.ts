@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../../../../libs/auth/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheHealthIndicator } from '../../../../libs/database/src/index.js';
-import { runHealthCheck, type ServiceHealth } from '../../../../libs/platform/src/index.js';
+import { ApiHealthCheck, runHealthCheck, type ServiceHealth } from '../../../../libs/platform/src/index.js';
 import { SERVICES } from '../services.js';
 import { DownstreamHealthIndicator } from './downstream-health.indicator.js';
 
@@ -20,6 +20,7 @@ class SplitGatewayHealthController {
   ) {}
 
   @Get('health')
+  @ApiHealthCheck('api-gateway')
   check(@Res({ passthrough: true }) response: Response): Promise<ServiceHealth> {
     return runHealthCheck(
       this.health,

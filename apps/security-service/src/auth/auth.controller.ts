@@ -1,13 +1,17 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../../libs/auth/src/index.js';
+import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
 import { UsersService } from '../users/users.service.js';
-import type { UserResponse } from '../users/dto/user.response.js';
-import { LoginDto, RefreshDto, type TokenResponse, ValidateTokenDto } from './dto/auth.dto.js';
+import { UserResponse } from '../users/dto/user.response.js';
+import { LoginDto, RefreshDto, ValidateTokenDto } from './dto/auth.dto.js';
+import { TokenResponseBody, TokenValidationBody } from './dto/token.response.js';
 import { AuthService } from './auth.service.js';
 import { SignInLockedException } from './login-throttle.service.js';
 
+@ApiFeature('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
@@ -18,7 +22,15 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  async login(@Body() body: LoginDto, @Actor() actor: AuditActor, @Res({ passthrough: true }) response: Response): Promise<TokenResponse> {
+  @ApiOperation({ operationId: 'login', summary: 'Sign in: an access token and a refresh token' })
+  @ApiOkResponse({ type: TokenResponseBody })
+  @ApiError(HttpStatus.UNAUTHORIZED, 'Wrong username or password (the same answer for a user that does not exist or is deactivated)')
+  @ApiError(
+    HttpStatus.TOO_MANY_REQUESTS,
+    'Too many failed sign-ins for the account (an admin can unlock it) or the client address, or the gateway\'s rate limits; Retry-After gives the seconds until the lock ends',
+    { retryAfter: true },
+  )
+  async login(@Body() body: LoginDto, @Actor() actor: AuditActor, @Res({ passthrough: true }) response: Response): Promise<TokenResponseBody> {
     try {
       return await this.auth.login(body.username, body.password, actor);
     } catch (error) {
@@ -30,17 +42,24 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  refresh(@Body() body: RefreshDto, @Actor() actor: AuditActor): Promise<TokenResponse> {
+  @ApiOperation({ operationId: 'refreshTokens', summary: 'New tokens for a refresh token, which is used up (presenting it again ends the session)' })
+  @ApiOkResponse({ type: TokenResponseBody })
+  @ApiError(HttpStatus.UNAUTHORIZED, 'The refresh token is unknown, used up, expired, or its session has ended')
+  refresh(@Body() body: RefreshDto, @Actor() actor: AuditActor): Promise<TokenResponseBody> {
     return this.auth.refresh(body.refresh_token, actor);
   }
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'logout', summary: 'End this session: its tokens stop working at once' })
+  @ApiNoContentResponse({ description: 'signed out' })
   logout(@CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<void> {
     return this.auth.logout(user, actor);
   }
 
   @Get('me')
+  @ApiOperation({ operationId: 'getMe', summary: 'Your user, roles and sites' })
+  @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserResponse> {
     return this.users.get(user.id);
   }
@@ -48,7 +67,9 @@ export class AuthController {
   @Public()
   @Post('validate')
   @HttpCode(HttpStatus.OK)
-  validate(@Body() body: ValidateTokenDto) {
+  @ApiOperation({ operationId: 'validateToken', summary: 'Whether an access token is valid now, and whose it is (for the gateway and other services)' })
+  @ApiOkResponse({ type: TokenValidationBody })
+  validate(@Body() body: ValidateTokenDto): Promise<TokenValidationBody> {
     return this.auth.validate(body.token);
   }
 }

@@ -3,6 +3,7 @@ import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunctio
 import type { Response } from 'express';
 import { Public } from '../../../auth/src/index.js';
 import { CacheHealthIndicator, DatabaseHealthIndicator } from '../../../database/src/index.js';
+import { ApiHealthCheck } from '../docs/responses.js';
 import { type ServiceHealth, withServiceFields } from './health-response.js';
 
 /**
@@ -39,6 +40,7 @@ export function serviceHealthController(service: string): Type {
     ) {}
 
     @Get('health')
+    @ApiHealthCheck(service)
     check(@Res({ passthrough: true }) response: Response): Promise<ServiceHealth> {
       return runHealthCheck(this.health, service, [() => this.database.check(), () => this.cache.check()], response);
     }

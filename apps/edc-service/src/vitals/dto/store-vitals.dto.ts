@@ -44,20 +44,20 @@ export class VitalRecordDto {
   @Matches(LABEL, { message: `TreatmentArm ${LABEL_RULE}` })
   TreatmentArm!: string;
 
-  @ApiProperty({ example: 125, minimum: 50, maximum: 300, description: 'mmHg' })
+  @ApiProperty({ type: 'integer', example: 125, minimum: 50, maximum: 300, description: 'mmHg' })
   @IsInt()
   @Min(50)
   @Max(300)
   SystolicBP!: number;
 
-  @ApiProperty({ example: 80, minimum: 20, maximum: 200, description: 'mmHg, lower than SystolicBP' })
+  @ApiProperty({ type: 'integer', example: 80, minimum: 20, maximum: 200, description: 'mmHg, lower than SystolicBP' })
   @IsInt()
   @Min(20)
   @Max(200)
   @IsLowerThan('SystolicBP')
   DiastolicBP!: number;
 
-  @ApiProperty({ example: 72, minimum: 20, maximum: 250, description: 'beats per minute' })
+  @ApiProperty({ type: 'integer', example: 72, minimum: 20, maximum: 250, description: 'beats per minute' })
   @IsInt()
   @Min(20)
   @Max(250)
@@ -72,7 +72,7 @@ export class VitalRecordDto {
   @Max(45)
   Temperature!: number;
 
-  @ApiPropertyOptional({ example: 16, minimum: 4, maximum: 60, description: 'breaths per minute' })
+  @ApiPropertyOptional({ type: 'integer', example: 16, minimum: 4, maximum: 60, description: 'breaths per minute' })
   @IsOptional()
   @IsInt()
   @Min(4)

@@ -1,10 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** The design's clients read `records_stored`; the rest tells a retrying client what happened. */
-export interface StoreVitalsResponse {
-  /** Records stored by this request (new ones). */
-  records_stored: number;
-  records_received: number;
-  /** Records that were already stored (a retry) or repeated within the batch. */
-  records_already_stored: number;
-  patients_created: number;
-  batch_id: string;
+export class StoreVitalsResponse {
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'records stored by this request (new ones)' })
+  records_stored!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
+  records_received!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'records that were already stored (a retry) or repeated within the batch' })
+  records_already_stored!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
+  patients_created!: number;
+
+  @ApiProperty({ format: 'uuid', description: 'the batch the stored records carry as `data_batch`' })
+  batch_id!: string;
 }

@@ -1,26 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { VitalSign } from '../../../../../libs/database/src/index.js';
 
-export interface VitalSignResponse {
-  id: string;
-  visit_name: string;
-  visit_date: string | null;
-  measurement_time: string | null;
-  systolic_bp: number;
-  diastolic_bp: number;
-  heart_rate: number;
-  temperature: number;
-  respiratory_rate: number | null;
-  data_batch: string;
-  recorded_at: string;
+export class VitalSignResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'Screening' })
+  visit_name!: string;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2026-03-01' })
+  visit_date!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-03-01T09:30:00.000Z' })
+  measurement_time!: string | null;
+
+  @ApiProperty({ type: 'integer', example: 125, description: 'mmHg' })
+  systolic_bp!: number;
+
+  @ApiProperty({ type: 'integer', example: 80, description: 'mmHg' })
+  diastolic_bp!: number;
+
+  @ApiProperty({ type: 'integer', example: 72, description: 'beats per minute' })
+  heart_rate!: number;
+
+  @ApiProperty({ type: 'number', example: 36.8, description: '°C, one decimal' })
+  temperature!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true, example: 16, description: 'breaths per minute' })
+  respiratory_rate!: number | null;
+
+  @ApiProperty({ format: 'uuid', description: 'the `batch_id` of the store-vitals request that stored it' })
+  data_batch!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  recorded_at!: string;
 }
 
-export interface SubjectVitalsResponse {
-  patient_id: string;
-  subject_id: string;
-  protocol_id: string;
-  site_id: string | null;
-  treatment_arm: string;
-  vitals: VitalSignResponse[];
+export class SubjectVitalsResponse {
+  @ApiProperty({ format: 'uuid' })
+  patient_id!: string;
+
+  @ApiProperty({ example: 'RA001-001' })
+  subject_id!: string;
+
+  @ApiProperty({ example: 'DEFAULT' })
+  protocol_id!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  site_id!: string | null;
+
+  @ApiProperty({ example: 'Active' })
+  treatment_arm!: string;
+
+  @ApiProperty({ type: [VitalSignResponse], description: 'in visit order' })
+  vitals!: VitalSignResponse[];
 }
 
 export function toVitalSignResponse(vital: VitalSign): VitalSignResponse {

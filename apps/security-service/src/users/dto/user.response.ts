@@ -1,3 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ROLES } from '../../../../../libs/auth/src/index.js';
+import { type Page, PageInfo } from '../../../../../libs/platform/src/index.js';
+
 export interface UserRow {
   id: string;
   username: string;
@@ -11,12 +15,46 @@ export interface UserRow {
   updated_at: Date;
 }
 
-/** A user as the API shows it (times as ISO strings): never the password hash. */
-export type UserResponse = Omit<UserRow, 'last_login_at' | 'created_at' | 'updated_at'> & {
-  last_login_at: string | null;
-  created_at: string;
-  updated_at: string;
-};
+/** A user as the API shows it (`UserRow` with times as ISO strings): never the password hash. */
+export class UserResponse implements Record<keyof UserRow, unknown> {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'site1.nurse' })
+  username!: string;
+
+  @ApiProperty({ type: String, format: 'email', nullable: true, example: null })
+  email!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  full_name!: string | null;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['investigator'] })
+  roles!: string[];
+
+  @ApiProperty({ type: [String], example: ['S01'], description: 'the sites the user is limited to; empty: every site' })
+  site_ids!: string[];
+
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  last_login_at!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at!: string;
+}
+
+export class UserPage implements Page<UserResponse> {
+  @ApiProperty({ type: [UserResponse] })
+  data!: UserResponse[];
+
+  @ApiProperty({ type: PageInfo })
+  page!: PageInfo;
+}
 
 export const USER_COLUMNS = 'id, username, email, full_name, roles, site_ids, active, last_login_at, created_at, updated_at';
 
