@@ -3,7 +3,7 @@ import { ApiExtension, ApiOperation, ApiProperty, ApiPropertyOptional, ApiRespon
 import { ApiErrorBody } from '../errors/api-error.js';
 import { MAX_PAGE_SIZE } from '../pagination/page-query.js';
 
-/** The tags of the document: one per feature. A controller names one of these in `@ApiTags`. */
+/** The tags of the document: one per feature. A controller names one of these with `@ApiFeature`. */
 export const API_TAGS = {
   vitals: 'Capture vital signs (store-vitals) and read a subject\'s vitals',
   patients: 'Subjects (patients) of the trial',
@@ -82,7 +82,7 @@ export const NOT_RATE_LIMITED = 'x-rate-limited';
 export function ApiHealthCheck(service: string): MethodDecorator {
   const operationId = service.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()) + 'Health';
   return applyDecorators(
-    ApiTags('health'),
+    ApiFeature('health'),
     ApiOperation({ operationId, summary: `Health of ${service}` }),
     ApiExtension(NOT_RATE_LIMITED, false),
     ApiResponse({ status: HttpStatus.OK, type: ServiceHealthResponse, description: 'up; `status: ok` (a down cache shows as `degraded` and still answers 200)' }),
