@@ -1,5 +1,6 @@
 import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, runMigrations } from '../libs/database/src/index.js';
+import { MIGRATIONS } from '../database/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /** Tables every later migration keeps (they may add more). */
@@ -42,6 +43,12 @@ describe('database migrations', () => {
 
   /** The tables of the whole schema, as the first full application made them. */
   let ALL_TABLES: string[];
+
+  it('are listed oldest first, each with a timestamp of its own', () => {
+    const stamps = MIGRATIONS.map((migration) => Number(/(\d{13})$/.exec(migration.name)?.[1]));
+    expect(stamps.every(Number.isFinite)).toBe(true);
+    expect(stamps).toEqual([...new Set(stamps)].sort((a, b) => a - b));
+  });
 
   it('revert the newest first: after the first migration only its tables remain', async () => {
     await runMigrations(connection.dataSource);

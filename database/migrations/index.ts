@@ -3,8 +3,8 @@ import { AuthAndAuditChain1764200000000 } from './1764200000000-auth-and-audit-c
 import { AuditChainSealing1764300000000 } from './1764300000000-audit-chain-sealing.js';
 import { LeastPrivilegeRuntimeRole1764400000000 } from './1764400000000-least-privilege-runtime-role.js';
 import { AuditQuarantine1764500000000 } from './1764500000000-audit-quarantine.js';
-import { InstallationIdAndCacheInvalidations1764700000000 } from './1764700000000-installation-id-and-cache-invalidations.js';
 import { EdcSubjectSitesView1764600000000 } from './1764600000000-edc-subject-sites-view.js';
+import { InstallationIdAndCacheInvalidations1764700000000 } from './1764700000000-installation-id-and-cache-invalidations.js';
 import { AuditHashCanonical1764800000000 } from './1764800000000-audit-hash-canonical.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
@@ -14,7 +14,7 @@ export const MIGRATIONS = [
   AuditChainSealing1764300000000,
   LeastPrivilegeRuntimeRole1764400000000,
   AuditQuarantine1764500000000,
-  InstallationIdAndCacheInvalidations1764700000000,
   EdcSubjectSitesView1764600000000,
+  InstallationIdAndCacheInvalidations1764700000000,
   AuditHashCanonical1764800000000,
 ];
