@@ -18,7 +18,7 @@ export interface ChainVerification {
   events_checked: number;
   /** Committed events still waiting to be linked into the chain (not a problem: sealing is asynchronous). */
   pending: number;
-  first_broken?: { seq: number; event_id: string; problem: string };
+  first_broken?: { seq: number; event_id: string | null; problem: string };
   /** With anchors given: what each says about the chain. */
   anchors?: AnchorCheck[];
 }
@@ -54,16 +54,17 @@ export class AuditVerificationService {
     await this.sealer.seal(true);
     const [result] = (await this.dataSource.query(`
       WITH chain AS (
-        SELECT c.position, e.seq, e.id, c.hash, c.previous_hash,
+        SELECT c.position, c.event_seq AS seq, e.id, e.seq IS NULL AS event_missing, c.hash, c.previous_hash,
                audit_link_hash(c.hash_version, c.previous_hash, e) AS expected_hash,
                lag(c.hash) OVER (ORDER BY c.position) AS prior_hash
-          FROM audit_chain c JOIN audit_events e ON e.seq = c.event_seq
+          FROM audit_chain c LEFT JOIN audit_events e ON e.seq = c.event_seq
       ), broken AS (
         SELECT position, seq, id,
-               CASE WHEN hash IS DISTINCT FROM expected_hash THEN 'the event was changed after it was written'
+               CASE WHEN event_missing THEN 'the event was removed (its link in the chain remains)'
+                    WHEN hash IS DISTINCT FROM expected_hash THEN 'the event was changed after it was written'
                     ELSE 'the link to the previous event is broken (an event was removed or reordered)' END AS problem
           FROM chain
-         WHERE hash IS DISTINCT FROM expected_hash OR previous_hash IS DISTINCT FROM prior_hash
+         WHERE event_missing OR hash IS DISTINCT FROM expected_hash OR previous_hash IS DISTINCT FROM prior_hash
       ), unchained AS (
         SELECT e.seq, e.id, EXISTS (SELECT 1 FROM audit_unsealed u WHERE u.seq = e.seq) AS queued
           FROM audit_events e
@@ -88,7 +89,7 @@ export class AuditVerificationService {
       pending: result.pending,
       ...(result.seq === null
         ? {}
-        : { first_broken: { seq: Number(result.seq), event_id: result.id as string, problem: result.problem as string } }),
+        : { first_broken: { seq: Number(result.seq), event_id: result.id, problem: result.problem as string } }),
       ...(anchorChecks ? { anchors: anchorChecks } : {}),
     };
   }

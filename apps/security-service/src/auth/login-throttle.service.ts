@@ -52,11 +52,14 @@ export class LoginThrottleService {
     await Promise.all([this.cache.resetWindow(accountKey(username)), this.cache.unhitWindow(clientKey(clientAddress))]);
   }
 
-  /** Forgets the account's failed attempts (an admin's unlock); returns how many there were. */
-  async unlock(username: string): Promise<number> {
-    const { count } = await this.cache.peekWindow(accountKey(username));
+  /** The account's failed attempts in the current window. */
+  async attempts(username: string): Promise<number> {
+    return (await this.cache.peekWindow(accountKey(username))).count;
+  }
+
+  /** Forgets the account's failed attempts (an admin's unlock). */
+  async unlock(username: string): Promise<void> {
     await this.cache.resetWindow(accountKey(username));
-    return count;
   }
 }
 

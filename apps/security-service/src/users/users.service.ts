@@ -126,13 +126,16 @@ export class UsersService {
 
   /** Forgets the account's failed sign-in attempts, so a locked-out user can sign in again at once. */
   async unlock(id: string, actor: AuditActor): Promise<void> {
-    await this.dataSource.transaction(async (db) => {
+    const username = await this.dataSource.transaction(async (db) => {
       const user = await this.find(db, id);
-      const attempts = await this.throttle.unlock(user.username);
+      const attempts = await this.throttle.attempts(user.username);
       await this.audit.record(db, actor, [
         { action: 'unlock', entityType: 'user', entityId: id, changes: { sign_in_attempts: { old: attempts, new: 0 } } },
       ]);
+      return user.username;
     });
+    // Only once the unlock is on record.
+    await this.throttle.unlock(username);
   }
 
   /** Locks every active admin's row, in id order, and returns their ids. */

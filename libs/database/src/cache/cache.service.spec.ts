@@ -156,13 +156,31 @@ describe('CacheService window counts when Redis stops answering in time', () => 
       expect((await cache.hitWindow('login:someone', 900)).count).toBe(4);
       expect((await cache.peekWindow('login:someone')).count).toBe(4);
       await cache.unhitWindow('login:someone');
-      expect((await cache.peekWindow('login:someone')).count).toBe(3);
+      expect((await cache.hitWindow('login:someone', 900)).count).toBe(4);
     } finally {
       proxy.thaw();
       warn.mockRestore();
       await backend.deletePattern(`${prefix}*`).catch(() => undefined);
       await backend.close();
       await proxy.close();
+    }
+  });
+});
+
+describe('CacheService window counts in several processes', () => {
+  it('follow a reset made by another process (an unlock)', async () => {
+    const backends = [0, 1].map(() => new RedisCacheBackend({ url: serversFromEnv().redisUrl, commandTimeoutMs: 500 }));
+    const prefix = uniqueCachePrefix();
+    try {
+      await Promise.all(backends.map((backend) => backend.firstConnection()));
+      const [signIn, admin] = backends.map((backend) => new CacheService(backend, prefix, 300));
+      for (let n = 1; n <= 5; n += 1) expect((await signIn.hitWindow('login:locked', 900)).count).toBe(n);
+      await admin.resetWindow('login:locked');
+      expect((await signIn.hitWindow('login:locked', 900)).count).toBe(1);
+      expect((await admin.hitWindow('login:locked', 900)).count).toBe(2);
+    } finally {
+      await backends[0].deletePattern(`${prefix}*`);
+      await Promise.all(backends.map((backend) => backend.close()));
     }
   });
 });

@@ -176,14 +176,14 @@ export class CacheService {
 
   /**
    * Counts a hit in a fixed window (rate limits, failed logins). Shared through Redis across
-   * processes, and always counted in this process as well, answering the larger count: when Redis
-   * is down, or slower than the command timeout under load, the limit still holds for everything
-   * this process saw, instead of counting again from zero.
+   * processes, with a copy in this process of the last count Redis gave: when Redis is down, or
+   * slower than the command timeout under load, counting goes on from there instead of from zero,
+   * so a burst of parallel guesses cannot outrun a sign-in limit. The copy follows Redis whenever
+   * it answers, so a reset made elsewhere (an unlock) holds here too.
    */
   async hitWindow(key: string, windowSeconds: number): Promise<WindowCount> {
-    const local = await this.localCounters.hitWindow(key, windowSeconds);
     const shared = await this.attempt(() => this.backend.hitWindow(this.keyPrefix + key, windowSeconds));
-    return larger(shared, local);
+    return shared ? this.localCounters.mirrorWindow(key, shared) : this.localCounters.hitWindow(key, windowSeconds);
   }
 
   async unhitWindow(key: string): Promise<void> {
@@ -193,7 +193,7 @@ export class CacheService {
 
   async peekWindow(key: string): Promise<WindowCount> {
     const shared = await this.attempt(() => this.backend.peekWindow(this.keyPrefix + key));
-    return larger(shared, await this.localCounters.peekWindow(key));
+    return shared ?? this.localCounters.peekWindow(key);
   }
 
   async resetWindow(key: string): Promise<void> {
@@ -273,8 +273,4 @@ export class CacheService {
       return undefined;
     }
   }
-}
-
-function larger(shared: WindowCount | undefined, local: WindowCount): WindowCount {
-  return shared && shared.count >= local.count ? shared : local;
 }

@@ -110,6 +110,17 @@ export class MemoryCacheBackend implements CacheBackend {
     return { count: window.count, secondsLeft: Math.ceil((window.expiresAt - now) / 1000) };
   }
 
+  /**
+   * Keeps a copy of a count the shared store answered (Redis answers in order, so its latest answer
+   * holds every hit that reached it, and a reset elsewhere shows as a lower count in a new window).
+   */
+  mirrorWindow(key: string, shared: WindowCount): WindowCount {
+    this.windows.delete(key);
+    this.windows.set(key, { count: shared.count, expiresAt: this.now() + shared.secondsLeft * 1000 });
+    while (this.windows.size > this.maxEntries) this.windows.delete(this.windows.keys().next().value as string);
+    return shared;
+  }
+
   async unhitWindow(key: string): Promise<void> {
     const window = this.windows.get(key);
     if (window && window.expiresAt > this.now() && window.count > 0) window.count -= 1;

@@ -7,8 +7,8 @@ export class BrokenLink {
   @ApiProperty({ type: 'integer' })
   seq!: number;
 
-  @ApiProperty({ format: 'uuid' })
-  event_id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: 'string', description: 'null when the event itself was removed and only its link remains' })
+  event_id!: string | null;
 
   @ApiProperty({ example: 'the event was changed after it was written' })
   problem!: string;
