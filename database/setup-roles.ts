@@ -28,6 +28,16 @@ async function main(superuserUrl: string | undefined, database = 'clinical_trial
   } finally {
     await client.end();
   }
+  // Only the owner creates objects in the schema (PostgreSQL 14 and older let everyone by default).
+  const databaseUrl = new URL(superuserUrl);
+  databaseUrl.pathname = `/${database}`;
+  const inDatabase = new pg.Client({ connectionString: databaseUrl.toString() });
+  await inDatabase.connect();
+  try {
+    await inDatabase.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+  } finally {
+    await inDatabase.end();
+  }
   console.log(`DATABASE_URL=${urlAs(superuserUrl, roles.runtime, database)}`);
   console.log(`DATABASE_MIGRATION_URL=${urlAs(superuserUrl, roles.owner, database)}`);
 }

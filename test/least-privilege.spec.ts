@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, UnsafeRuntimeRoleError } from '../libs/database/src/index.js';
-import { serversFromEnv } from './support/servers.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /**
@@ -136,14 +135,29 @@ describe('the runtime database role', () => {
     await refused('DELETE FROM vital_signs');
   });
 
+  it('is refused in production when it may create objects in the schema (what PostgreSQL 14 allows by default)', async () => {
+    await database.admin('GRANT CREATE ON SCHEMA public TO PUBLIC');
+    try {
+      const config = loadPlatformConfig({}, {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(40),
+        AUDIT_ANCHOR_SECRET: 'y'.repeat(40),
+        DATABASE_URL: database.url,
+        DB_MIGRATIONS_RUN: 'false',
+        DB_POOL_MIN: '0',
+      });
+      await expect(DatabaseConnection.open(config, { applicationName: 'schema-creator' })).rejects.toThrow(/may create objects in the schema/);
+    } finally {
+      await database.admin('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+    }
+  });
+
   it('is refused as the services login in production when it is a superuser', async () => {
-    const superuserUrl = new URL(serversFromEnv().postgresAdminUrl);
-    superuserUrl.pathname = `/${database.name}`;
     const config = loadPlatformConfig({}, {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
       AUDIT_ANCHOR_SECRET: 'y'.repeat(40),
-      DATABASE_URL: superuserUrl.toString(),
+      DATABASE_URL: database.superuserUrl,
       DB_MIGRATIONS_RUN: 'false',
       DB_POOL_MIN: '0',
     });

@@ -10,4 +10,6 @@ CREATE ROLE ctp_app LOGIN PASSWORD :'app_password' IN ROLE ctp_runtime;
 CREATE DATABASE clinical_trials OWNER ctp_owner;
 REVOKE CONNECT ON DATABASE clinical_trials FROM PUBLIC;
 GRANT CONNECT ON DATABASE clinical_trials TO ctp_owner, ctp_runtime;
+\connect clinical_trials
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 SQL

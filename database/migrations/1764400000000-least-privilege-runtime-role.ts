@@ -41,6 +41,11 @@ export class LeastPrivilegeRuntimeRole1764400000000 implements MigrationInterfac
         END IF;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
+    // Nobody but the owner creates objects in the schema: a function the runtime could create there
+    // might be chosen over a built-in by the SECURITY DEFINER functions below (PostgreSQL 14 and
+    // older, and clusters upgraded from them, still allow it by default). Without the privilege to
+    // revoke it (the schema belongs to someone else), PostgreSQL warns and the start-up check refuses.
+    await db.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
     await db.query(`GRANT USAGE ON SCHEMA public TO ${RUNTIME_ROLE}`);
     for (const [table, privileges] of Object.entries(TABLE_PRIVILEGES)) {
       await db.query(`GRANT ${privileges} ON ${table} TO ${RUNTIME_ROLE}`);

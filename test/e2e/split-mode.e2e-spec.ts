@@ -67,6 +67,7 @@ describe('split mode', () => {
     await analytics!.close();
     const response = await request(platform.baseUrl).get('/analytics/health').expect(502);
     expect(response.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', path: '/analytics/health' });
+    expect(response.headers['retry-after']).toBe('5');
     expect(response.body.message).toMatch(/analytics-service is unreachable/);
     const health = await request(platform.baseUrl).get('/health').expect(503);
     expect(health.body.details['analytics-service'].status).toBe('down');
@@ -93,6 +94,7 @@ describe('split mode with a slow service', () => {
     try {
       const response = await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(504);
       expect(response.body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout' });
+      expect(response.headers['retry-after']).toBe('5');
     } finally {
       await client.query('ROLLBACK');
       await client.end();

@@ -17,6 +17,17 @@ describe('loadPlatformConfig', () => {
     expect(config.PORT).toBeUndefined();
   });
 
+  it('orders the waits so the innermost answers first: query < request < gateway proxy', () => {
+    const config = loadPlatformConfig({});
+    expect(config.DB_QUERY_TIMEOUT_MS).toBeLessThan(config.REQUEST_TIMEOUT_MS);
+    expect(config.REQUEST_TIMEOUT_MS).toBeLessThan(config.GATEWAY_PROXY_TIMEOUT_MS);
+  });
+
+  it('refuses a wait longer than a timer can hold (it would fire at once)', () => {
+    expect(() => loadPlatformConfig({ REQUEST_TIMEOUT_MS: '3000000000' })).toThrow(/REQUEST_TIMEOUT_MS/);
+    expect(() => loadPlatformConfig({ AUDIT_ANCHOR_INTERVAL_MS: '3000000000' })).toThrow(/AUDIT_ANCHOR_INTERVAL_MS/);
+  });
+
   it('converts numbers and booleans, and treats empty values as unset', () => {
     const config = loadPlatformConfig({ PORT: '9000', DB_MIGRATIONS_RUN: 'false', DATABASE_URL: '' });
     expect(config.PORT).toBe(9000);

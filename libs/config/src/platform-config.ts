@@ -12,6 +12,9 @@ import {
   Min,
 } from 'class-validator';
 
+/** Node's timers take at most 2^31-1 ms; a longer value would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export const PLATFORM_MODES = ['all-in-one', 'split'] as const;
 export type PlatformMode = (typeof PLATFORM_MODES)[number];
 
@@ -80,31 +83,41 @@ export class PlatformConfig {
   /** Server-side limit of one statement (PostgreSQL cancels it). */
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   DB_STATEMENT_TIMEOUT_MS: number = 30_000;
 
   /** Client-side limit of one query: also ends the wait on a database that stopped answering. */
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   DB_QUERY_TIMEOUT_MS: number = 35_000;
 
   /** Longest wait for a connection (a new one, or a free one from the pool). */
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   DB_CONNECT_TIMEOUT_MS: number = 5_000;
 
   /** PostgreSQL ends a session that sits in an open transaction longer than this. */
   @IsInt()
   @Min(1_000)
+  @Max(MAX_TIMER_MS)
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: number = 60_000;
 
-  /** A request not answered within this answers 503 with Retry-After. */
+  /**
+   * A request not answered within this answers 503 with Retry-After. Longer than DB_QUERY_TIMEOUT_MS
+   * (a hung database answers as such first) and shorter than GATEWAY_PROXY_TIMEOUT_MS (behind the
+   * split gateway, the service's own answer arrives before the gateway gives up).
+   */
   @IsInt()
   @Min(100)
-  REQUEST_TIMEOUT_MS: number = 60_000;
+  @Max(MAX_TIMER_MS)
+  REQUEST_TIMEOUT_MS: number = 45_000;
 
   /** On SIGTERM or Ctrl-C, the process exits at the latest this long after the signal, finished or not. */
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   SHUTDOWN_TIMEOUT_MS: number = 30_000;
 
   @Transform(toBoolean)
@@ -168,7 +181,8 @@ export class PlatformConfig {
 
   @IsInt()
   @Min(100)
-  GATEWAY_PROXY_TIMEOUT_MS: number = 30_000;
+  @Max(MAX_TIMER_MS)
+  GATEWAY_PROXY_TIMEOUT_MS: number = 60_000;
 
   /**
    * Signs access tokens (HS256). Required in production; elsewhere a random one is made once and
@@ -262,6 +276,7 @@ export class PlatformConfig {
   /** How often the security service signs the chain head (when it moved); 0 turns periodic anchors off. */
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   AUDIT_ANCHOR_INTERVAL_MS: number = 900_000;
 
   /** Each anchor is also appended here as one JSON line (ship it to write-once storage). Unset: the log only. */

@@ -55,6 +55,7 @@ function replyWithError(
     path: `/${service.prefix}${request.url ?? ''}`,
     timestamp: new Date().toISOString(),
   };
-  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
+  // Both are temporary: say when to come back, as every 503 of the platform does.
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
   response.end(JSON.stringify(body));
 }

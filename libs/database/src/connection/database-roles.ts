@@ -83,12 +83,27 @@ export class UnsafeRuntimeRoleError extends Error {
  */
 export async function checkRuntimeRole(dataSource: DataSource, production: boolean): Promise<void> {
   const [row] = (await dataSource.query(`
-    SELECT current_user AS role, r.rolsuper AS superuser,
+    SELECT current_user AS role, r.rolsuper AS superuser, r.rolcreaterole AS creates_roles,
+           has_schema_privilege(current_user, 'public', 'CREATE') AS creates_objects,
            coalesce(pg_has_role(current_user, c.relowner, 'USAGE'), false) AS owns_audit_trail
       FROM pg_roles r
       LEFT JOIN pg_class c ON c.oid = to_regclass('audit_events')
-     WHERE r.rolname = current_user`)) as Array<{ role: string; superuser: boolean; owns_audit_trail: boolean }>;
-  const why = row.superuser ? 'is a superuser' : row.owns_audit_trail ? 'owns the audit tables' : undefined;
+     WHERE r.rolname = current_user`)) as Array<{
+    role: string;
+    superuser: boolean;
+    creates_roles: boolean;
+    creates_objects: boolean;
+    owns_audit_trail: boolean;
+  }>;
+  const why = row.superuser
+    ? 'is a superuser'
+    : row.owns_audit_trail
+      ? 'owns the audit tables'
+      : row.creates_roles
+        ? 'may create roles'
+        : row.creates_objects
+          ? 'may create objects in the schema (REVOKE CREATE ON SCHEMA public FROM PUBLIC)'
+          : undefined;
   if (!why) return;
   const problem = new UnsafeRuntimeRoleError(row.role, why);
   if (production) throw problem;
