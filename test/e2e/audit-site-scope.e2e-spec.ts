@@ -167,6 +167,35 @@ describe.each(['all-in-one', 'split'] as const)('the audit trail of a monitor li
     ]);
   });
 
+  it("a subject deleted at the other site stays hidden, though its number now names only a subject at theirs", async () => {
+    const reused = newSubjectId('DL');
+    await platform.admin
+      .post('/edc/store-vitals')
+      .send({ records: [vitalRecord({ SubjectID: reused, SiteID: 'S01', ProtocolID: 'P-KEEP' }), vitalRecord({ SubjectID: reused, SiteID: 'S02', ProtocolID: 'P-DEL' })] })
+      .expect(201);
+    const db = platform.database!;
+    const doomed = (
+      await db.admin(
+        `SELECT p.id::text AS patient, v.id::text AS vital FROM patients p JOIN vital_signs v ON v.patient_id = p.id
+          WHERE p.subject_number = $1 AND p.protocol_id = 'P-DEL'`,
+        [reused],
+      )
+    ).rows as Array<{ patient: string; vital: string }>;
+    for (const row of doomed) entities.S02.add(row.patient).add(row.vital);
+    await db.admin(`
+      BEGIN;
+      SELECT set_config('ctp.change_reason', 'enrolled at the wrong site', true);
+      DELETE FROM vital_signs WHERE patient_id = '${doomed[0].patient}';
+      DELETE FROM patients WHERE id = '${doomed[0].patient}';
+      COMMIT`);
+    const everyone = await search(unlimited.client, { subject: reused });
+    expect(everyone.data.filter(aboutS02).map((event) => event.action)).toEqual(expect.arrayContaining(['create', 'delete']));
+    const page = await search(limited.client, { subject: reused });
+    expect(page.data.length).toBeGreaterThan(0);
+    expect(page.data.filter(aboutS02)).toEqual([]);
+    expect(page.page.total).toBe(page.data.length);
+  });
+
   it('events about no subject: only their own sign-in and exports, no other user\'s', async () => {
     await exportCsv(limited.client, { subject: atS01 });
     const page = await search(limited.client, {});
