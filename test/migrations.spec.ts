@@ -73,6 +73,21 @@ describe('database migrations', () => {
     expect(await tables()).toEqual(ALL_TABLES);
   });
 
+  it('let processes starting together on an empty database take turns instead of failing', async () => {
+    await revertAll();
+    expect(await tables()).toEqual([]);
+    const others = await Promise.all(
+      [1, 2, 3].map(() =>
+        DatabaseConnection.open(
+          loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
+          { applicationName: 'starter' },
+        ),
+      ),
+    );
+    await Promise.all(others.map((other) => other.close()));
+    expect(await tables()).toEqual(ALL_TABLES);
+  });
+
   it('carry audit events chained before the sealing migration into the chain, still verifiable', async () => {
     await runMigrations(connection.dataSource);
     await revertTo('AuthAndAuditChain1764200000000');
@@ -94,18 +109,29 @@ describe('database migrations', () => {
     expect(check).toEqual({ links: 4, wrong_hashes: 0, broken_links: 0, version_1: 3 });
   });
 
-  it('let processes starting together on an empty database take turns instead of failing', async () => {
-    await revertAll();
-    expect(await tables()).toEqual([]);
-    const others = await Promise.all(
-      [1, 2, 3].map(() =>
-        DatabaseConnection.open(
-          loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
-          { applicationName: 'starter' },
-        ),
-      ),
+
+  it('refuse to revert the canonical hash while version-2 links exist (they would fail verification)', async () => {
+    // The test above sealed one link with version 2.
+    await expect(connection.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/version-2 links/);
+    expect((await applied()).at(-1)).toBe('AuditHashCanonical1764800000000');
+  });
+
+  it('refuse to revert the quarantine while it holds audit events', async () => {
+    const fresh = await createTestDatabase();
+    const owner = await DatabaseConnection.open(
+      loadPlatformConfig({}, { DATABASE_URL: fresh.url, DATABASE_MIGRATION_URL: fresh.migrationUrl, DB_MIGRATIONS_RUN: 'false', DB_POOL_MIN: '0' }),
+      { applicationName: 'migrations-spec-quarantine', as: 'owner' },
     );
-    await Promise.all(others.map((other) => other.close()));
-    expect(await tables()).toEqual(ALL_TABLES);
+    try {
+      await runMigrations(owner.dataSource);
+      while (((await owner.dataSource.query('SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1')) as Array<{ name: string }>)[0].name !== 'AuditQuarantine1764500000000') {
+        await owner.dataSource.undoLastMigration({ transaction: 'each' });
+      }
+      await owner.dataSource.query(`INSERT INTO audit_quarantine (event, error) VALUES ('{"action":"read"}', 'value too long')`);
+      await expect(owner.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/audit_quarantine holds audit events/);
+    } finally {
+      await owner.close();
+      await fresh.drop();
+    }
   });
 });

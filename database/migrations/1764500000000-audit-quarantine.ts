@@ -21,6 +21,13 @@ export class AuditQuarantine1764500000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
+    // Quarantined events are audit records: a revert must not destroy them.
+    await db.query(`
+      DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM audit_quarantine) THEN
+          RAISE EXCEPTION 'audit_quarantine holds audit events: export and resolve them before reverting this migration';
+        END IF;
+      END $$`);
     await db.query(`DROP TABLE audit_quarantine`);
   }
 }

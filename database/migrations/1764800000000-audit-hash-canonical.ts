@@ -31,7 +31,14 @@ export class AuditHashCanonical1764800000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    // Links sealed under version 2 keep their hashes but no longer verify under version 1 alone.
+    // Links sealed under version 2 would no longer verify under version 1 alone: a revert would
+    // make an intact trail look tampered with.
+    await db.query(`
+      DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM audit_chain WHERE hash_version = 2) THEN
+          RAISE EXCEPTION 'the audit chain holds version-2 links: reverting this migration would make them fail verification';
+        END IF;
+      END $$`);
     await db.query(sealFunction('audit_event_hash(last_hash, event)', '', ''));
     await db.query(`DROP FUNCTION audit_link_hash(smallint, text, audit_events)`);
     await db.query(`DROP FUNCTION audit_event_hash_v2(text, audit_events)`);
