@@ -555,10 +555,31 @@ describe('audit trail tamper evidence', () => {
     expect((await verifyChain(platform.admin)).intact).toBe(true);
   });
 
-  it('reports a removed event at the event after it, as a broken link', async () => {
+  it('reports an event removed while its link was kept at the event itself, and intact once it is back', async () => {
+    const target = await middleVitalEvent();
+    const saved = await db.query('SELECT to_jsonb(e) AS row FROM audit_events e WHERE seq = $1', [target.seq]);
+    await tamper('DELETE FROM audit_events WHERE seq = $1', [target.seq]);
+    const broken = await verifyChain(platform.admin);
+    expect(broken).toMatchObject({
+      intact: false,
+      first_broken: { seq: target.seq, event_id: null, problem: 'the event was removed (its link in the chain remains)' },
+    });
+    // Put back exactly as it was (triggers off, so neither its number nor its time is stamped anew).
+    await db.query('BEGIN');
+    await db.query('SET LOCAL session_replication_role = replica');
+    await db.query('INSERT INTO audit_events SELECT * FROM jsonb_populate_record(NULL::audit_events, $1)', [saved.rows[0].row]);
+    await db.query('COMMIT');
+    expect((await verifyChain(platform.admin)).intact).toBe(true);
+  });
+
+  it('reports an event removed with its link at the event after it, as a broken link', async () => {
     const target = await middleVitalEvent();
     const next = await db.query<{ seq: string; id: string }>('SELECT seq, id FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1', [target.seq]);
-    await tamper('DELETE FROM audit_events WHERE seq = $1', [target.seq]);
+    await db.query('BEGIN');
+    await db.query('SET LOCAL session_replication_role = replica');
+    await db.query('DELETE FROM audit_chain WHERE event_seq = $1', [target.seq]);
+    await db.query('DELETE FROM audit_events WHERE seq = $1', [target.seq]);
+    await db.query('COMMIT');
     const broken = await verifyChain(platform.admin);
     expect(broken).toMatchObject({ intact: false, first_broken: { seq: Number(next.rows[0].seq), event_id: next.rows[0].id } });
     expect(broken.first_broken?.problem).toMatch(/link .*broken/);
