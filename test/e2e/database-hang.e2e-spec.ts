@@ -2,6 +2,7 @@ import request from 'supertest';
 import { type FreezableProxy, startFreezableProxy } from '../support/freezable-proxy.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+import { eventually } from '../support/wait.js';
 
 /**
  * An operator's view of a database that stops answering without closing its connections (frozen,
@@ -55,6 +56,21 @@ describe('when PostgreSQL stops answering', () => {
     const subject = newSubjectId('HANG');
     await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject })] }).expect(201);
     await platform.admin.get(`/edc/patients/${subject}/vitals`).expect(200);
+  });
+
+  it('replaces connections whose queries hung: with those connections stuck and new ones answering, requests succeed again', async () => {
+    proxy.freezeOpenConnections();
+    try {
+      // A request that meets a stuck connection answers 503; the pool then gives the following
+      // requests working connections instead of the stuck ones, with no restart.
+      await eventually(async () => {
+        const store = await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: newSubjectId('HUNG') })] });
+        return store.status === 201 ? true : undefined;
+      }, 30_000, 100);
+      await platform.admin.get('/edc/patients').expect(200);
+    } finally {
+      proxy.thaw();
+    }
   });
 
   it('reports health 503 while the database hangs', async () => {

@@ -8,6 +8,8 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 export interface FreezableProxy {
   port: number;
   freeze(): void;
+  /** Stops the connections open now, while new ones pass (a partition of those connections only). */
+  freezeOpenConnections(): void;
   thaw(): void;
   close(): Promise<void>;
 }
@@ -35,6 +37,9 @@ export async function startFreezableProxy(targetHost: string, targetPort: number
     port: typeof address === 'object' && address ? address.port : 0,
     freeze() {
       frozen = true;
+      for (const pair of pairs) for (const socket of pair) socket.pause();
+    },
+    freezeOpenConnections() {
       for (const pair of pairs) for (const socket of pair) socket.pause();
     },
     thaw() {
