@@ -2,10 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Patient } from '../../../../../libs/database/src/index.js';
 import { type Page, PageInfo } from '../../../../../libs/platform/src/index.js';
 
-export class PatientResponse {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
+/** Who a subject is, as every answer about one names them. */
+export class SubjectIdentity {
   @ApiProperty({ example: 'RA001-001' })
   subject_id!: string;
 
@@ -17,6 +15,11 @@ export class PatientResponse {
 
   @ApiProperty({ example: 'Active' })
   treatment_arm!: string;
+}
+
+export class PatientResponse extends SubjectIdentity {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
 
   @ApiProperty({ enum: ['screening', 'enrolled', 'completed', 'withdrawn', 'screen_failed'], example: 'enrolled' })
   status!: string;

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { VitalSign } from '../../../../../libs/database/src/index.js';
+import { SubjectIdentity } from '../../patients/dto/patient.response.js';
 
 export class VitalSignResponse {
   @ApiProperty({ format: 'uuid' })
@@ -36,21 +37,9 @@ export class VitalSignResponse {
   recorded_at!: string;
 }
 
-export class SubjectVitalsResponse {
+export class SubjectVitalsResponse extends SubjectIdentity {
   @ApiProperty({ format: 'uuid' })
   patient_id!: string;
-
-  @ApiProperty({ example: 'RA001-001' })
-  subject_id!: string;
-
-  @ApiProperty({ example: 'DEFAULT' })
-  protocol_id!: string;
-
-  @ApiProperty({ type: String, nullable: true, example: null })
-  site_id!: string | null;
-
-  @ApiProperty({ example: 'Active' })
-  treatment_arm!: string;
 
   @ApiProperty({ type: [VitalSignResponse], description: 'in visit order' })
   vitals!: VitalSignResponse[];
