@@ -7,7 +7,7 @@ import { rateLimitMiddleware } from './rate-limit.middleware.js';
 
 /** The middleware in front of a route that answers everything with 200. */
 function limitedApp(perClientPerMinute: number): express.Express {
-  const config = loadPlatformConfig({}, { RATE_LIMIT_PER_CLIENT_PER_MINUTE: String(perClientPerMinute), RATE_LIMIT_PER_USER_PER_MINUTE: '0' });
+  const config = loadPlatformConfig({}, { JWT_SECRET: 'rate-limit-spec-secret-that-is-long-enough', RATE_LIMIT_PER_CLIENT_PER_MINUTE: String(perClientPerMinute), RATE_LIMIT_PER_USER_PER_MINUTE: '0' });
   const cache = new CacheService(new MemoryCacheBackend(), 'rate-limit-spec:', 60);
   const app = express();
   app.use(rateLimitMiddleware(cache, new TokenService(config), config));
