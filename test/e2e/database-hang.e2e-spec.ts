@@ -61,8 +61,8 @@ describe('when PostgreSQL stops answering', () => {
   it('replaces connections whose queries hung: with those connections stuck and new ones answering, requests succeed again', async () => {
     proxy.freezeOpenConnections();
     try {
-      // A request that meets a stuck connection answers 503; the pool then gives the following
-      // requests working connections instead of the stuck ones, with no restart.
+      // A request that meets a stuck connection answers 503 and that connection is closed, so the
+      // following requests get working connections instead of waiting behind the hung queries.
       await eventually(async () => {
         const store = await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: newSubjectId('HUNG') })] });
         return store.status === 201 ? true : undefined;

@@ -7,6 +7,7 @@ import { MIGRATIONS } from '../../../../database/migrations/index.js';
 import { ENTITIES } from '../entities/index.js';
 import { EmbeddedPostgres } from '../embedded/embedded-postgres.js';
 import { checkRuntimeRole, ensureDatabaseOwnedBy, ensurePlatformRoles, type PlatformRoles, urlAs } from './database-roles.js';
+import { PlatformPgClient } from './platform-pg-client.js';
 import { redactUrl } from './redact-url.js';
 
 const EMBEDDED_DATABASE_NAME = 'clinical_trials';
@@ -105,6 +106,7 @@ export function createDataSource(url: string, config: PlatformConfig, applicatio
     poolSize: config.DB_POOL_MAX,
     connectTimeoutMS: config.DB_CONNECT_TIMEOUT_MS,
     extra: {
+      Client: PlatformPgClient,
       min: config.DB_POOL_MIN,
       statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
       // A database that stops answering (hung, frozen, cut off without a reset) must not hold a
