@@ -18,6 +18,8 @@ const UNAVAILABLE_MESSAGES = [
   /Client has encountered a connection error/i,
   /Connection ended unexpectedly/i,
   /the database system is (starting up|shutting down)/i,
+  // SQLSTATE 55000, which also names unrelated states: only this message of it.
+  /is not currently accepting connections/i,
 ];
 
 interface DriverErrorLike {
