@@ -55,9 +55,11 @@ describe('when PostgreSQL becomes unreachable', () => {
     expect(down.body.details.database.status).toBe('down');
     expect(down.body.details.cache.status).toBe('up');
     const store = await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: newSubjectId() })] });
-    // The token's session cannot be checked either: a server fault, never a silent pass.
-    expect(store.status).toBe(500);
-    expect(store.body.message).toBe('Internal server error');
+    // The token's session cannot be checked either: never a silent pass, and never a 500 either:
+    // the client is told the database is unavailable and when to try again.
+    expect(store.status).toBe(503);
+    expect(store.headers['retry-after']).toMatch(/^\d+$/);
+    expect(store.body.message).toMatch(/database is unavailable/);
     await database.server(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
     await request(platform.baseUrl).get('/health').expect(200);
   });
