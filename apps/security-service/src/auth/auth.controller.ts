@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
@@ -9,7 +8,6 @@ import { UserResponse } from '../users/dto/user.response.js';
 import { LoginDto, RefreshDto, ValidateTokenDto } from './dto/auth.dto.js';
 import { TokenResponseBody, TokenValidationBody } from './dto/token.response.js';
 import { AuthService } from './auth.service.js';
-import { SignInLockedException } from './login-throttle.service.js';
 
 @ApiFeature('auth')
 @Controller('auth')
@@ -30,13 +28,8 @@ export class AuthController {
     'Too many failed sign-ins for the account (an admin can unlock it) or the client address, or the gateway\'s rate limits; Retry-After gives the seconds until the lock ends',
     { retryAfter: true },
   )
-  async login(@Body() body: LoginDto, @Actor() actor: AuditActor, @Res({ passthrough: true }) response: Response): Promise<TokenResponseBody> {
-    try {
-      return await this.auth.login(body.username, body.password, actor);
-    } catch (error) {
-      if (error instanceof SignInLockedException) response.setHeader('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
+  login(@Body() body: LoginDto, @Actor() actor: AuditActor): Promise<TokenResponseBody> {
+    return this.auth.login(body.username, body.password, actor);
   }
 
   @Public()

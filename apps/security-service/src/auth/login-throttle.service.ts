@@ -3,7 +3,7 @@ import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import { isAccountUsername } from '../users/username.js';
 
-/** The 429 of a locked sign-in; the controller turns `retryAfterSeconds` into a `Retry-After` header. */
+/** The 429 of a locked sign-in; the error filter turns `retryAfterSeconds` into a `Retry-After` header. */
 export class SignInLockedException extends HttpException {
   constructor(
     readonly retryAfterSeconds: number,

@@ -45,8 +45,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       path,
       timestamp: new Date().toISOString(),
     };
-    // A 503 is temporary by definition: say when to come back, unless the thrower already did.
-    if (statusCode === 503 && !response.getHeader('retry-after')) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    // Say when to come back: what the exception knows (a sign-in lock), else for any 503, which is
+    // temporary by definition; unless the thrower already set it.
+    const retryAfter = retryAfterOf(exception) ?? (statusCode === 503 ? DATABASE_RETRY_AFTER_SECONDS : undefined);
+    if (retryAfter !== undefined && !response.getHeader('retry-after')) response.setHeader('Retry-After', String(retryAfter));
     response.status(statusCode).json(body);
   }
 
@@ -73,6 +75,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     return { statusCode: 500, message: 'Internal server error' };
   }
+}
+
+/** Exceptions that know when the client may try again carry `retryAfterSeconds`. */
+function retryAfterOf(exception: unknown): number | undefined {
+  const seconds = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
 /** body-parser's errors reach us raw, or wrapped by Nest's Express adapter as an HttpException's cause. */
