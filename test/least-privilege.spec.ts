@@ -24,6 +24,9 @@ describe('the runtime database role', () => {
       INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm) VALUES ('P1', 'LP-001', 'S01', 'Active');
       INSERT INTO vital_signs (patient_id, visit_name, systolic_bp, diastolic_bp, heart_rate, temperature, data_batch)
         SELECT id, 'Day 1', 120, 80, 70, 36.8, gen_random_uuid() FROM patients WHERE subject_number = 'LP-001';
+      INSERT INTO adverse_events (patient_id, term, body_system, onset_date, severity_grade, serious, relationship, outcome, action_taken)
+        SELECT id, 'Headache', 'Nervous system disorders', '2026-01-05', 2, false, 'possible', 'recovered', 'none'
+          FROM patients WHERE subject_number = 'LP-001';
       INSERT INTO audit_events (action, entity_type, entity_id, subject, username, reason)
         VALUES ('create', 'patient', 'p', 'LP-001', 'nurse', NULL), ('read', 'patient', 'p', 'LP-001', 'monitor', NULL);
       SELECT audit_seal(NULL, true);`);
@@ -55,6 +58,7 @@ describe('the runtime database role', () => {
        WHERE grantee = 'ctp_runtime' AND table_schema = 'public'
        GROUP BY table_name ORDER BY table_name`);
     expect(Object.fromEntries(rows.map((row) => [row.table_name, row.privileges]))).toEqual({
+      adverse_events: 'INSERT, SELECT, UPDATE',
       audit_chain: 'SELECT',
       audit_events: 'INSERT, SELECT',
       audit_quarantine: 'INSERT, SELECT',
@@ -62,13 +66,27 @@ describe('the runtime database role', () => {
       auth_sessions: 'INSERT, SELECT, UPDATE',
       cache_invalidations: 'DELETE, INSERT, SELECT',
       documents: 'INSERT, SELECT, UPDATE',
+      edc_adverse_event_subjects: 'SELECT',
+      edc_adverse_events: 'SELECT',
+      edc_locks: 'INSERT, SELECT',
+      edc_signatures: 'INSERT, SELECT',
+      edc_studies: 'SELECT',
+      edc_study_arms: 'SELECT',
+      edc_study_visits: 'SELECT',
       edc_subject_sites: 'SELECT',
+      edc_subjects: 'SELECT',
       edc_vital_sign_subjects: 'SELECT',
+      edc_vitals: 'SELECT',
       installation: 'SELECT',
       mcp_context: 'DELETE, INSERT, SELECT, UPDATE',
       patients: 'DELETE, INSERT, SELECT, UPDATE',
+      randomization_slots: 'INSERT, SELECT',
       refresh_tokens: 'INSERT, SELECT, UPDATE',
       schema_migrations: 'SELECT',
+      studies: 'INSERT, SELECT, UPDATE',
+      study_arms: 'DELETE, INSERT, SELECT, UPDATE',
+      study_sites: 'DELETE, INSERT, SELECT, UPDATE',
+      study_visits: 'DELETE, INSERT, SELECT, UPDATE',
       users: 'INSERT, SELECT, UPDATE',
       vital_signs: 'DELETE, INSERT, SELECT, UPDATE',
     });
@@ -95,6 +113,14 @@ describe('the runtime database role', () => {
     ['change a subject without a reason for change', "UPDATE patients SET treatment_arm = 'Placebo'"],
     ['truncate clinical data', 'TRUNCATE vital_signs'],
     ['disable the clinical change trigger', 'ALTER TABLE vital_signs DISABLE TRIGGER vital_signs_audited_change'],
+    ['hard-delete an adverse event', 'DELETE FROM adverse_events'],
+    ['change an adverse event without a reason for change', 'UPDATE adverse_events SET severity_grade = 1'],
+    ['rewrite who locked data', "UPDATE edc_locks SET locked_by_username = 'someone else'"],
+    ['delete a lock', 'DELETE FROM edc_locks'],
+    ['revive an invalidated signature', 'UPDATE edc_signatures SET invalidated_at = NULL'],
+    ['delete a signature', 'DELETE FROM edc_signatures'],
+    ['change a randomization slot', "UPDATE randomization_slots SET arm_code = 'Placebo'"],
+    ['disable the lock and signature guard', 'ALTER TABLE vital_signs DISABLE TRIGGER vital_signs_guard_update'],
   ])('cannot %s', async (_what, sql) => {
     await refused(sql);
   });

@@ -112,6 +112,7 @@ describe('database migrations', () => {
 
   it('refuse to revert the canonical hash while version-2 links exist (they would fail verification)', async () => {
     // The test above sealed one link with version 2.
+    await revertTo('AuditHashCanonical1764800000000');
     await expect(connection.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/version-2 links/);
     expect((await applied()).at(-1)).toBe('AuditHashCanonical1764800000000');
   });

@@ -6,6 +6,7 @@ import { AuditQuarantine1764500000000 } from './1764500000000-audit-quarantine.j
 import { EdcSubjectSitesView1764600000000 } from './1764600000000-edc-subject-sites-view.js';
 import { InstallationIdAndCacheInvalidations1764700000000 } from './1764700000000-installation-id-and-cache-invalidations.js';
 import { AuditHashCanonical1764800000000 } from './1764800000000-audit-hash-canonical.js';
+import { EdcTrialDesign1764900000000 } from './1764900000000-edc-trial-design.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EdcSubjectSitesView1764600000000,
   InstallationIdAndCacheInvalidations1764700000000,
   AuditHashCanonical1764800000000,
+  EdcTrialDesign1764900000000,
 ];

@@ -5,24 +5,26 @@ import request from 'supertest';
 import { asUser, type Client, createUser, login, type Session, TEST_ADMIN_PASSWORD } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform, TEST_JWT_SECRET } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+import { EDC_ENDPOINTS } from './role-matrix/edc-endpoints.js';
+import {
+  AUDITORS,
+  CAPTURERS,
+  type Endpoint,
+  EVERYONE,
+  type Known,
+  METRICS_READERS,
+  type Response,
+  type Role,
+  ROLES,
+  USER_ADMINS,
+} from './role-matrix/endpoint.js';
 
 /**
  * Who may do what, and what keeps everyone else out: roles, tokens and sessions, the users admin,
  * sign-in throttling and site limits, as a client of the gateway sees them.
  */
 
-type Role = 'admin' | 'data_manager' | 'investigator' | 'monitor' | 'statistician' | 'agent';
-type Response = request.Response;
-
-const ROLES: readonly Role[] = ['admin', 'data_manager', 'investigator', 'monitor', 'statistician', 'agent'];
 const MODES = ['all-in-one', 'split'] as const;
-
-/** The role matrix as the README states it, written out here so a change to the code's table is caught. */
-const EVERYONE = ROLES;
-const CAPTURERS: readonly Role[] = ['admin', 'data_manager', 'investigator', 'agent'];
-const USER_ADMINS: readonly Role[] = ['admin'];
-const AUDITORS: readonly Role[] = ['admin', 'monitor'];
-const METRICS_READERS: readonly Role[] = ['admin', 'agent'];
 
 const INVALID_LOGIN = 'Invalid username or password';
 const PASSWORD_POLICY = 'Passwords need at least 12 characters, including a letter and a digit, and must not contain the username';
@@ -30,27 +32,6 @@ const ISSUER = 'clinical-trial-platform';
 const AUDIENCE = 'clinical-trial-platform-api';
 
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
-
-/** What a matrix call may use: the subject stored for reads, and a user of its own to act on. */
-interface Known {
-  subject: string;
-  /** Created (and signed in) for endpoints that act on a user. */
-  target?: { id: string; username: string; password: string; client: Client };
-  /** Another sign-in of the calling role's user, for calls that end their session. */
-  ownSession(): Promise<Client>;
-}
-
-interface Endpoint {
-  /** The route as the application registers it: `METHOD /prefix/path/:param`. */
-  route: string;
-  allowed: readonly Role[];
-  status: number;
-  /** The call acts on a user made for it (`known.target`). */
-  needsTarget?: boolean;
-  call(client: Client, known: Known): Promise<Response>;
-  /** After a refused call: nothing the call would have written exists. */
-  nothingDone?(platform: PlatformUnderTest, attempt: Known): Promise<void>;
-}
 
 const targetOf = (known: Known) => known.target!;
 
@@ -136,6 +117,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     call: async (c) => c.post('/security/audit/verify').send({ anchors: [(await c.get('/security/audit/anchor')).body] }),
   },
   { route: 'GET /metrics', allowed: METRICS_READERS, status: 200, call: (c) => c.get('/metrics') },
+  ...EDC_ENDPOINTS,
 ];
 
 /** Routes that answer without a token: every other registered route must be in ENDPOINTS. */
@@ -245,6 +227,8 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       // Calls that create something get a name of their own; reads get the subject stored above.
       const attempt: Known = {
         subject: endpoint.status === 201 ? newSubjectId('MX') : subject,
+        admin: platform.admin,
+        password: users.get(role)!.password,
         ownSession: async () => {
           const user = users.get(role)!;
           return asUser(platform.baseUrl, (await login(platform.baseUrl, user.username, user.password)).accessToken);

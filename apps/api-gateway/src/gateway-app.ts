@@ -29,6 +29,7 @@ export function gatewayAppSpec(config: PlatformConfig): AppSpec {
       defaultPort: GATEWAY_PORT,
       role: 'all-in-one: every service in this process',
       beforeRoutes: limitRate,
+      entities: SERVICES.flatMap((service) => service.entities ?? []),
       imports: [
         AllInOneHealthModule,
         ...SERVICES.map((service) => service.module),

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { serviceHealthController, type ServiceDefinition } from '../../../libs/platform/src/index.js';
+import { Patient } from './patients/patient.entity.js';
 import { PatientsModule } from './patients/patients.module.js';
+import { VitalSign } from './vitals/vital-sign.entity.js';
 import { VitalsModule } from './vitals/vitals.module.js';
 
 const features = [PatientsModule, VitalsModule];
@@ -19,4 +21,5 @@ export const EDC_SERVICE: ServiceDefinition = {
   urlVariable: 'EDC_SERVICE_URL',
   module: EdcModule,
   features,
+  entities: [Patient, VitalSign],
 };

@@ -29,7 +29,7 @@ export interface AuditEventInput {
   reason?: string | null;
 }
 
-export const CLINICAL_ENTITIES = ['patient', 'vital_sign'];
+export const CLINICAL_ENTITIES = ['patient', 'vital_sign', 'adverse_event'];
 export const CHANGE_ACTIONS = ['update', 'correct', 'delete'];
 
 export function actorFrom(request: Request & { user?: AuthenticatedUser }, fallback?: Partial<AuditActor>): AuditActor {

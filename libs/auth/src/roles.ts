@@ -7,6 +7,14 @@ export const ACCESS = {
   readClinicalData: ['admin', 'data_manager', 'investigator', 'monitor', 'statistician', 'agent'],
   /** Capture vitals (store-vitals). */
   captureClinicalData: ['admin', 'data_manager', 'investigator', 'agent'],
+  /** Set up studies: their sites, arms, visit schedule and randomization. */
+  manageStudies: ['admin', 'data_manager'],
+  /** Enrol subjects, randomize them, change their status; record and correct their data. */
+  manageSubjects: ['admin', 'data_manager', 'investigator'],
+  /** Lock and unlock a subject's data or one visit. */
+  lockData: ['admin', 'data_manager'],
+  /** Sign a subject's casebook (21 CFR Part 11): the investigators of the subject's site. */
+  signCasebooks: ['investigator'],
   /** Create, change, deactivate users and reset their passwords. */
   manageUsers: ['admin'],
   /** Search, export and verify the audit trail. */

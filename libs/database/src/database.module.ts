@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -28,7 +28,8 @@ class ConnectionLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(serviceName: string): DynamicModule {
+  /** `entities`: the TypeORM entities of the services hosted in this process (each service owns its own). */
+  static forRoot(serviceName: string, entities: readonly Type[] = []): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [TerminusModule],
@@ -37,7 +38,7 @@ export class DatabaseModule {
         {
           provide: DatabaseConnection,
           inject: [PlatformConfig, SERVICE_NAME],
-          useFactory: (config: PlatformConfig, name: string) => DatabaseConnection.open(config, { applicationName: name }),
+          useFactory: (config: PlatformConfig, name: string) => DatabaseConnection.open(config, { applicationName: name, entities }),
         },
         {
           provide: DataSource,

@@ -7,6 +7,5 @@ export * from './cache/redis-cache.backend.js';
 export * from './connection/database-connection.js';
 export * from './connection/database-roles.js';
 export * from './embedded/embedded-postgres.js';
-export * from './entities/index.js';
 export * from './health/cache.health.js';
 export * from './health/database.health.js';

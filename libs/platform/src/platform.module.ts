@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
@@ -16,7 +16,7 @@ import { createValidationPipe } from './validation/validation.js';
 /** What every process gets, registered once: config, logging, cache, database (unless opted out), auth guard, validation, error format. */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: PlatformConfig, serviceName: string, options: { database: boolean; logger: Pino }): DynamicModule {
+  static forRoot(config: PlatformConfig, serviceName: string, options: { database: boolean; logger: Pino; entities?: readonly Type[] }): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -24,7 +24,7 @@ export class PlatformModule {
         // Binds each request's logger (with its request id) to the logs written while it is handled.
         LoggerModule.forRoot(loggerParams(options.logger)),
         CacheModule,
-        ...(options.database ? [DatabaseModule.forRoot(serviceName), AuditModule] : []),
+        ...(options.database ? [DatabaseModule.forRoot(serviceName, options.entities), AuditModule] : []),
         AuthModule.forRoot({ sessions: options.database ? 'database' : 'security-service' }),
       ],
       controllers: [MetricsController],

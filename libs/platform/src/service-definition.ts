@@ -14,4 +14,6 @@ export interface ServiceDefinition {
   module: Type;
   /** Feature modules imported by `module` whose controllers are served under the prefix. */
   features: Type[];
+  /** TypeORM entities of the tables this service owns (registered on the process's DataSource). */
+  entities?: readonly Type[];
 }

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { DataSource, type FindOptionsWhere, In } from 'typeorm';
 import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited, mayAccessSite } from '../../../../libs/auth/src/index.js';
-import { Patient } from '../../../../libs/database/src/index.js';
+import { Patient } from './patient.entity.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
 import type { ListPatientsQuery } from './dto/list-patients.query.js';
 import { type PatientResponse, toPatientResponse } from './dto/patient.response.js';

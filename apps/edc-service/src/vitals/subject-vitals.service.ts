@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
-import { CacheService, VitalSign } from '../../../../libs/database/src/index.js';
+import { CacheService } from '../../../../libs/database/src/index.js';
+import { VitalSign } from './vital-sign.entity.js';
 import { PatientsService, SEVERAL_SUBJECTS, subjectNotFound } from '../patients/patients.service.js';
 import { subjectCacheTag, vitalsCacheKey } from '../patients/subject-cache.js';
 import { type SubjectVitalsResponse, toVitalSignResponse } from './dto/subject-vitals.response.js';
@@ -39,6 +40,7 @@ export class SubjectVitalsService {
       .getRepository(VitalSign)
       .createQueryBuilder('v')
       .where('v.patient_id = :patientId', { patientId: patient.id })
+      .andWhere('v.entered_in_error_at IS NULL')
       .orderBy('v.visit_date', 'ASC', 'NULLS LAST')
       .addOrderBy('v.measurement_time', 'ASC', 'NULLS LAST')
       .addOrderBy('v.created_at', 'ASC')

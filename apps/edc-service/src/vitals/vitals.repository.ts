@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Subject, VitalRecord } from './vital-record.js';
 
-export interface StoredSubject extends Subject {
+export interface StoredSubject extends Omit<Subject, 'treatmentArm'> {
   id: string;
+  /** Null for a subject enrolled but not randomized yet. */
+  treatmentArm: string | null;
 }
 
 export interface StoredMeasurement extends MeasurementKey {
@@ -65,7 +67,7 @@ export class VitalsRepository {
                      $7::int2[], $8::numeric[], $9::int2[])
               AS r(patient_id, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp,
                    heart_rate, temperature, respiratory_rate)
-       ON CONFLICT ON CONSTRAINT vital_signs_natural_key DO NOTHING
+       ON CONFLICT (patient_id, visit_name, measurement_time) WHERE entered_in_error_at IS NULL DO NOTHING
        RETURNING id, patient_id, visit_name, measurement_time`,
       [
         rows.map((r) => r.patientId),
@@ -92,7 +94,8 @@ export class VitalsRepository {
          FROM vital_signs v
          JOIN unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(patient_id, visit_name, measurement_time)
            ON v.patient_id = k.patient_id AND v.visit_name = k.visit_name
-          AND v.measurement_time IS NOT DISTINCT FROM k.measurement_time`,
+          AND v.measurement_time IS NOT DISTINCT FROM k.measurement_time
+        WHERE v.entered_in_error_at IS NULL`,
       [keys.map((k) => k.patientId), keys.map((k) => k.visitName), keys.map((k) => k.measurementTime)],
     );
     return rows.map((row) => ({ ...row, ...toKey(row) }));

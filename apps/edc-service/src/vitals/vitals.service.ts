@@ -182,7 +182,12 @@ function rejectConflictingSubjects(rows: MeasurementRow[], subjects: Map<string,
   const problems: ApiErrorDetail[] = [];
   for (const { record } of rows) {
     const stored = subjects.get(subjectKey(record)) as StoredSubject;
-    if (stored.treatmentArm !== record.treatmentArm) {
+    if (stored.treatmentArm === null) {
+      problems.push({
+        field: `records[${record.index}].TreatmentArm`,
+        problems: [`subject ${record.subjectNumber} is not randomized yet: its arm is assigned by POST /edc/patients/${record.subjectNumber}/randomize; record its vitals with POST /edc/patients/${record.subjectNumber}/vitals`],
+      });
+    } else if (stored.treatmentArm !== record.treatmentArm) {
       problems.push({
         field: `records[${record.index}].TreatmentArm`,
         problems: [`subject ${record.subjectNumber} is in arm "${stored.treatmentArm}"`],

@@ -100,7 +100,7 @@ const UUID_TEXT = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /**
  * What a user limited to sites may see of the trail: events about subjects of their sites, and
  * their own events about no subject (sign-in, sign-out, exports). An event about a patient or vital
- * sign is placed at a site by that record only (a subject number is unique only within a protocol,
+ * sign or adverse event is placed at a site by that record only (a subject number is unique only within a protocol,
  * so after the record is deleted its number could point at another protocol's subject): when the
  * record is gone, the event is not shown; it fails closed. Other events about a subject are placed
  * by its number, and then only if every subject with that number is at one of the user's sites.
@@ -117,6 +117,8 @@ function siteScope(user: AuthenticatedUser, params: unknown[]): string {
         WHERE e.entity_type = 'patient' AND s.patient_id = ${entityUuid}),
       (SELECT ${allowed} FROM edc_vital_sign_subjects v JOIN edc_subject_sites s USING (patient_id)
         WHERE e.entity_type = 'vital_sign' AND v.vital_sign_id = ${entityUuid}),
+      (SELECT ${allowed} FROM edc_adverse_event_subjects a JOIN edc_subject_sites s USING (patient_id)
+        WHERE e.entity_type = 'adverse_event' AND a.adverse_event_id = ${entityUuid}),
       (SELECT bool_and(${allowed}) FROM edc_subject_sites s
         WHERE s.subject_number = e.subject AND NOT e.entity_type = ANY(${clinical})),
       false)

@@ -1,10 +1,9 @@
 import { join, resolve } from 'node:path';
-import { Logger } from '@nestjs/common';
+import { Logger, type Type } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { localSecret, type PlatformConfig } from '../../../config/src/index.js';
 import { MIGRATIONS } from '../../../../database/migrations/index.js';
-import { ENTITIES } from '../entities/index.js';
 import { EmbeddedPostgres } from '../embedded/embedded-postgres.js';
 import { checkRuntimeRole, ensureDatabaseOwnedBy, ensurePlatformRoles, type PlatformRoles, urlAs } from './database-roles.js';
 import { PlatformPgClient } from './platform-pg-client.js';
@@ -23,6 +22,8 @@ export interface ConnectionOptions {
    * `owner` (migrations by hand): DATABASE_MIGRATION_URL, else DATABASE_URL.
    */
   as?: 'runtime' | 'owner';
+  /** TypeORM entities of the services this process hosts: each service owns its own. */
+  entities?: readonly Type[];
 }
 
 /** Where the runtime and the migrations connect. */
@@ -67,7 +68,7 @@ export class DatabaseConnection {
     let dataSource: DataSource | undefined;
     try {
       if (config.DB_MIGRATIONS_RUN) await migrate(as === 'owner' ? undefined : urls.owner, config, options.applicationName);
-      dataSource = createDataSource(urls[as], config, options.applicationName);
+      dataSource = createDataSource(urls[as], config, options.applicationName, options.entities);
       await dataSource.initialize();
       if (as === 'owner' && config.DB_MIGRATIONS_RUN) await runMigrations(dataSource);
       if (as === 'runtime') await checkRuntimeRole(dataSource, config.NODE_ENV === 'production');
@@ -92,12 +93,12 @@ export class DatabaseConnection {
   }
 }
 
-export function createDataSource(url: string, config: PlatformConfig, applicationName: string): DataSource {
+export function createDataSource(url: string, config: PlatformConfig, applicationName: string, entities: readonly Type[] = []): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     applicationName,
-    entities: ENTITIES,
+    entities: [...entities],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

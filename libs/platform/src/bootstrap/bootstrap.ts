@@ -24,6 +24,8 @@ export interface AppSpec {
   name: string;
   defaultPort: number;
   imports: ModuleImport[];
+  /** TypeORM entities of the services in this process (each service definition lists its own). */
+  entities?: readonly Type[];
   /** Without PostgreSQL (the split-mode gateway only forwards). */
   withoutDatabase?: boolean;
   /** Leave request bodies unread (a proxy streams them on). */
@@ -39,7 +41,7 @@ export interface AppSpec {
 export async function createPlatformApp(spec: AppSpec, config: PlatformConfig): Promise<NestExpressApplication> {
   const logger = await createRootLogger(config, spec.name);
   @Module({
-    imports: [PlatformModule.forRoot(config, spec.name, { database: !spec.withoutDatabase, logger }), ...spec.imports],
+    imports: [PlatformModule.forRoot(config, spec.name, { database: !spec.withoutDatabase, logger, entities: spec.entities }), ...spec.imports],
   })
   class RootModule {}
   Object.defineProperty(RootModule, 'name', { value: `${spec.name}-root` });
@@ -106,7 +108,13 @@ export async function runPlatform(buildSpec: (config: PlatformConfig) => AppSpec
 
 /** A service running as its own process (split mode): its routes at the root. */
 export function serviceAppSpec(service: ServiceDefinition): AppSpec {
-  return { name: service.name, defaultPort: service.defaultPort, imports: [service.module], role: 'split mode: one service' };
+  return {
+    name: service.name,
+    defaultPort: service.defaultPort,
+    imports: [service.module],
+    entities: service.entities,
+    role: 'split mode: one service',
+  };
 }
 
 export function runService(service: ServiceDefinition): Promise<void> {

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { ApiErrorBody, ApiErrorDetail } from './api-error.js';
 import { requestIdOf } from '../../../request-context/src/index.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
+import { databaseRefusalOf } from './database-refusal.js';
 
 /** Errors raised by body-parser before Nest sees the request carry these fields. */
 interface BodyParserError {
@@ -70,6 +71,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
         details,
       };
     }
+    const refusal = databaseRefusalOf(exception);
+    if (refusal) return refusal;
     if (isDatabaseUnavailable(exception)) {
       return { statusCode: 503, message: 'The database is unavailable or not answering; nothing was stored. Try again shortly.' };
     }

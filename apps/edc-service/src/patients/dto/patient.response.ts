@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Patient } from '../../../../../libs/database/src/index.js';
+import { type Patient, SUBJECT_STATUSES, type SubjectStatus } from '../patient.entity.js';
 import { type Page, PageInfo } from '../../../../../libs/platform/src/index.js';
 
 /** Who a subject is, as every answer about one names them. */
@@ -13,19 +13,34 @@ export class SubjectIdentity {
   @ApiProperty({ type: String, nullable: true, example: null })
   site_id!: string | null;
 
-  @ApiProperty({ example: 'Active' })
-  treatment_arm!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Active', description: 'null until the subject is randomized' })
+  treatment_arm!: string | null;
 }
 
 export class PatientResponse extends SubjectIdentity {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ enum: ['screening', 'enrolled', 'completed', 'withdrawn', 'screen_failed'], example: 'enrolled' })
-  status!: string;
+  @ApiProperty({ enum: SUBJECT_STATUSES, example: 'enrolled' })
+  status!: SubjectStatus;
 
-  @ApiProperty({ format: 'date' })
-  enrollment_date!: string;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'date of the status change (withdrawal, completion, screen failure)' })
+  status_date!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'reason for withdrawal or screen failure' })
+  status_reason!: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  enrollment_date!: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  consent_date!: string | null;
+
+  @ApiProperty({ description: 'whether the platform assigned the arm (false: the arm came with the first record, through store-vitals)' })
+  randomized_by_platform!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  randomized_at!: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: {} })
   demographics!: Record<string, unknown>;
@@ -56,7 +71,12 @@ export function toPatientResponse(patient: Patient): PatientResponse {
     site_id: patient.siteId,
     treatment_arm: patient.treatmentArm,
     status: patient.status,
+    status_date: patient.statusDate,
+    status_reason: patient.statusReason,
     enrollment_date: patient.enrollmentDate,
+    consent_date: patient.consentDate,
+    randomized_by_platform: patient.randomizedByPlatform,
+    randomized_at: patient.randomizedAt?.toISOString() ?? null,
     demographics: patient.demographics,
     medical_history: patient.medicalHistory,
     created_at: patient.createdAt.toISOString(),

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { VitalSign } from '../../../../../libs/database/src/index.js';
+import type { VitalSign } from '../vital-sign.entity.js';
 import { SubjectIdentity } from '../../patients/dto/patient.response.js';
 
 export class VitalSignResponse {
@@ -35,6 +35,9 @@ export class VitalSignResponse {
 
   @ApiProperty({ format: 'date-time' })
   recorded_at!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it was last corrected (its history: GET /edc/vitals/:vitalId/history)' })
+  corrected_at!: string | null;
 }
 
 export class SubjectVitalsResponse extends SubjectIdentity {
@@ -58,5 +61,6 @@ export function toVitalSignResponse(vital: VitalSign): VitalSignResponse {
     respiratory_rate: vital.respiratoryRate,
     data_batch: vital.dataBatch,
     recorded_at: vital.createdAt.toISOString(),
+    corrected_at: vital.updatedAt?.toISOString() ?? null,
   };
 }

@@ -40,4 +40,15 @@ export class VitalSign {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Set by a correction. */
+  @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
+  updatedAt!: Date | null;
+
+  /** Hidden from reads and analyses, kept for its history. */
+  @Column({ name: 'entered_in_error_at', type: 'timestamptz', nullable: true })
+  enteredInErrorAt!: Date | null;
+
+  @Column({ name: 'entered_in_error_reason', type: 'text', nullable: true })
+  enteredInErrorReason!: string | null;
 }
