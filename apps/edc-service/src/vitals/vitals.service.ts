@@ -7,6 +7,7 @@ import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import type { ApiErrorDetail } from '../../../../libs/platform/src/index.js';
 import { subjectCacheTag } from '../patients/subject-cache.js';
+import { StudyRules } from '../studies/study-rules.js';
 import type { StoreVitalsDto } from './dto/store-vitals.dto.js';
 import type { StoreVitalsResponse } from './dto/store-vitals.response.js';
 import { prepareBatch, sameMeasurement, subjectKey, toVitalRecord, type PreparedBatch, type VitalRecord } from './vital-record.js';
@@ -25,6 +26,7 @@ export class VitalsService {
     private readonly audit: AuditService,
     private readonly cache: CacheService,
     private readonly config: PlatformConfig,
+    private readonly studyRules: StudyRules,
   ) {}
 
   /**
@@ -66,6 +68,10 @@ export class VitalsService {
     user: AuthenticatedUser,
     actor: AuditActor,
   ): Promise<{ stored: number; patientsCreated: number }> {
+    const studyEvents = await this.studyRules.admit(
+      db,
+      batch.records.map((record) => ({ label: `records[${record.index}]`, ...pickPlacement(record) })),
+    );
     const created = await this.repository.insertMissingSubjects(db, batch.subjects);
     const subjects = new Map((await this.repository.findSubjects(db, batch.subjects)).map((s) => [subjectKey(s), s]));
     const rows: MeasurementRow[] = batch.records.map((record) => {
@@ -79,6 +85,7 @@ export class VitalsService {
     const alreadyStored = [...rowsByKey].filter(([key]) => !insertedKeys.has(key)).map(([, row]) => row);
     if (alreadyStored.length > 0) await this.rejectChangedValues(db, alreadyStored);
     await this.audit.record(db, actor, [
+      ...studyEvents,
       ...created.map((subject) => subjectCreatedEvent(subject)),
       ...inserted.map((measurement) => vitalCreatedEvent(measurement.id, (rowsByKey.get(keyOf(measurement)) as MeasurementRow).record, batchId)),
     ]);
@@ -116,6 +123,10 @@ export class VitalsService {
       }
     }
   }
+}
+
+function pickPlacement(record: VitalRecord) {
+  return { protocolId: record.protocolId, siteId: record.siteId, visitName: record.visitName, treatmentArm: record.treatmentArm };
 }
 
 function measurementKeyOf(row: MeasurementRow) {
