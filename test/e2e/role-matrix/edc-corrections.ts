@@ -1,0 +1,3 @@
+import type { Endpoint } from './endpoint.js';
+
+export const EDC_CORRECTIONS_ENDPOINTS: readonly Endpoint[] = [];
