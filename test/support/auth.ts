@@ -20,6 +20,7 @@ export function asUser(baseUrl: string, token: string) {
     get: (path: string) => request(baseUrl).get(path).set(header),
     post: (path: string) => request(baseUrl).post(path).set(header),
     patch: (path: string) => request(baseUrl).patch(path).set(header),
+    put: (path: string) => request(baseUrl).put(path).set(header),
     delete: (path: string) => request(baseUrl).delete(path).set(header),
   };
 }
