@@ -135,4 +135,23 @@ describe('database migrations', () => {
       await fresh.drop();
     }
   });
+  it('refuse to revert the EDC trial design while it holds adverse events (reverting would lose them)', async () => {
+    const fresh = await createTestDatabase();
+    const owner = await DatabaseConnection.open(
+      loadPlatformConfig({}, { DATABASE_URL: fresh.url, DATABASE_MIGRATION_URL: fresh.migrationUrl, DB_MIGRATIONS_RUN: 'false', DB_POOL_MIN: '0' }),
+      { applicationName: 'migrations-spec-edc', as: 'owner' },
+    );
+    try {
+      await runMigrations(owner.dataSource);
+      await owner.dataSource.query(`
+        WITH p AS (INSERT INTO patients (protocol_id, subject_number, treatment_arm) VALUES ('P1', 'M-001', 'Active') RETURNING id)
+        INSERT INTO adverse_events (patient_id, term, body_system, onset_date, severity_grade, serious, relationship, outcome, action_taken)
+        SELECT id, 'Nausea', 'Gastrointestinal disorders', '2026-01-02', 1, false, 'unlikely_related', 'recovered', 'none' FROM p`);
+      await expect(owner.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/reverting would lose them/);
+      expect(((await owner.dataSource.query('SELECT count(*)::int AS n FROM adverse_events')) as Array<{ n: number }>)[0].n).toBe(1);
+    } finally {
+      await owner.close();
+      await fresh.drop();
+    }
+  });
 });
