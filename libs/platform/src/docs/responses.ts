@@ -7,6 +7,7 @@ import { MAX_PAGE_SIZE } from '../pagination/page-query.js';
 export const API_TAGS = {
   vitals: 'Capture vital signs (store-vitals) and read a subject\'s vitals',
   patients: 'Subjects (patients) of the trial',
+  studies: 'Study set-up: sites, treatment arms, visit schedule and randomization settings',
   auth: 'Sign-in, tokens and sessions',
   users: 'User accounts, roles and sites (admin)',
   'audit trail': 'Search, export and verify the audit trail, and sign anchors of its hash chain',
