@@ -3,6 +3,8 @@ export { bearerTokenOf } from './auth.guard.js';
 export * from './authenticated-user.js';
 export * from './decorators.js';
 export * from './password.js';
+export * from './password-confirmation.js';
 export * from './roles.js';
 export * from './session-status.service.js';
+export * from './sign-in-attempts.js';
 export * from './token.service.js';

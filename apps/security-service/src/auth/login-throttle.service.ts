@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { accountSignInAttemptsKey } from '../../../../libs/auth/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import { isAccountUsername } from '../users/username.js';
@@ -63,6 +64,6 @@ export class LoginThrottleService {
   }
 }
 
-/** Account names are ASCII (see username.ts), where JavaScript and PostgreSQL lower-case alike. */
-const accountKey = (username: string): string => `auth:login-attempts:account:${username.toLowerCase()}`;
+/** Shared with password re-confirmation (e-signatures): one count of wrong passwords per account. */
+const accountKey = accountSignInAttemptsKey;
 const clientKey = (address: string): string => `auth:login-attempts:client:${address}`;
