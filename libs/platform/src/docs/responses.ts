@@ -8,6 +8,7 @@ export const API_TAGS = {
   vitals: 'Capture vital signs (store-vitals) and read a subject\'s vitals',
   patients: 'Subjects (patients) of the trial',
   studies: 'Study set-up: sites, treatment arms, visit schedule and randomization settings',
+  'adverse events': 'Adverse events per subject: term, MedDRA body system, dates, grade, seriousness, relationship to treatment, outcome, action taken',
   auth: 'Sign-in, tokens and sessions',
   users: 'User accounts, roles and sites (admin)',
   'audit trail': 'Search, export and verify the audit trail, and sign anchors of its hash chain',
