@@ -10,6 +10,7 @@ export const API_TAGS = {
   studies: 'Study set-up: sites, treatment arms, visit schedule and randomization settings',
   'adverse events': 'Adverse events per subject: term, MedDRA body system, dates, grade, seriousness, relationship to treatment, outcome, action taken',
   corrections: 'Corrections of captured vital signs and adverse events with a reason, entered-in-error, and each record\'s history from the audit trail',
+  casebook: 'Everything about one subject in one read: study, site, arm, status, visits with their vitals and windows, adverse events, locks and signatures',
   auth: 'Sign-in, tokens and sessions',
   users: 'User accounts, roles and sites (admin)',
   'audit trail': 'Search, export and verify the audit trail, and sign anchors of its hash chain',
