@@ -1,0 +1,71 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { SubjectIdentity } from '../../patients/dto/patient.response.js';
+import { VitalSignResponse } from '../../vitals/dto/subject-vitals.response.js';
+
+export class VersionActorResponse {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  user_id!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'investigator1' })
+  username!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'investigator', description: "the user's roles at the time, comma-separated" })
+  role!: string | null;
+}
+
+export class FieldChangeResponse {
+  @ApiProperty({ example: 'systolic_bp' })
+  field!: string;
+
+  @ApiProperty({ nullable: true, example: 125, description: 'null for a creation' })
+  old!: unknown;
+
+  @ApiProperty({ nullable: true, example: 128 })
+  new!: unknown;
+}
+
+export class RecordVersionResponse {
+  @ApiProperty({ type: 'integer', example: 2, description: '1 is the creation' })
+  version!: number;
+
+  @ApiProperty({ example: 'correct', description: 'create, correct or entered_in_error (update for a change made another way)' })
+  action!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ type: VersionActorResponse, nullable: true, description: 'null only for a creation the audit trail does not hold' })
+  by!: VersionActorResponse | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'transcription error', description: 'the reason given for the change' })
+  reason!: string | null;
+
+  @ApiProperty({ type: [FieldChangeResponse], description: 'each changed field, old → new' })
+  changes!: FieldChangeResponse[];
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "every field's value in this version" })
+  values!: Record<string, unknown>;
+}
+
+/** Whether a record is entered in error, as its history shows it. */
+export class EnteredInErrorState extends SubjectIdentity {
+  @ApiProperty({ description: 'hidden from reads and analyses; kept with its history' })
+  entered_in_error!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  entered_in_error_at!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  entered_in_error_reason!: string | null;
+}
+
+export class VitalHistoryResponse extends EnteredInErrorState {
+  @ApiProperty({ format: 'uuid' })
+  patient_id!: string;
+
+  @ApiProperty({ type: VitalSignResponse, description: 'the record as it stands' })
+  vital!: VitalSignResponse;
+
+  @ApiProperty({ type: [RecordVersionResponse], description: 'oldest first, from the audit trail' })
+  versions!: RecordVersionResponse[];
+}

@@ -1,0 +1,187 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type AuditActor, ReadAuditBuffer, readRecordEvents, recordVersions } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
+import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
+import { StudyRules } from '../studies/study-rules.js';
+import type { VitalSignResponse } from '../vitals/dto/subject-vitals.response.js';
+import type { CorrectVitalDto } from './dto/correct-vital.dto.js';
+import type { EnteredInErrorDto } from './dto/reason.js';
+import type { VitalHistoryResponse } from './dto/record-history.response.js';
+import { isoTimestamp, isUniqueViolation, recordNotFound } from './record-lookup.js';
+import { applyVitalCorrection, VITAL_FIELDS, type VitalValues } from './vital-correction.js';
+
+const ENTITY_TYPE = 'vital_sign';
+/** What a version of a vital sign shows: its values, and whether it was entered in error. */
+const HISTORY_FIELDS = [...VITAL_FIELDS, 'entered_in_error_at', 'entered_in_error_reason'];
+
+interface StoredVital extends VitalValues {
+  id: string;
+  patient_id: string;
+  data_batch: string;
+  created_at: Date;
+  updated_at: Date | null;
+  entered_in_error_at: Date | null;
+  entered_in_error_reason: string | null;
+  subject_number: string;
+  protocol_id: string;
+  site_id: string | null;
+  treatment_arm: string | null;
+}
+
+/** A vital sign with its subject; measurement_time as a Date until `toValues`. */
+const SELECT_VITAL = `
+  SELECT v.id, v.patient_id, v.visit_name, v.visit_date, v.measurement_time, v.systolic_bp, v.diastolic_bp,
+         v.heart_rate, v.temperature::float8 AS temperature, v.respiratory_rate, v.data_batch, v.created_at,
+         v.updated_at, v.entered_in_error_at, v.entered_in_error_reason,
+         p.subject_number, p.protocol_id, p.site_id, p.treatment_arm
+    FROM vital_signs v JOIN patients p ON p.id = v.patient_id
+   WHERE v.id = $1`;
+
+/**
+ * Corrections of stored vital signs (with a reason, audited by the database with old and new
+ * values), entered-in-error, and each record's history from the audit trail. Site-scoped through
+ * the record's subject: a record the user may not see answers 404 like a missing one.
+ */
+@Injectable()
+export class VitalCorrectionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly changes: ClinicalChanges,
+    private readonly studyRules: StudyRules,
+    private readonly readAudit: ReadAuditBuffer,
+  ) {}
+
+  async correct(vitalId: string, dto: CorrectVitalDto, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
+    await this.changes.change({ actor, reason: dto.reason, action: 'correct' }, async (db, effects) => {
+      const stored = await this.findVisible(db, vitalId, user, true);
+      if (stored.entered_in_error_at !== null) {
+        throw new NotFoundException(`Vital sign ${vitalId} was entered in error: it cannot be corrected (its history: GET /edc/vitals/${vitalId}/history)`);
+      }
+      const { values, changed } = applyVitalCorrection(toValues(stored), dto);
+      if (changed.includes('visit_name')) {
+        effects.audit(
+          ...(await this.studyRules.admit(db, [{ label: 'correction', protocolId: stored.protocol_id, siteId: stored.site_id, visitName: values.visit_name }])),
+        );
+      }
+      if (changed.includes('visit_name') || changed.includes('measurement_time')) await this.refuseCollision(db, stored, values);
+      try {
+        await db.query(
+          `UPDATE vital_signs
+              SET visit_name = $2, visit_date = $3, measurement_time = $4, systolic_bp = $5, diastolic_bp = $6,
+                  heart_rate = $7, temperature = $8, respiratory_rate = $9, updated_at = now()
+            WHERE id = $1`,
+          [
+            vitalId,
+            values.visit_name,
+            values.visit_date,
+            values.measurement_time,
+            values.systolic_bp,
+            values.diastolic_bp,
+            values.heart_rate,
+            values.temperature,
+            values.respiratory_rate,
+          ],
+        );
+      } catch (error) {
+        // Another record with this key was stored since the check above.
+        if (isUniqueViolation(error)) throw collision(stored, values);
+        throw error;
+      }
+      effects.touchSubject(stored.subject_number);
+    });
+    return this.history(vitalId, user, actor);
+  }
+
+  async markEnteredInError(vitalId: string, dto: EnteredInErrorDto, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
+    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) => {
+      const stored = await this.findVisible(db, vitalId, user, true);
+      if (stored.entered_in_error_at !== null) {
+        throw new ConflictException(
+          `Vital sign ${vitalId} was already entered in error at ${stored.entered_in_error_at.toISOString()} ("${stored.entered_in_error_reason}"); nothing changed`,
+        );
+      }
+      await db.query(`UPDATE vital_signs SET entered_in_error_at = now(), entered_in_error_reason = $2 WHERE id = $1`, [vitalId, dto.reason]);
+      effects.touchSubject(stored.subject_number);
+    });
+    return this.history(vitalId, user, actor);
+  }
+
+  /** Every version of the record from the audit trail, entered in error or not; an audited read. */
+  async history(vitalId: string, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
+    const stored = await this.findVisible(this.dataSource.manager, vitalId, user, false);
+    const events = await readRecordEvents(this.dataSource, ENTITY_TYPE, vitalId);
+    const current = { ...toValues(stored), entered_in_error_at: isoTimestamp(stored.entered_in_error_at), entered_in_error_reason: stored.entered_in_error_reason };
+    const versions = recordVersions(events, current, { fields: HISTORY_FIELDS, createdAt: stored.created_at.toISOString(), normalize: normalizeValue });
+    this.readAudit.recordRead(actor, [{ subject: stored.subject_number, entityId: stored.patient_id }]);
+    return {
+      patient_id: stored.patient_id,
+      subject_id: stored.subject_number,
+      protocol_id: stored.protocol_id,
+      site_id: stored.site_id,
+      treatment_arm: stored.treatment_arm,
+      entered_in_error: stored.entered_in_error_at !== null,
+      entered_in_error_at: stored.entered_in_error_at?.toISOString() ?? null,
+      entered_in_error_reason: stored.entered_in_error_reason,
+      vital: toResponse(stored),
+      versions,
+    };
+  }
+
+  private async findVisible(db: EntityManager, vitalId: string, user: AuthenticatedUser, forUpdate: boolean): Promise<StoredVital> {
+    const rows = (await db.query(`${SELECT_VITAL}${forUpdate ? ' FOR UPDATE OF v' : ''}`, [vitalId])) as StoredVital[];
+    const stored = rows[0];
+    if (!stored || !mayAccessSite(user, stored.site_id)) throw recordNotFound('vital sign', vitalId);
+    return stored;
+  }
+
+  /** The natural key (subject, visit, measurement time) is one stored record's: 409 naming the other. */
+  private async refuseCollision(db: EntityManager, stored: StoredVital, values: VitalValues): Promise<void> {
+    const others = (await db.query(
+      `SELECT id FROM vital_signs
+        WHERE patient_id = $1 AND visit_name = $2 AND measurement_time IS NOT DISTINCT FROM $3::timestamptz
+          AND entered_in_error_at IS NULL AND id <> $4
+        LIMIT 1`,
+      [stored.patient_id, values.visit_name, values.measurement_time, stored.id],
+    )) as Array<{ id: string }>;
+    if (others.length > 0) throw collision(stored, values, others[0].id);
+  }
+}
+
+function collision(stored: StoredVital, values: VitalValues, otherId?: string): ConflictException {
+  const time = values.measurement_time ?? 'no measurement time';
+  return new ConflictException(
+    `Subject ${stored.subject_number} already has a vital sign at visit "${values.visit_name}", ${time}${otherId ? ` (${otherId})` : ''}; ` +
+      'correct or enter that one in error instead; nothing changed',
+  );
+}
+
+function toValues(stored: StoredVital): VitalValues {
+  return {
+    visit_name: stored.visit_name,
+    visit_date: stored.visit_date,
+    measurement_time: isoTimestamp(stored.measurement_time) as string | null,
+    systolic_bp: stored.systolic_bp,
+    diastolic_bp: stored.diastolic_bp,
+    heart_rate: stored.heart_rate,
+    temperature: stored.temperature,
+    respiratory_rate: stored.respiratory_rate,
+  };
+}
+
+function toResponse(stored: StoredVital): VitalSignResponse {
+  return {
+    id: stored.id,
+    ...toValues(stored),
+    data_batch: stored.data_batch,
+    recorded_at: stored.created_at.toISOString(),
+    corrected_at: stored.updated_at?.toISOString() ?? null,
+  };
+}
+
+/** Values from the trail as the reads write them: timestamps in UTC, temperatures as numbers. */
+function normalizeValue(field: string, value: unknown): unknown {
+  if (field === 'measurement_time' || field === 'entered_in_error_at') return isoTimestamp(value);
+  if (field === 'temperature' && typeof value === 'string') return Number(value);
+  return value;
+}
