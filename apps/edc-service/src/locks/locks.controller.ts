@@ -13,7 +13,7 @@ import { LocksService } from './locks.service.js';
 const NOT_FOUND = 'No such subject at a site you may see';
 const SEVERAL = 'The subject number exists in several protocols at sites you may see: add ?protocolId=';
 
-@ApiFeature('patients')
+@ApiFeature('locks and signatures')
 @Controller()
 export class LocksController {
   constructor(private readonly locks: LocksService) {}

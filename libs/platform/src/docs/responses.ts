@@ -10,6 +10,7 @@ export const API_TAGS = {
   studies: 'Study set-up: sites, treatment arms, visit schedule and randomization settings',
   'adverse events': 'Adverse events per subject: term, MedDRA body system, dates, grade, seriousness, relationship to treatment, outcome, action taken',
   corrections: 'Corrections of captured vital signs and adverse events with a reason, entered-in-error, and each record\'s history from the audit trail',
+  'locks and signatures': 'Locks on a subject\'s data or one visit, and electronic signatures of a casebook (21 CFR Part 11): password checked again, printed name, meaning, invalidated when signed data changes',
   casebook: 'Everything about one subject in one read: study, site, arm, status, visits with their vitals and windows, adverse events, locks and signatures',
   auth: 'Sign-in, tokens and sessions',
   users: 'User accounts, roles and sites (admin)',
