@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ClinicalChangesModule } from '../clinical-changes/clinical-changes.module.js';
 import { PatientsModule } from '../patients/patients.module.js';
 import { StudiesModule } from '../studies/studies.module.js';
 import { SubjectVitalsService } from './subject-vitals.service.js';
 import { VitalsController } from './vitals.controller.js';
 import { VitalsRepository } from './vitals.repository.js';
 import { VitalsService } from './vitals.service.js';
+import { VitalsWriter } from './vitals-writer.js';
 
 @Module({
-  imports: [PatientsModule, StudiesModule],
+  imports: [PatientsModule, StudiesModule, ClinicalChangesModule],
   controllers: [VitalsController],
-  providers: [VitalsService, VitalsRepository, SubjectVitalsService],
+  providers: [VitalsService, VitalsRepository, VitalsWriter, SubjectVitalsService],
 })
 export class VitalsModule {}

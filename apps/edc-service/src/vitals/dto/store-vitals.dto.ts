@@ -22,8 +22,8 @@ export const MAX_RECORDS_PER_REQUEST = 10_000;
  * 1 to 64 characters counted as PostgreSQL counts them (code points: class-validator's length
  * leaves out emoji variation selectors, which the varchar(64) column counts), and not blank.
  */
-const LABEL = /^(?=[\s\S]*\S)[\s\S]{1,64}$/u;
-const LABEL_RULE = 'must be 1 to 64 characters and not blank';
+export const LABEL = /^(?=[\s\S]*\S)[\s\S]{1,64}$/u;
+export const LABEL_RULE = 'must be 1 to 64 characters and not blank';
 
 /**
  * One vital-signs record as sites send it (the design's field names). Ranges reject values no
