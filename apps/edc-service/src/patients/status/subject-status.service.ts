@@ -1,6 +1,5 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
-import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../../../../libs/auth/src/index.js';
 import type { ApiErrorDetail } from '../../../../../libs/platform/src/index.js';
@@ -9,6 +8,7 @@ import { type PatientResponse, toPatientResponse } from '../dto/patient.response
 import { type Demographics, demographicsProblems, mergeDemographics } from '../enrolment/demographics.js';
 import { Patient } from '../patient.entity.js';
 import { PatientsService } from '../patients.service.js';
+import { armAssignedAtCapture, lockSubject } from '../subject-row.js';
 import { defaultStatusReason, STATUSES_NEEDING_REASON, transitionProblem } from './status-flow.js';
 import type { ChangeStatusDto, CorrectSubjectDto } from './subject-status.dto.js';
 
@@ -82,15 +82,6 @@ export class SubjectStatusService {
     });
   }
 }
-
-/** The subject's row, locked until the transaction ends (status changes and randomization wait for each other), and today's date. */
-export async function lockSubject(db: EntityManager, patientId: string): Promise<{ patient: Patient; today: string }> {
-  const [{ today }]: Array<{ today: string }> = await db.query(`SELECT current_date::text AS today FROM patients WHERE id = $1 FOR UPDATE`, [patientId]);
-  return { patient: await db.getRepository(Patient).findOneByOrFail({ id: patientId }), today };
-}
-
-/** Whether the subject's arm came with its first record (store-vitals) rather than from randomization. */
-export const armAssignedAtCapture = (patient: Patient): boolean => patient.treatmentArm !== null && !patient.randomizedByPlatform;
 
 /** A new status cannot be dated before consent, enrolment, randomization or the current status. */
 function earliestStatusDate(patient: Patient): { date: string; what: string } | null {

@@ -1,0 +1,114 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AuditActor } from '../../../../libs/audit/src/index.js';
+import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
+import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
+import type { Demographics } from '../patients/enrolment/demographics.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { PatientsService } from '../patients/patients.service.js';
+import { armAssignedAtCapture, lockSubject } from '../patients/subject-row.js';
+import type { StudyDesign } from '../studies/study-design.js';
+import { StudyDirectory } from '../studies/study-directory.js';
+import type { RandomizationResponse } from './dto/randomization.response.js';
+import { assignmentAt, type BlockDesign, UnbalancedDesignError, usableBlockSizes } from './permuted-blocks.js';
+import { MissingStratificationFactor, stratumOf } from './strata.js';
+
+/**
+ * Randomization at the platform: one transaction locks the subject, then its stratum (an advisory
+ * lock), takes the stratum's next slot and derives its arm from the study's secret seed. Slots are
+ * unique per stratum (primary key), so concurrent randomizations never share one and the blocks
+ * stay balanced. The seed is read only here, inside that transaction, and never returned or logged.
+ */
+@Injectable()
+export class RandomizationService {
+  constructor(
+    private readonly patients: PatientsService,
+    private readonly changes: ClinicalChanges,
+    private readonly directory: StudyDirectory,
+  ) {}
+
+  async randomize(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<RandomizationResponse> {
+    const found = await this.patients.resolve(subjectNumber, protocolId, user);
+    return this.changes.change({ actor, reason: 'randomized', action: 'randomize' }, async (db, effects) => {
+      const { patient } = await lockSubject(db, found.id);
+      refuseUnlessRandomizable(patient);
+      const study = (await this.directory.findOne(db, patient.protocolId)) as StudyDesign;
+      const design = blockDesignOf(study);
+      const stratum = stratumFor(patient, study);
+      await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`randomization:${patient.protocolId}:${stratum}`]);
+      const slotNumber = await nextSlot(db, patient.protocolId, stratum);
+      const assignment = assignmentAt(await seedOf(db, patient.protocolId), stratum, design, slotNumber);
+      await db.query(
+        `INSERT INTO randomization_slots (protocol_id, stratum, slot_number, block_number, block_size, arm_code, patient_id, assigned_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [patient.protocolId, stratum, slotNumber, assignment.blockNumber, assignment.blockSize, assignment.armCode, patient.id, actor.userId],
+      );
+      const [updated]: Array<{ randomized_at: Date }> = await db.query(
+        `UPDATE patients
+            SET treatment_arm = $2, status = 'randomized', status_date = current_date, status_reason = NULL,
+                randomized_by_platform = true, randomized_at = now(), updated_at = now()
+          WHERE id = $1
+          RETURNING randomized_at`,
+        [patient.id, assignment.armCode],
+      );
+      effects.touchSubject(patient.subjectNumber);
+      return {
+        subject_id: patient.subjectNumber,
+        protocol_id: patient.protocolId,
+        site_id: patient.siteId,
+        treatment_arm: assignment.armCode,
+        randomized_at: updated.randomized_at.toISOString(),
+        stratum,
+      };
+    });
+  }
+}
+
+function refuseUnlessRandomizable(patient: Patient): void {
+  if (armAssignedAtCapture(patient)) {
+    throw new ConflictException(
+      `Subject ${patient.subjectNumber} has an arm assigned at capture (${patient.treatmentArm}, sent with its first record through store-vitals): it is not randomized by the platform`,
+    );
+  }
+  if (patient.status === 'randomized' || patient.randomizedByPlatform) {
+    throw new ConflictException(`Subject ${patient.subjectNumber} is already randomized (at ${patient.randomizedAt?.toISOString() ?? 'an earlier time'})`);
+  }
+  if (patient.status !== 'enrolled') {
+    throw new ConflictException(`Subject ${patient.subjectNumber} is ${patient.status}: only an enrolled subject is randomized (POST /edc/patients/${patient.subjectNumber}/status with status enrolled first)`);
+  }
+}
+
+function blockDesignOf(study: StudyDesign): BlockDesign {
+  const design: BlockDesign = { arms: study.arms, blockSizes: study.blockSizes };
+  try {
+    usableBlockSizes(design);
+  } catch (error) {
+    if (error instanceof UnbalancedDesignError) throw new ConflictException(`Study ${study.protocolId} cannot randomize: ${error.message}`);
+    throw error;
+  }
+  return design;
+}
+
+function stratumFor(patient: Patient, study: StudyDesign): string {
+  try {
+    return stratumOf({ siteId: patient.siteId, consentDate: patient.consentDate, demographics: patient.demographics as Demographics }, study.stratificationFactors);
+  } catch (error) {
+    if (error instanceof MissingStratificationFactor) throw new ConflictException(`Subject ${patient.subjectNumber} cannot be randomized: ${error.message}`);
+    throw error;
+  }
+}
+
+async function nextSlot(db: EntityManager, protocolId: string, stratum: string): Promise<number> {
+  const [{ next }]: Array<{ next: number }> = await db.query(
+    `SELECT coalesce(max(slot_number), 0)::int + 1 AS next FROM randomization_slots WHERE protocol_id = $1 AND stratum = $2`,
+    [protocolId, stratum],
+  );
+  return next;
+}
+
+/** The study's secret: read in the randomization's transaction only, and kept out of every answer and log. */
+async function seedOf(db: EntityManager, protocolId: string): Promise<string> {
+  const [study]: Array<{ seed: string | null }> = await db.query(`SELECT randomization_seed AS seed FROM studies WHERE protocol_id = $1`, [protocolId]);
+  if (!study?.seed) throw new ConflictException(`Study ${protocolId} has no randomization seed: set its randomization up first`);
+  return study.seed;
+}

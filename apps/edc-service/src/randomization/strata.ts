@@ -1,0 +1,40 @@
+import { ageAtConsent, type Demographics } from '../patients/enrolment/demographics.js';
+
+/** Ages from which a subject is in the older stratum. */
+export const AGE_GROUP_THRESHOLD = 65;
+
+export interface StratifiedSubject {
+  siteId: string | null;
+  consentDate: string | null;
+  demographics: Demographics;
+}
+
+/** A subject without a value the study stratifies by. */
+export class MissingStratificationFactor extends Error {}
+
+/**
+ * The stratum a subject is randomized in: always the site, then each factor the study names, in
+ * the study's order (e.g. `site=S01|sex=F|age_group=>=65`). Shown to the caller; the position in
+ * the stratum's sequence is not.
+ */
+export function stratumOf(subject: StratifiedSubject, factors: readonly string[]): string {
+  const parts = [`site=${subject.siteId ?? 'none'}`];
+  for (const factor of factors) {
+    if (factor === 'site') continue;
+    parts.push(`${factor}=${factorValue(subject, factor)}`);
+  }
+  return parts.join('|');
+}
+
+function factorValue(subject: StratifiedSubject, factor: string): string {
+  if (factor === 'age_group') {
+    const age = ageAtConsent(subject.demographics, subject.consentDate);
+    if (age === null) throw new MissingStratificationFactor('the study stratifies by age_group: the subject needs an age or a birth year and a consent date');
+    return age >= AGE_GROUP_THRESHOLD ? `>=${AGE_GROUP_THRESHOLD}` : `<${AGE_GROUP_THRESHOLD}`;
+  }
+  const value = (subject.demographics as Record<string, unknown>)[factor];
+  if (value === undefined || value === null || value === '') {
+    throw new MissingStratificationFactor(`the study stratifies by ${factor}: the subject has none recorded (correct it with PATCH /edc/patients/:subjectId)`);
+  }
+  return String(value);
+}
