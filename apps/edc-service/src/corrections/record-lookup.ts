@@ -1,5 +1,6 @@
-import { NotFoundException, ParseUUIDPipe } from '@nestjs/common';
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, NotFoundException, ParseUUIDPipe } from '@nestjs/common';
+
+export const LOCKED = 'The data is locked (the message names who locked it and when): unlock it with a reason first; nothing changed';
 
 /** A record id in a path: a UUID, or 400 naming the parameter. */
 export const recordIdPipe = (parameter: string): ParseUUIDPipe =>

@@ -6,11 +6,10 @@ import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
 import { CorrectVitalDto } from './dto/correct-vital.dto.js';
 import { EnteredInErrorDto } from './dto/reason.js';
 import { VitalHistoryResponse } from './dto/record-history.response.js';
-import { recordIdPipe } from './record-lookup.js';
+import { LOCKED, recordIdPipe } from './record-lookup.js';
 import { VitalCorrectionsService } from './vital-corrections.service.js';
 
 const VITAL_ID_PARAM = { name: 'vitalId', format: 'uuid', description: 'the `id` of a vital sign, as GET /edc/patients/:subjectId/vitals shows it' };
-const LOCKED = 'The data is locked (the message names who locked it and when): unlock it with a reason first; nothing changed';
 
 @ApiFeature('corrections')
 @Controller()
@@ -23,7 +22,7 @@ export class VitalCorrectionsController {
   @ApiParam(VITAL_ID_PARAM)
   @ApiBody({ type: CorrectVitalDto, examples: { 'a transcription error': { value: { systolic_bp: 128, reason: 'transcription error' } } } })
   @ApiOkResponse({ type: VitalHistoryResponse })
-  @ApiError(HttpStatus.BAD_REQUEST, 'No reason, a value breaking the capture rules (also against the stored values), an unknown field, or nothing that would change')
+  @ApiError(HttpStatus.BAD_REQUEST, 'No reason, a value breaking the capture rules (also against the stored values), an unknown field, an id that is not a UUID, or nothing that would change')
   @ApiError(HttpStatus.NOT_FOUND, 'No such vital sign at a site you may see, or it was entered in error')
   @ApiError(HttpStatus.CONFLICT, `Another stored record has this subject, visit and measurement time; or: ${LOCKED}`)
   correct(
@@ -40,6 +39,7 @@ export class VitalCorrectionsController {
   @ApiOperation({ operationId: 'getVitalSignHistory', summary: 'Every version of a vital sign from the audit trail: values, who, when, why (records entered in error too)' })
   @ApiParam(VITAL_ID_PARAM)
   @ApiOkResponse({ type: VitalHistoryResponse })
+  @ApiError(HttpStatus.BAD_REQUEST, 'vitalId is not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, 'No such vital sign at a site you may see')
   getHistory(
     @Param('vitalId', recordIdPipe('vitalId')) vitalId: string,
@@ -56,7 +56,7 @@ export class VitalCorrectionsController {
   @ApiParam(VITAL_ID_PARAM)
   @ApiBody({ type: EnteredInErrorDto })
   @ApiOkResponse({ type: VitalHistoryResponse })
-  @ApiError(HttpStatus.BAD_REQUEST, 'No reason, or an unknown field')
+  @ApiError(HttpStatus.BAD_REQUEST, 'No reason, an unknown field, or an id that is not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, 'No such vital sign at a site you may see')
   @ApiError(HttpStatus.CONFLICT, `Already entered in error; or: ${LOCKED}`)
   markEnteredInError(

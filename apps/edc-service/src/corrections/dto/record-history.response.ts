@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SubjectIdentity } from '../../patients/dto/patient.response.js';
 import { VitalSignResponse } from '../../vitals/dto/subject-vitals.response.js';
+import { AdverseEventResponse } from '../../adverse-events/dto/adverse-event.response.js';
 
 export class VersionActorResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
@@ -65,6 +66,17 @@ export class VitalHistoryResponse extends EnteredInErrorState {
 
   @ApiProperty({ type: VitalSignResponse, description: 'the record as it stands' })
   vital!: VitalSignResponse;
+
+  @ApiProperty({ type: [RecordVersionResponse], description: 'oldest first, from the audit trail' })
+  versions!: RecordVersionResponse[];
+}
+
+export class AdverseEventHistoryResponse extends EnteredInErrorState {
+  @ApiProperty({ format: 'uuid' })
+  patient_id!: string;
+
+  @ApiProperty({ type: AdverseEventResponse, description: 'the event as it stands' })
+  adverse_event!: AdverseEventResponse;
 
   @ApiProperty({ type: [RecordVersionResponse], description: 'oldest first, from the audit trail' })
   versions!: RecordVersionResponse[];
