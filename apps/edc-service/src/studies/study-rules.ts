@@ -34,6 +34,9 @@ export class StudyRules {
   async admit(db: EntityManager, records: RecordPlacement[]): Promise<AuditEventInput[]> {
     const protocolIds = [...new Set(records.map((record) => record.protocolId))];
     const events = await this.registry.ensureStudies(db, protocolIds);
+    // Changes to a study's set-up lock its row FOR UPDATE: records wait for them and are checked
+    // against what they left, and a change cannot remove what a record in flight relies on.
+    await db.query(`SELECT 1 FROM studies WHERE protocol_id = ANY ($1::text[]) ORDER BY protocol_id FOR KEY SHARE`, [protocolIds]);
     const studies = await this.directory.find(db, protocolIds);
     const problems: ApiErrorDetail[] = [];
     const newSites = new Map<string, Set<string>>();
