@@ -64,13 +64,14 @@ export class LocksService {
     const visitName = dto.visit_name ?? null;
     const lock = await this.changes.write(actor, async (db, effects) => {
       await holdSubject(db, patient.id);
-      const updated: LockRow[] = await db.query(
+      // TypeORM answers UPDATE ... RETURNING with [rows, affectedCount].
+      const [updated] = (await db.query(
         `UPDATE edc_locks
             SET unlocked_at = clock_timestamp(), unlocked_by = $3, unlocked_by_username = $4, unlock_reason = $5
-          WHERE patient_id = $1 AND visit_name IS NOT DISTINCT FROM $2 AND unlocked_at IS NULL
+          WHERE patient_id = $1 AND visit_name IS NOT DISTINCT FROM $2::varchar AND unlocked_at IS NULL
           RETURNING ${LOCK_COLUMNS}`,
         [patient.id, visitName, user.id, user.username, dto.reason],
-      );
+      )) as [LockRow[], number];
       if (updated.length === 0) throw await notLocked(db, patient, visitName);
       effects.audit({
         action: 'unlock',
@@ -123,7 +124,7 @@ async function requireKnownVisit(db: EntityManager, patient: Patient, visitName:
 
 async function alreadyLocked(db: EntityManager, patient: Patient, visitName: string | null): Promise<ConflictException> {
   const [open]: LockRow[] = await db.query(
-    `SELECT ${LOCK_COLUMNS} FROM edc_locks WHERE patient_id = $1 AND visit_name IS NOT DISTINCT FROM $2 AND unlocked_at IS NULL`,
+    `SELECT ${LOCK_COLUMNS} FROM edc_locks WHERE patient_id = $1 AND visit_name IS NOT DISTINCT FROM $2::varchar AND unlocked_at IS NULL`,
     [patient.id, visitName],
   );
   const holder = open ? ` by ${open.locked_by_username} since ${open.locked_at.toISOString()}` : '';
