@@ -12,7 +12,7 @@ interface Version {
   values: Record<string, unknown>;
 }
 
-describe.each(['all-in-one', 'split'] as const)('corrections of vital signs (%s)', (mode) => {
+describe.each(['all-in-one', 'split'] as const)('corrections of vital signs and adverse events (%s)', (mode) => {
   let platform: PlatformUnderTest;
   /** An investigator of site S01, where the test subjects are. */
   let investigator: Client;
@@ -44,8 +44,8 @@ describe.each(['all-in-one', 'split'] as const)('corrections of vital signs (%s)
   const history = async (id: string): Promise<{ versions: Version[]; vital: Record<string, unknown>; entered_in_error: boolean }> =>
     (await platform.admin.get(`/edc/vitals/${id}/history`).expect(200)).body;
 
-  const auditEvents = async (id: string): Promise<Array<Record<string, unknown>>> =>
-    (await platform.admin.get(`/security/audit/events?entityType=vital_sign&entityId=${id}`).expect(200)).body.data;
+  const auditEvents = async (id: string, entityType = 'vital_sign'): Promise<Array<Record<string, unknown>>> =>
+    (await platform.admin.get(`/security/audit/events?entityType=${entityType}&entityId=${id}`).expect(200)).body.data;
 
   it('corrects a value with a reason: the answer, the next read and the history show it, and the audit trail says who and why', async () => {
     const { id, subject } = await storeVital();
@@ -200,5 +200,138 @@ describe.each(['all-in-one', 'split'] as const)('corrections of vital signs (%s)
     expect(unchanged.versions).toHaveLength(1);
     expect(unchanged).toMatchObject({ entered_in_error: false, vital: { systolic_bp: 125 } });
     expect((await auditEvents(id)).map((event) => event.action)).toEqual(['create']);
+  });
+
+  describe('adverse events', () => {
+    const HEADACHE = {
+      term: 'Headache',
+      body_system: 'Nervous system disorders',
+      onset_date: '2026-03-02',
+      end_date: '2026-03-04',
+      severity_grade: 1,
+      serious: false,
+      relationship: 'possibly_related',
+      outcome: 'recovered',
+      action_taken: 'none',
+    };
+
+    /** Records one adverse event of a new subject at S01 (as the admin) and answers its id. */
+    async function storeAdverseEvent(): Promise<{ id: string; subject: string }> {
+      const subject = newSubjectId('CAE');
+      await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject, SiteID: 'S01' })] }).expect(201);
+      const created = await platform.admin.post(`/edc/patients/${subject}/adverse-events`).send(HEADACHE).expect(201);
+      return { id: created.body.id, subject };
+    }
+
+    const aeHistory = async (id: string): Promise<{ versions: Version[]; adverse_event: Record<string, unknown>; entered_in_error: boolean }> =>
+      (await platform.admin.get(`/edc/adverse-events/${id}/history`).expect(200)).body;
+    const listed = async (subject: string): Promise<Array<Record<string, unknown>>> =>
+      (await investigator.get(`/edc/patients/${subject}/adverse-events`).expect(200)).body.adverse_events;
+
+    it('corrects an event with a reason: the answer, the next reads and the history show it, and the audit trail says who and why', async () => {
+      const { id, subject } = await storeAdverseEvent();
+      expect((await listed(subject))[0]).toMatchObject({ id, severity_grade: 1 });
+
+      const corrected = await investigator
+        .patch(`/edc/adverse-events/${id}`)
+        .send({ severity_grade: 2, end_date: null, outcome: 'recovering', reason: 'grade misread from the source document' })
+        .expect(200);
+      expect(corrected.body.adverse_event).toMatchObject({ id, severity_grade: 2, end_date: null, outcome: 'recovering' });
+      expect((await listed(subject))[0]).toMatchObject({ id, severity_grade: 2, end_date: null, corrected_at: expect.any(String) });
+      expect((await investigator.get(`/edc/adverse-events/${id}`).expect(200)).body).toMatchObject({ severity_grade: 2 });
+
+      const { versions } = await aeHistory(id);
+      expect(versions.map((v) => [v.version, v.action, v.by?.username, v.reason])).toEqual([
+        [1, 'create', 'admin', null],
+        [2, 'correct', investigatorName, 'grade misread from the source document'],
+      ]);
+      expect(versions[0].values).toMatchObject({ severity_grade: 1, end_date: '2026-03-04', outcome: 'recovered' });
+      expect(versions[1].changes).toEqual([
+        { field: 'end_date', old: '2026-03-04', new: null },
+        { field: 'severity_grade', old: 1, new: 2 },
+        { field: 'outcome', old: 'recovered', new: 'recovering' },
+      ]);
+
+      const events = await auditEvents(id, 'adverse_event');
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          action: 'correct',
+          username: investigatorName,
+          reason: 'grade misread from the source document',
+          changes: expect.objectContaining({ severity_grade: { old: 1, new: 2 } }),
+        }),
+      );
+    });
+
+    it('refuses a correction without a reason, breaking the field rules or naming unknown fields, changing nothing', async () => {
+      const { id } = await storeAdverseEvent();
+      const refused = async (body: Record<string, unknown>, field: string) => {
+        const response = await investigator.patch(`/edc/adverse-events/${id}`).send(body).expect(400);
+        expect(JSON.stringify(response.body)).toContain(field);
+      };
+      await refused({ severity_grade: 2 }, 'reason');
+      await refused({ severity_grade: 2, reason: '' }, 'reason');
+      await refused({ severity_grade: 6, reason: 'typo' }, 'severity_grade');
+      await refused({ severity_grade: 5, reason: 'typo' }, 'outcome');
+      await refused({ end_date: '2026-03-01', reason: 'typo' }, 'end_date');
+      await refused({ onset_date: '2099-01-01', reason: 'typo' }, 'onset_date');
+      await refused({ body_system: 'Heart', reason: 'typo' }, 'body_system');
+      await refused({ serious: 'no', reason: 'typo' }, 'serious');
+      await refused({ term: null, reason: 'typo' }, 'term');
+      await refused({ grade: 2, reason: 'typo' }, 'grade');
+      await refused({ term: 'Headache', reason: 'typo' }, 'Nothing would change');
+      await investigator.patch('/edc/adverse-events/not-a-uuid').send({ severity_grade: 2, reason: 'typo' }).expect(400);
+
+      const unchanged = await aeHistory(id);
+      expect(unchanged.versions).toHaveLength(1);
+      expect(unchanged.adverse_event).toMatchObject(HEADACHE);
+    });
+
+    it('enters an event in error: hidden from reads and the view, kept in its history', async () => {
+      const { id, subject } = await storeAdverseEvent();
+      expect(await listed(subject)).toHaveLength(1);
+      await investigator.post(`/edc/adverse-events/${id}/entered-in-error`).send({ reason: ' ' }).expect(400);
+      const marked = await investigator.post(`/edc/adverse-events/${id}/entered-in-error`).send({ reason: 'duplicate of another report' }).expect(200);
+      expect(marked.body).toMatchObject({ entered_in_error: true, entered_in_error_reason: 'duplicate of another report' });
+
+      expect(await listed(subject)).toEqual([]);
+      expect((await platform.database!.admin('SELECT count(*)::int AS n FROM edc_adverse_events WHERE adverse_event_id = $1', [id])).rows[0].n).toBe(0);
+      await investigator.post(`/edc/adverse-events/${id}/entered-in-error`).send({ reason: 'again' }).expect(409);
+      await investigator.patch(`/edc/adverse-events/${id}`).send({ severity_grade: 2, reason: 'typo' }).expect(404);
+
+      const { versions } = await aeHistory(id);
+      expect(versions.map((v) => [v.action, v.by?.username, v.reason])).toEqual([
+        ['create', 'admin', null],
+        ['entered_in_error', investigatorName, 'duplicate of another report'],
+      ]);
+      expect(await auditEvents(id, 'adverse_event')).toContainEqual(expect.objectContaining({ action: 'entered_in_error', reason: 'duplicate of another report' }));
+    });
+
+    it("answers 404 to another site's users for every route and changes nothing", async () => {
+      const { id, subject } = await storeAdverseEvent();
+      for (const response of [
+        await otherSite.patch(`/edc/adverse-events/${id}`).send({ severity_grade: 2, reason: 'typo' }),
+        await otherSite.get(`/edc/adverse-events/${id}/history`),
+        await otherSite.post(`/edc/adverse-events/${id}/entered-in-error`).send({ reason: 'typo' }),
+      ]) {
+        expect(response.status).toBe(404);
+        expect(JSON.stringify(response.body)).not.toContain(subject);
+      }
+      const unchanged = await aeHistory(id);
+      expect(unchanged.versions).toHaveLength(1);
+      expect(unchanged).toMatchObject({ entered_in_error: false, adverse_event: { severity_grade: 1 } });
+    });
+
+    it('refuses changes to a locked subject with 409 naming who locked it and when', async () => {
+      const { id, subject } = await storeAdverseEvent();
+      const patient = await platform.database!.admin('SELECT id FROM patients WHERE subject_number = $1', [subject]);
+      await platform.database!.admin(`INSERT INTO edc_locks (patient_id, locked_by_username) VALUES ($1, 'dm-lead')`, [patient.rows[0].id]);
+
+      const correction = await investigator.patch(`/edc/adverse-events/${id}`).send({ severity_grade: 2, reason: 'typo' }).expect(409);
+      expect(correction.body.message).toMatch(/All data of subject .* is locked by dm-lead since \d{4}-\d{2}-\d{2}T/);
+      await investigator.post(`/edc/adverse-events/${id}/entered-in-error`).send({ reason: 'typo' }).expect(409);
+      expect((await aeHistory(id)).versions).toHaveLength(1);
+      expect((await auditEvents(id, 'adverse_event')).map((event) => event.action)).toEqual(['create']);
+    });
   });
 });
