@@ -23,13 +23,16 @@ export interface AdverseEventRow {
   updated_at: Date | null;
 }
 
-/** Adverse events (`a`) with their subject (`p`): add a WHERE clause. */
-export const ADVERSE_EVENT_SELECT = `
+/** Adverse events of `source` (a table or a CTE's name, as `a`) with their subject (`p`): add a WHERE clause. */
+export const adverseEventSelect = (source = 'adverse_events'): string => `
   SELECT a.id, a.patient_id, p.subject_number, p.protocol_id, p.site_id,
          a.term, a.body_system, a.onset_date, a.end_date, a.severity_grade, a.serious,
          a.relationship, a.outcome, a.action_taken,
          a.entered_in_error_at, a.entered_in_error_reason, a.created_at, a.updated_at
-    FROM adverse_events a JOIN patients p ON p.id = a.patient_id`;
+    FROM ${source} a JOIN patients p ON p.id = a.patient_id`;
+
+/** Stored adverse events with their subject: add a WHERE clause. */
+export const ADVERSE_EVENT_SELECT = adverseEventSelect();
 
 export function toAdverseEventResponse(row: AdverseEventRow): AdverseEventResponse {
   return {

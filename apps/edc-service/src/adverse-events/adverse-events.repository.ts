@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AdverseEventFields } from './adverse-event-fields.js';
-import { ADVERSE_EVENT_SELECT, type AdverseEventRow } from './adverse-event.row.js';
+import { ADVERSE_EVENT_SELECT, type AdverseEventRow, adverseEventSelect } from './adverse-event.row.js';
 
 /** The adverse_events table, in SQL: there is no entity for it. */
 @Injectable()
@@ -11,11 +11,11 @@ export class AdverseEventsRepository {
   /** Inserts one event of a subject and reads it back with its subject (the database refuses it when the subject is locked). */
   async insert(db: EntityManager, patientId: string, event: AdverseEventFields): Promise<AdverseEventRow> {
     const rows: AdverseEventRow[] = await db.query(
-      `WITH a AS (
+      `WITH inserted AS (
          INSERT INTO adverse_events (patient_id, term, body_system, onset_date, end_date, severity_grade, serious, relationship, outcome, action_taken)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          RETURNING *)
-       ${ADVERSE_EVENT_SELECT.replace('FROM adverse_events a', 'FROM a')}`,
+       ${adverseEventSelect('inserted')}`,
       [
         patientId,
         event.term,
