@@ -147,6 +147,8 @@ describe.each(['all-in-one', 'split'] as const)('adverse events (%s)', (mode) =>
       return found.length > 0 ? found : undefined;
     });
     expect(event).toMatchObject({ username: usernameS01, action: 'create', entity_type: 'adverse_event', subject });
+    // The search the refusal tests below use to show that nothing was recorded finds it too.
+    expect((await auditEvents({ entityType: 'adverse_event', subject })).map((found) => found.entity_id)).toEqual([created.body.id]);
     expect(event.changes).toMatchObject({
       term: { old: null, new: 'Headache' },
       body_system: { old: null, new: 'Nervous system disorders' },
@@ -206,6 +208,10 @@ describe.each(['all-in-one', 'split'] as const)('adverse events (%s)', (mode) =>
         expect(response.body.details[0].problems[0]).toContain(soc);
       }
       expect(await storedCount(subject)).toBe(0);
+    });
+
+    it('and none of the refusals above is in the audit trail as a creation', async () => {
+      expect(await auditEvents({ entityType: 'adverse_event', subject })).toEqual([]);
     });
 
     it('a malformed event id (400), and an unknown one (404)', async () => {
@@ -289,5 +295,6 @@ describe.each(['all-in-one', 'split'] as const)('adverse events (%s)', (mode) =>
     expect(response.body.message).toMatch(new RegExp(`subject ${subject} is locked by dm1 since \\d{4}-\\d{2}-\\d{2}T`));
     expect(await storedCount(subject)).toBe(0);
     expect(await listed(atS01.client, subject)).toEqual([]);
+    expect(await auditEvents({ entityType: 'adverse_event', subject })).toEqual([]);
   });
 });
