@@ -40,6 +40,7 @@ export class EnrolmentService {
       if (study.status !== 'enrolling') {
         throw new ConflictException(`Study ${protocolId} is ${study.status}: subjects are enrolled only while it is enrolling`);
       }
+      if (dto.enrol === true) await refuseConsentAfterToday(db, dto.consent_date);
       const addedSite = await this.admitSite(db, study, dto.site_id);
       const subjectNumber = await this.insert(db, study, dto, demographics);
       const patient = await db.getRepository(Patient).findOneByOrFail({ protocolId, subjectNumber });
@@ -102,13 +103,23 @@ export class EnrolmentService {
     const inserted: unknown[] = await db.query(
       `INSERT INTO patients (protocol_id, subject_number, site_id, status, status_date, enrollment_date, consent_date,
                              demographics, treatment_arm, randomized_by_platform)
-       VALUES ($1, $2, $3, $4, current_date, CASE WHEN $5 THEN current_date END, $6, $7::jsonb, NULL, false)
+       VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN current_date END, CASE WHEN $5 THEN current_date END, $6, $7::jsonb, NULL, false)
        ON CONFLICT (protocol_id, subject_number) DO NOTHING
        RETURNING id`,
       [study.protocolId, subjectNumber, dto.site_id, enrolled ? 'enrolled' : 'screened', enrolled, dto.consent_date, JSON.stringify(demographics)],
     );
     return inserted.length > 0;
   }
+}
+
+/** Enrolled today: consent cannot come later (the validator allows a day ahead for time zones). */
+async function refuseConsentAfterToday(db: EntityManager, consentDate: string): Promise<void> {
+  const [{ today }]: Array<{ today: string }> = await db.query(`SELECT current_date::text AS today`);
+  if (consentDate <= today) return;
+  throw new BadRequestException({
+    message: `Validation failed: consent_date: ${consentDate} is after today's enrollment (${today}); nothing was stored`,
+    details: [{ field: 'consent_date', problems: [`is after the enrollment date (${today})`] }],
+  });
 }
 
 function subjectEnrolledEvent(patient: Patient): AuditEventInput {

@@ -43,8 +43,8 @@ export class SubjectStatusService {
       }
       await db.query(
         `UPDATE patients
-            SET status = $2, status_date = $3, status_reason = $4,
-                enrollment_date = CASE WHEN $2 = 'enrolled' THEN $3::date ELSE enrollment_date END, updated_at = now()
+            SET status = $2::text, status_date = $3::date, status_reason = $4::text,
+                enrollment_date = CASE WHEN $2::text = 'enrolled' THEN $3::date ELSE enrollment_date END, updated_at = now()
           WHERE id = $1`,
         [patient.id, dto.status, date, dto.reason ?? null],
       );
