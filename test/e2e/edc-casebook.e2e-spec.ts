@@ -54,6 +54,7 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
   let atS01: Client;
   let atS02: Client;
   let s01InvestigatorId: string;
+  let s01Password: string;
 
   const casebookOf = async (client: Client, subject: string): Promise<Casebook> =>
     (await client.get(`/edc/patients/${subject}/casebook`).expect(200)).body as Casebook;
@@ -64,6 +65,14 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
   };
   const store = (records: VitalRecordBody[]) => platform.admin.post('/edc/store-vitals').send({ records }).expect(201);
   const patientIdOf = async (subject: string): Promise<string> => (await platform.admin.get(`/edc/patients/${subject}`).expect(200)).body.id as string;
+  const sign = (subject: string) => atS01.post(`/edc/patients/${subject}/signatures`).send({ password: s01Password }).expect(201);
+  /** Reads the casebook (the second read from the cache), makes the write, and reads it again at once. */
+  async function aroundWrite(subject: string, write: () => Promise<unknown>): Promise<{ before: Casebook; after: Casebook }> {
+    const before = await casebookOf(atS01, subject);
+    await casebookOf(atS01, subject);
+    await write();
+    return { before, after: await casebookOf(atS01, subject) };
+  }
 
   /** A subject at S01 of the default study with vitals at several visits. Day 1 is 2026-03-01. */
   async function subjectWithVisits(): Promise<string> {
@@ -84,6 +93,8 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
     const s01 = await createUser(platform.baseUrl, platform.admin, { username: 'casebook.s01', roles: ['investigator'], site_ids: ['S01'] });
     atS01 = s01.client;
     s01InvestigatorId = s01.id;
+    s01Password = s01.password;
+    await platform.admin.patch(`/security/users/${s01.id}`).send({ full_name: 'Dr Casebook' }).expect(200);
     atS02 = (await createUser(platform.baseUrl, platform.admin, { username: 'casebook.s02', roles: ['investigator'], site_ids: ['S02'] })).client;
   });
   afterAll(async () => {
@@ -98,19 +109,11 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
       subject = await subjectWithVisits();
       patientId = await patientIdOf(subject);
       await platform.admin.post(`/edc/patients/${subject}/adverse-events`).send(HEADACHE).expect(201);
-      // Locks and signatures as their routes would record them: a lock placed and lifted, one open on Screening.
-      const db = platform.database!;
-      await db.admin(
-        `INSERT INTO edc_locks (patient_id, visit_name, locked_at, locked_by_username, reason, unlocked_at, unlocked_by_username, unlock_reason)
-         VALUES ($1, NULL, '2026-04-10T10:00:00Z', 'dm.seed', 'first review', '2026-04-11T10:00:00Z', 'dm.seed', 'query answered'),
-                ($1, 'Screening', '2026-04-12T10:00:00Z', 'dm.seed', 'screening reviewed', NULL, NULL, NULL)`,
-        [patientId],
-      );
-      await db.admin(
-        `INSERT INTO edc_signatures (patient_id, signer_id, signer_username, signer_full_name, meaning, signed_at)
-         VALUES ($1, $2, 'casebook.s01', 'Dr Casebook', 'I approve the data as complete and accurate', '2026-04-13T10:00:00Z')`,
-        [patientId, s01InvestigatorId],
-      );
+      // A lock placed and lifted, one open on Screening, then the investigator's signature.
+      await platform.admin.post(`/edc/patients/${subject}/lock`).send({ reason: 'first review' }).expect(201);
+      await platform.admin.post(`/edc/patients/${subject}/unlock`).send({ reason: 'query answered' }).expect(200);
+      await platform.admin.post(`/edc/patients/${subject}/lock`).send({ visit_name: 'Screening', reason: 'screening reviewed' }).expect(201);
+      await sign(subject);
     });
 
     it('shows the study, the subject, its visits in schedule order with study days and windows, then unscheduled visits', async () => {
@@ -161,8 +164,8 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
         expect.objectContaining({ ...HEADACHE, onset_study_day: 10, corrected_at: null, recorded_at: expect.any(String) }),
       ]);
       expect(casebook.locks).toEqual([
-        expect.objectContaining({ visit_name: null, open: false, locked_by_username: 'dm.seed', reason: 'first review', unlocked_by_username: 'dm.seed', unlock_reason: 'query answered' }),
-        expect.objectContaining({ visit_name: 'Screening', open: true, locked_by_username: 'dm.seed', unlocked_at: null, unlocked_by_username: null }),
+        expect.objectContaining({ visit_name: null, open: false, locked_by_username: 'admin', reason: 'first review', unlocked_by_username: 'admin', unlock_reason: 'query answered' }),
+        expect.objectContaining({ visit_name: 'Screening', open: true, locked_by_username: 'admin', unlocked_at: null, unlocked_by_username: null }),
       ]);
       expect(casebook.signatures).toEqual([
         {
@@ -171,7 +174,7 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
           signer_username: 'casebook.s01',
           signer_full_name: 'Dr Casebook',
           meaning: 'I approve the data as complete and accurate',
-          signed_at: '2026-04-13T10:00:00.000Z',
+          signed_at: expect.any(String),
           valid: true,
           invalidated_at: null,
           invalidated_by: null,
@@ -221,23 +224,173 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
       }
     });
 
+    it('shows a record captured on its own at once', async () => {
+      const subject = await subjectWithVisits();
+      const { before, after } = await aroundWrite(subject, () =>
+        atS01
+          .post(`/edc/patients/${subject}/vitals`)
+          .send({ visit_name: 'Week 12', visit_date: '2026-05-20', systolic_bp: 118, diastolic_bp: 76, heart_rate: 64, temperature: 36.5 })
+          .expect(201),
+      );
+      expect(visit(before, 'Week 12').missing).toBe(true);
+      expect(visit(after, 'Week 12')).toMatchObject({ missing: false, vitals: [{ systolic_bp: 118, study_day: 81, within_window: true }] });
+    });
+
+    it('shows a correction at once (the record moved into its window), and the signature it invalidated', async () => {
+      const subject = await subjectWithVisits();
+      await sign(subject);
+      const late = visit(await casebookOf(atS01, subject), 'Week 4').vitals.find((each) => each.visit_date === '2026-04-05')!;
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin.patch(`/edc/vitals/${late.id}`).send({ visit_date: '2026-03-30', systolic_bp: 127, reason: 'transcription error' }).expect(200),
+      );
+      expect(before.signatures).toEqual([expect.objectContaining({ valid: true, invalidated_by: null })]);
+      const corrected = visit(after, 'Week 4').vitals.find((each) => each.id === late.id);
+      expect(corrected).toMatchObject({ visit_date: '2026-03-30', systolic_bp: 127, study_day: 30, within_window: true, corrected_at: expect.any(String) });
+      expect(after.signatures).toEqual([
+        expect.objectContaining({
+          valid: false,
+          invalidated_at: expect.any(String),
+          invalidated_by: expect.objectContaining({ entity_type: 'vital_sign', action: 'correct', entity_ids: [late.id], reason: 'transcription error', username: 'admin' }),
+        }),
+      ]);
+    });
+
+    it('leaves out a record entered in error at once: its visit is missing again, and without its baseline visit the subject has no study days', async () => {
+      const subject = await subjectWithVisits();
+      const [day1] = visit(await casebookOf(atS01, subject), 'Day 1').vitals;
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin.post(`/edc/vitals/${day1.id}/entered-in-error`).send({ reason: 'recorded for the wrong subject' }).expect(200),
+      );
+      expect(before.study_day_1).toEqual({ date: '2026-03-01', from: 'baseline_visit' });
+      expect(visit(after, 'Day 1')).toMatchObject({ missing: true, vitals: [] });
+      expect(after.study_day_1).toBeNull();
+      expect(visit(after, 'Week 4').vitals.map((each) => [each.study_day, each.within_window])).toEqual([
+        [null, null],
+        [null, null],
+      ]);
+    });
+
     it('shows a new adverse event at once, and the signature it invalidated', async () => {
       const subject = await subjectWithVisits();
-      const patientId = await patientIdOf(subject);
-      await platform.database!.admin(
-        `INSERT INTO edc_signatures (patient_id, signer_id, signer_username, signer_full_name, meaning)
-         VALUES ($1, $2, 'casebook.s01', 'Dr Casebook', 'I approve the data as complete and accurate')`,
-        [patientId, s01InvestigatorId],
-      );
-      expect((await casebookOf(atS01, subject)).signatures).toEqual([expect.objectContaining({ valid: true })]);
-      await casebookOf(atS01, subject);
-
-      const created = await atS01.post(`/edc/patients/${subject}/adverse-events`).send({ ...HEADACHE, term: 'Nausea', body_system: 'Gastrointestinal disorders' }).expect(201);
-      const after = await casebookOf(atS01, subject);
-      expect(after.adverse_events.map((event) => [event.id, event.term])).toEqual([[created.body.id, 'Nausea']]);
+      await sign(subject);
+      let created = '';
+      const { before, after } = await aroundWrite(subject, async () => {
+        created = (await atS01.post(`/edc/patients/${subject}/adverse-events`).send({ ...HEADACHE, term: 'Nausea', body_system: 'Gastrointestinal disorders' }).expect(201)).body.id;
+      });
+      expect(before.adverse_events).toEqual([]);
+      expect(after.adverse_events.map((event) => [event.id, event.term])).toEqual([[created, 'Nausea']]);
       expect(after.signatures).toEqual([
         expect.objectContaining({ valid: false, invalidated_at: expect.any(String), invalidated_by: expect.objectContaining({ entity_type: 'adverse_event' }) }),
       ]);
+    });
+
+    it('shows a corrected adverse event at once, and leaves it out once entered in error', async () => {
+      const subject = await subjectWithVisits();
+      const id = (await atS01.post(`/edc/patients/${subject}/adverse-events`).send(HEADACHE).expect(201)).body.id as string;
+      const corrected = await aroundWrite(subject, () =>
+        platform.admin.patch(`/edc/adverse-events/${id}`).send({ onset_date: '2026-03-11', severity_grade: 2, reason: 'grade misread' }).expect(200),
+      );
+      expect(corrected.before.adverse_events).toEqual([expect.objectContaining({ id, severity_grade: 1, onset_study_day: 10 })]);
+      expect(corrected.after.adverse_events).toEqual([expect.objectContaining({ id, severity_grade: 2, onset_study_day: 11, corrected_at: expect.any(String) })]);
+
+      const removed = await aroundWrite(subject, () =>
+        platform.admin.post(`/edc/adverse-events/${id}/entered-in-error`).send({ reason: 'belongs to another subject' }).expect(200),
+      );
+      expect(removed.after.adverse_events).toEqual([]);
+    });
+
+    it('shows a lock at once, and its unlocking', async () => {
+      const subject = await subjectWithVisits();
+      const locked = await aroundWrite(subject, () => platform.admin.post(`/edc/patients/${subject}/lock`).send({ visit_name: 'Week 4', reason: 'reviewed' }).expect(201));
+      expect(locked.before.locks).toEqual([]);
+      expect(locked.after.locks).toEqual([expect.objectContaining({ visit_name: 'Week 4', open: true, locked_by_username: 'admin', reason: 'reviewed' })]);
+
+      const unlocked = await aroundWrite(subject, () => platform.admin.post(`/edc/patients/${subject}/unlock`).send({ visit_name: 'Week 4', reason: 'site query' }).expect(200));
+      expect(unlocked.after.locks).toEqual([
+        expect.objectContaining({ visit_name: 'Week 4', open: false, unlocked_at: expect.any(String), unlocked_by_username: 'admin', unlock_reason: 'site query' }),
+      ]);
+    });
+
+    it('shows a signature at once', async () => {
+      const subject = await subjectWithVisits();
+      const { before, after } = await aroundWrite(subject, () => sign(subject));
+      expect(before.signatures).toEqual([]);
+      expect(after.signatures).toEqual([
+        expect.objectContaining({ signer_id: s01InvestigatorId, signer_full_name: 'Dr Casebook', meaning: 'I approve the data as complete and accurate', valid: true }),
+      ]);
+    });
+
+    it('shows a status change at once', async () => {
+      const subject = await subjectWithVisits();
+      // Not before the enrolment, which store-vitals dated today.
+      const { enrollment_date: enrolled } = (await platform.admin.get(`/edc/patients/${subject}`).expect(200)).body as { enrollment_date: string };
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin.post(`/edc/patients/${subject}/status`).send({ status: 'withdrawn', date: enrolled, reason: 'moved abroad' }).expect(200),
+      );
+      expect(before.status).toBe('enrolled');
+      expect(after).toMatchObject({ status: 'withdrawn', status_date: enrolled, status_reason: 'moved abroad' });
+    });
+
+    it('shows a randomization at once: the arm, and day 1 from the randomization until the baseline visit has a date', async () => {
+      const enrolled = await platform.admin
+        .post('/edc/studies/DEFAULT/subjects')
+        .send({ site_id: 'S01', consent_date: '2026-02-01', demographics: { sex: 'F', age: 54 }, enrol: true })
+        .expect(201);
+      const subject = enrolled.body.subject_id as string;
+      const { before, after } = await aroundWrite(subject, () => platform.admin.post(`/edc/patients/${subject}/randomize`).expect(200));
+      expect(before).toMatchObject({ arm: null, treatment_arm: null, randomized_by_platform: false, study_day_1: null, consent_date: '2026-02-01' });
+      expect(before.demographics).toMatchObject({ sex: 'F' });
+      expect(after).toMatchObject({ status: 'randomized', randomized_by_platform: true, randomized_at: expect.any(String) });
+      expect(['Active', 'Placebo']).toContain((after.arm as { arm_code: string }).arm_code);
+      expect(after.study_day_1).toEqual({ date: (after.randomized_at as string).slice(0, 10), from: 'randomization' });
+
+      const baseline = await aroundWrite(subject, () =>
+        atS01
+          .post(`/edc/patients/${subject}/vitals`)
+          .send({ visit_name: 'Day 1', visit_date: '2026-03-01', systolic_bp: 120, diastolic_bp: 80, heart_rate: 70, temperature: 36.6 })
+          .expect(201),
+      );
+      expect(baseline.after.study_day_1).toEqual({ date: '2026-03-01', from: 'baseline_visit' });
+    });
+
+    it("shows a change to the study's schedule at once", async () => {
+      const protocol = `CB-${randomBytes(3).toString('hex').toUpperCase()}`;
+      await platform.admin
+        .post('/edc/studies')
+        .send({
+          protocol_id: protocol,
+          title: 'Casebook schedule study',
+          status: 'enrolling',
+          baseline_visit: 'Day 1',
+          allow_new_sites: true,
+          arms: [{ arm_code: 'Active' }, { arm_code: 'Placebo' }],
+          schedule: [
+            { visit_name: 'Day 1', planned_day: 1 },
+            { visit_name: 'Week 2', planned_day: 14, window_before: 1, window_after: 1 },
+          ],
+        })
+        .expect(201);
+      const subject = newSubjectId('CB');
+      await store([
+        vitalRecord({ SubjectID: subject, SiteID: 'S01', ProtocolID: protocol, VisitName: 'Day 1', VisitDate: '2026-03-01' }),
+        vitalRecord({ SubjectID: subject, SiteID: 'S01', ProtocolID: protocol, VisitName: 'Week 2', VisitDate: '2026-03-17' }), // day 17
+      ]);
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin
+          .put(`/edc/studies/${protocol}/schedule`)
+          .send({
+            schedule: [
+              { visit_name: 'Day 1', planned_day: 1 },
+              { visit_name: 'Week 2', planned_day: 14, window_before: 3, window_after: 3 },
+              { visit_name: 'Week 6', planned_day: 42, window_before: 3, window_after: 3 },
+            ],
+            reason: 'wider windows (protocol amendment 2)',
+          })
+          .expect(200),
+      );
+      expect(visit(before, 'Week 2')).toMatchObject({ window: { from_day: 13, to_day: 15 }, vitals: [{ study_day: 17, within_window: false }] });
+      expect(visit(after, 'Week 2')).toMatchObject({ window: { from_day: 11, to_day: 17 }, vitals: [{ study_day: 17, within_window: true }] });
+      expect(visit(after, 'Week 6')).toMatchObject({ missing: true });
     });
   });
 
