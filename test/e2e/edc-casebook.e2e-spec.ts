@@ -43,6 +43,36 @@ const HEADACHE = {
   action_taken: 'none',
 };
 
+interface SchemaLike {
+  $ref?: string;
+  allOf?: SchemaLike[];
+  type?: string;
+  nullable?: boolean;
+  properties?: Record<string, SchemaLike>;
+  required?: string[];
+  items?: SchemaLike;
+}
+
+/** What in a real answer its OpenAPI schema does not describe (undocumented or missing fields, wrong types). */
+function undocumented(schemas: Record<string, SchemaLike>, value: unknown, schema: SchemaLike, at = 'body'): string[] {
+  if (schema.$ref) return undocumented(schemas, value, schemas[schema.$ref.replace('#/components/schemas/', '')], at);
+  if (schema.allOf?.length === 1) return value === null && schema.nullable ? [] : undocumented(schemas, value, schema.allOf[0], at);
+  if (value === null) return schema.nullable ? [] : [`${at} is null`];
+  if (schema.type === 'array') {
+    return Array.isArray(value) ? value.flatMap((item, index) => undocumented(schemas, item, schema.items ?? {}, `${at}[${index}]`)) : [`${at} is not an array`];
+  }
+  if (schema.type === 'integer') return Number.isInteger(value) ? [] : [`${at} is not an integer`];
+  if (schema.type && schema.type !== 'object') return typeof value === schema.type ? [] : [`${at} is not a ${schema.type}`];
+  if (!schema.properties) return [];
+  const record = value as Record<string, unknown>;
+  return [
+    ...(schema.required ?? []).filter((name) => !(name in record)).map((name) => `${at}.${name} is missing`),
+    ...Object.entries(record).flatMap(([name, item]) =>
+      schema.properties![name] ? undocumented(schemas, item, schema.properties![name], `${at}.${name}`) : [`${at}.${name} is not documented`],
+    ),
+  ];
+}
+
 const requestId = (prefix: string): string => `${prefix}-${randomBytes(6).toString('hex')}`;
 
 /**
@@ -181,6 +211,16 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
         },
       ]);
       expect(casebook).not.toHaveProperty('data_queries');
+    });
+
+    it('answers as its OpenAPI document says, every field documented', async () => {
+      const document = (await platform.admin.get('/docs-json').expect(200)).body as {
+        paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: SchemaLike }> }> } }>;
+        components: { schemas: Record<string, SchemaLike> };
+      };
+      const schema = document.paths['/edc/patients/{subjectId}/casebook'].get.responses['200'].content['application/json'].schema;
+      const answer = await casebookOf(atS01, subject);
+      expect(undocumented(document.components.schemas, answer, schema)).toEqual([]);
     });
 
     it('answers a user of another site 404, word for word as for a subject that does not exist', async () => {
