@@ -136,12 +136,14 @@ describe.each(['all-in-one', 'split'] as const)('corrections of vital signs and 
   it('enters a record in error: hidden from reads and the view, kept in its history, its key free again', async () => {
     const { id, subject } = await storeVital();
     await investigator.get(`/edc/patients/${subject}/vitals`).expect(200);
+    expect(JSON.stringify((await investigator.get(`/edc/patients/${subject}/casebook`).expect(200)).body)).toContain(id);
 
     await investigator.post(`/edc/vitals/${id}/entered-in-error`).send({}).expect(400);
     const marked = await investigator.post(`/edc/vitals/${id}/entered-in-error`).send({ reason: 'recorded for the wrong subject' }).expect(200);
     expect(marked.body).toMatchObject({ entered_in_error: true, entered_in_error_reason: 'recorded for the wrong subject' });
 
     expect((await investigator.get(`/edc/patients/${subject}/vitals`).expect(200)).body.vitals).toEqual([]);
+    expect(JSON.stringify((await investigator.get(`/edc/patients/${subject}/casebook`).expect(200)).body)).not.toContain(id);
     expect((await platform.database!.admin('SELECT count(*)::int AS n FROM edc_vitals WHERE vital_sign_id = $1', [id])).rows[0].n).toBe(0);
 
     const again = await investigator.post(`/edc/vitals/${id}/entered-in-error`).send({ reason: 'once more' }).expect(409);
