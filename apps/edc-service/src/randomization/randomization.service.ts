@@ -4,7 +4,7 @@ import type { AuditActor } from '../../../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
 import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
 import type { Demographics } from '../patients/enrolment/demographics.js';
-import type { Patient } from '../patients/patient.entity.js';
+import { Patient } from '../patients/patient.entity.js';
 import { PatientsService } from '../patients/patients.service.js';
 import { armAssignedAtCapture, lockSubject } from '../patients/subject-row.js';
 import type { StudyDesign } from '../studies/study-design.js';
@@ -43,21 +43,21 @@ export class RandomizationService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [patient.protocolId, stratum, slotNumber, assignment.blockNumber, assignment.blockSize, assignment.armCode, patient.id, actor.userId],
       );
-      const [updated]: Array<{ randomized_at: Date }> = await db.query(
+      await db.query(
         `UPDATE patients
             SET treatment_arm = $2, status = 'randomized', status_date = current_date, status_reason = NULL,
                 randomized_by_platform = true, randomized_at = now(), updated_at = now()
-          WHERE id = $1
-          RETURNING randomized_at`,
+          WHERE id = $1`,
         [patient.id, assignment.armCode],
       );
+      const randomized = await db.getRepository(Patient).findOneByOrFail({ id: patient.id });
       effects.touchSubject(patient.subjectNumber);
       return {
         subject_id: patient.subjectNumber,
         protocol_id: patient.protocolId,
         site_id: patient.siteId,
         treatment_arm: assignment.armCode,
-        randomized_at: updated.randomized_at.toISOString(),
+        randomized_at: (randomized.randomizedAt as Date).toISOString(),
         stratum,
       };
     });
