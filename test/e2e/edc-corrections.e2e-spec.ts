@@ -1,6 +1,7 @@
 import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+import { eventually } from '../support/wait.js';
 
 interface Version {
   version: number;
@@ -85,6 +86,26 @@ describe.each(['all-in-one', 'split'] as const)('corrections of vital signs and 
     expect(corrections).toContainEqual(
       expect.objectContaining({ username: investigatorName, reason: 'transcription error', changes: expect.objectContaining({ systolic_bp: { old: 125, new: 128 } }) }),
     );
+  });
+
+  it("invalidates the subject's signature, naming the correction and its reason, and audits the read of a history", async () => {
+    const { id, subject } = await storeVital();
+    const patient = (await platform.database!.admin('SELECT id FROM patients WHERE subject_number = $1', [subject])).rows[0].id as string;
+    await platform.database!.admin(
+      `INSERT INTO edc_signatures (patient_id, signer_id, signer_username, signer_full_name, meaning)
+       VALUES ($1, gen_random_uuid(), 'pi', 'Dr Principal Investigator', 'I approve the data as complete and accurate')`,
+      [patient],
+    );
+    await investigator.patch(`/edc/vitals/${id}`).send({ heart_rate: 80, reason: 'pulse recounted' }).expect(200);
+    const signature = await platform.database!.admin('SELECT invalidated_at, invalidated_by FROM edc_signatures WHERE patient_id = $1', [patient]);
+    expect(signature.rows[0].invalidated_at).not.toBeNull();
+    expect(signature.rows[0].invalidated_by).toMatchObject({ entity_type: 'vital_sign', action: 'correct', reason: 'pulse recounted', username: investigatorName, entity_ids: [id] });
+
+    await investigator.get(`/edc/vitals/${id}/history`).expect(200);
+    await eventually(async () => {
+      const reads = await platform.admin.get(`/security/audit/events?action=read&username=${investigatorName}&subject=${subject}`).expect(200);
+      return reads.body.data.length > 0 ? true : undefined;
+    });
   });
 
   it('refuses a correction without a valid reason, with bad values or unknown fields, changing nothing', async () => {
