@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SUBJECT_STATUSES, type SubjectStatus } from '../../patients/patient.entity.js';
 import { SubjectIdentity } from '../../patients/dto/patient.response.js';
+import { AdverseEventResponse } from '../../adverse-events/dto/adverse-event.response.js';
+import { LockResponse } from '../../locks/dto/lock.response.js';
+import { SignatureResponse } from '../../signatures/dto/signature.response.js';
 import { STUDY_STATUSES, type StudyStatus } from '../../studies/study-design.js';
 import { VitalSignResponse } from '../../vitals/dto/subject-vitals.response.js';
 
@@ -84,129 +87,9 @@ export class CasebookVisit {
   vitals!: CasebookVitalSign[];
 }
 
-export class CasebookAdverseEvent {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ example: 'Headache' })
-  term!: string;
-
-  @ApiProperty({ example: 'Nervous system disorders' })
-  body_system!: string;
-
-  @ApiProperty({ format: 'date', example: '2026-03-10' })
-  onset_date!: string;
-
-  @ApiProperty({ type: String, format: 'date', nullable: true })
-  end_date!: string | null;
-
-  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'study day of the onset date' })
+export class CasebookAdverseEvent extends AdverseEventResponse {
+  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'study day of the onset date; null without a day 1' })
   onset_study_day!: number | null;
-
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, example: 2 })
-  severity_grade!: number;
-
-  @ApiProperty()
-  serious!: boolean;
-
-  @ApiProperty({ example: 'possible' })
-  relationship!: string;
-
-  @ApiProperty({ example: 'recovered' })
-  outcome!: string;
-
-  @ApiProperty({ example: 'none' })
-  action_taken!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  recorded_at!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it was last corrected' })
-  corrected_at!: string | null;
-}
-
-export class CasebookLock {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ type: String, nullable: true, example: null, description: "the locked visit; null: all the subject's data" })
-  visit_name!: string | null;
-
-  @ApiProperty({ description: 'not unlocked yet: the data it covers refuses changes' })
-  open!: boolean;
-
-  @ApiProperty({ format: 'date-time' })
-  locked_at!: string;
-
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'user id' })
-  locked_by!: string | null;
-
-  @ApiProperty({ example: 'dm.jones' })
-  locked_by_username!: string;
-
-  @ApiProperty({ type: String, nullable: true })
-  reason!: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  unlocked_at!: string | null;
-
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'user id' })
-  unlocked_by!: string | null;
-
-  @ApiProperty({ type: String, nullable: true })
-  unlocked_by_username!: string | null;
-
-  @ApiProperty({ type: String, nullable: true })
-  unlock_reason!: string | null;
-}
-
-export class SignatureInvalidation {
-  @ApiProperty({ enum: ['patient', 'vital_sign', 'adverse_event'], description: 'what kind of record changed' })
-  entity_type!: string;
-
-  @ApiProperty({ example: 'correct', description: 'the audit action of the change' })
-  action!: string;
-
-  @ApiProperty({ type: [String], description: 'the changed records of this subject' })
-  entity_ids!: string[];
-
-  @ApiProperty({ type: String, nullable: true, description: 'the reason given for the change' })
-  reason!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: 'who changed it' })
-  username!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  at!: string;
-}
-
-export class CasebookSignature {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  signer_id!: string;
-
-  @ApiProperty({ example: 'dr.smith' })
-  signer_username!: string;
-
-  @ApiProperty({ example: 'Dr Jane Smith' })
-  signer_full_name!: string;
-
-  @ApiProperty({ example: 'I approve the data as complete and accurate' })
-  meaning!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  signed_at!: string;
-
-  @ApiProperty({ description: 'false once signed data changed afterwards' })
-  valid!: boolean;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  invalidated_at!: string | null;
-
-  @ApiProperty({ type: SignatureInvalidation, nullable: true, description: 'the change that invalidated it' })
-  invalidated_by!: SignatureInvalidation | null;
 }
 
 /** Everything about one subject in one answer. Open data queries will join it with the quality service. */
@@ -256,9 +139,9 @@ export class CasebookResponse extends SubjectIdentity {
   @ApiProperty({ type: [CasebookAdverseEvent], description: 'not those entered in error; by onset date' })
   adverse_events!: CasebookAdverseEvent[];
 
-  @ApiProperty({ type: [CasebookLock], description: 'open and past locks, by the time they were placed' })
-  locks!: CasebookLock[];
+  @ApiProperty({ type: [LockResponse], description: 'open and past locks, by the time they were placed' })
+  locks!: LockResponse[];
 
-  @ApiProperty({ type: [CasebookSignature], description: 'every signature, valid or invalidated, by signing time' })
-  signatures!: CasebookSignature[];
+  @ApiProperty({ type: [SignatureResponse], description: 'every signature, valid or invalidated (with the change that did it), by signing time' })
+  signatures!: SignatureResponse[];
 }
