@@ -88,6 +88,19 @@ describe.each(['all-in-one', 'split'] as const)('corrections of vital signs and 
     );
   });
 
+  it('applies concurrent corrections of one record one after the other, losing neither', async () => {
+    const { id, subject } = await storeVital();
+    const [first, second] = await Promise.all([
+      investigator.patch(`/edc/vitals/${id}`).send({ systolic_bp: 130, reason: 'first reviewer' }),
+      platform.admin.patch(`/edc/vitals/${id}`).send({ heart_rate: 66, reason: 'second reviewer' }),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect((await investigator.get(`/edc/patients/${subject}/vitals`).expect(200)).body.vitals[0]).toMatchObject({ systolic_bp: 130, heart_rate: 66 });
+    const { versions } = await history(id);
+    expect(versions.map((v) => v.reason).sort()).toEqual(['first reviewer', 'second reviewer', null].sort());
+    expect(versions[2].values).toMatchObject({ systolic_bp: 130, heart_rate: 66 });
+  });
+
   it("invalidates the subject's signature, naming the correction and its reason, and audits the read of a history", async () => {
     const { id, subject } = await storeVital();
     const patient = (await platform.database!.admin('SELECT id FROM patients WHERE subject_number = $1', [subject])).rows[0].id as string;
