@@ -73,8 +73,11 @@ export class AdverseEventCorrectionsService {
 
   /** Every version of the event from the audit trail, entered in error or not; an audited read. */
   async history(id: string, user: AuthenticatedUser, actor: AuditActor): Promise<AdverseEventHistoryResponse> {
-    const stored = await this.findVisible(this.dataSource.manager, id, user, false);
-    const events = await readRecordEvents(this.dataSource, ENTITY_TYPE, id);
+    // One snapshot: the row and its events agree (a change commits both together).
+    const [stored, events] = await this.dataSource.transaction('REPEATABLE READ', async (db) => {
+      const row = await this.findVisible(db, id, user, false);
+      return [row, await readRecordEvents(db, ENTITY_TYPE, id)] as const;
+    });
     const current = { ...fieldsOf(stored), entered_in_error_at: isoTimestamp(stored.entered_in_error_at), entered_in_error_reason: stored.entered_in_error_reason };
     const versions = recordVersions(events, current, {
       fields: HISTORY_FIELDS,

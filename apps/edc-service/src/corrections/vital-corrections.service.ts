@@ -109,8 +109,11 @@ export class VitalCorrectionsService {
 
   /** Every version of the record from the audit trail, entered in error or not; an audited read. */
   async history(vitalId: string, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
-    const stored = await this.findVisible(this.dataSource.manager, vitalId, user, false);
-    const events = await readRecordEvents(this.dataSource, ENTITY_TYPE, vitalId);
+    // One snapshot: the row and its events agree (a change commits both together).
+    const [stored, events] = await this.dataSource.transaction('REPEATABLE READ', async (db) => {
+      const row = await this.findVisible(db, vitalId, user, false);
+      return [row, await readRecordEvents(db, ENTITY_TYPE, vitalId)] as const;
+    });
     const current = { ...toValues(stored), entered_in_error_at: isoTimestamp(stored.entered_in_error_at), entered_in_error_reason: stored.entered_in_error_reason };
     const versions = recordVersions(events, current, { fields: HISTORY_FIELDS, createdAt: stored.created_at.toISOString(), normalize: normalizeValue });
     this.readAudit.recordRead(actor, [{ subject: stored.subject_number, entityId: stored.patient_id }]);
