@@ -343,6 +343,8 @@ describe.each<Mode>(['all-in-one', 'split'])('subjects: enrolment and status (%s
         { reason: 'r', demographics: { weight_kg: 0 } },
         { reason: 'r', demographics: { race: 'white' } },
         { reason: 'r', status: 'completed' },
+        { reason: 'r', consent_date: '2026-01-04', demographics: { weight_kg: 74.2 } },
+        { reason: 'x'.repeat(2001), demographics: { weight_kg: 75 } },
       ]) {
         const response = await platform.admin.patch(`/edc/patients/${subjectId}`).send(body);
         expect({ body, status: response.status }).toEqual({ body, status: 400 });

@@ -5,9 +5,9 @@ import { IsPastCalendarDate } from '../../vitals/validators/vital-sign.validator
 import { DemographicsChangeDto } from '../enrolment/demographics.dto.js';
 import { REQUESTED_STATUSES, type RequestedStatus } from './status-flow.js';
 
-/** 1 to 500 characters (code points), not blank. */
-const REASON = /^(?=[\s\S]*\S)[\s\S]{1,500}$/u;
-const REASON_RULE = 'must be 1 to 500 characters and not blank';
+/** 1 to 2,000 characters (code points), not blank: as corrections of other clinical data. */
+const REASON = /^(?=[\s\S]*\S)[\s\S]{1,2000}$/u;
+const REASON_RULE = 'must be 1 to 2000 characters and not blank';
 
 export class ChangeStatusDto {
   @ApiProperty({ enum: REQUESTED_STATUSES, example: 'withdrawn', description: 'randomized is given by POST /edc/patients/{subjectId}/randomize' })

@@ -71,7 +71,12 @@ export class SubjectStatusService {
       if (problems.length > 0) {
         throw new BadRequestException({ message: `Validation failed: ${problems[0].field}: ${problems[0].problems[0]}; nothing was changed`, details: problems });
       }
-      if (consentDate === patient.consentDate && isDeepStrictEqual(demographics, stored)) return toPatientResponse(patient);
+      if (consentDate === patient.consentDate && isDeepStrictEqual(demographics, stored)) {
+        throw new BadRequestException({
+          message: 'Validation failed: the correction changes nothing: the subject already has these values',
+          details: [{ field: dto.consent_date !== undefined ? 'consent_date' : 'demographics', problems: ['changes nothing: the subject already has these values'] }],
+        });
+      }
       await db.query(`UPDATE patients SET consent_date = $2, demographics = $3::jsonb, updated_at = now() WHERE id = $1`, [
         patient.id,
         consentDate,
