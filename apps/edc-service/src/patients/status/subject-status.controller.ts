@@ -24,7 +24,7 @@ export class SubjectStatusController {
     summary: 'Move a subject on: screened → enrolled | screen_failed; enrolled → withdrawn; randomized → completed | withdrawn (with date and reason)',
   })
   @ApiParam(SUBJECT_ID_PARAM)
-  @ApiBody({ type: ChangeStatusDto, examples: { withdrawal: { summary: 'a withdrawal', value: { status: 'withdrawn', date: '2026-05-14', reason: 'withdrew consent' } } } })
+  @ApiBody({ type: ChangeStatusDto, examples: { withdrawal: { summary: 'a withdrawal today', value: { status: 'withdrawn', reason: 'withdrew consent' } } } })
   @ApiOkResponse({ type: PatientResponse })
   @ApiError(HttpStatus.NOT_FOUND, 'No such subject at a site you may see')
   @ApiError(HttpStatus.CONFLICT, `The status does not follow from the current one (the answer names both and the allowed next ones), ${LOCKED}, or the subject number exists in several protocols: add ?protocolId=`)
