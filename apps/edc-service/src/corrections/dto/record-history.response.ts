@@ -14,15 +14,11 @@ export class VersionActorResponse {
   role!: string | null;
 }
 
-export class FieldChangeResponse {
-  @ApiProperty({ example: 'systolic_bp' })
-  field!: string;
-
-  @ApiProperty({ nullable: true, example: 125, description: 'null for a creation' })
-  old!: unknown;
-
-  @ApiProperty({ nullable: true, example: 128 })
-  new!: unknown;
+/** A changed field: old and new are the field's values (any JSON type; null for a creation's old value). */
+export interface FieldChangeResponse {
+  field: string;
+  old: unknown;
+  new: unknown;
 }
 
 export class RecordVersionResponse {
@@ -41,7 +37,12 @@ export class RecordVersionResponse {
   @ApiProperty({ type: String, nullable: true, example: 'transcription error', description: 'the reason given for the change' })
   reason!: string | null;
 
-  @ApiProperty({ type: [FieldChangeResponse], description: 'each changed field, old → new' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', required: ['field', 'old', 'new'], properties: { field: { type: 'string' }, old: {}, new: {} } },
+    example: [{ field: 'systolic_bp', old: 125, new: 128 }],
+    description: 'each changed field, old → new (values of any type; old is null for a creation)',
+  })
   changes!: FieldChangeResponse[];
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: "every field's value in this version" })
