@@ -80,6 +80,20 @@ describe.each<Mode>(['all-in-one', 'split'])('randomization (%s mode)', (mode) =
   });
   afterAll(() => platform?.close());
 
+  it("runs the README's example on a fresh default study: enrol at once, randomize, withdraw, correct", async () => {
+    await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord()] }).expect(201);
+    const enrolled = await platform.admin
+      .post('/edc/studies/DEFAULT/subjects')
+      .send({ site_id: 'S01', consent_date: '2026-03-02', demographics: { sex: 'F', birth_year: 1961, race: 'WHITE', ethnicity: 'NOT HISPANIC OR LATINO', height_cm: 168, weight_kg: 72.4 }, enrol: true })
+      .expect(201);
+    expect(enrolled.body).toMatchObject({ subject_id: 'RA001-002', status: 'enrolled' });
+    const randomized = await randomize('RA001-002').expect(200);
+    expect(randomized.body).toMatchObject({ subject_id: 'RA001-002', protocol_id: 'DEFAULT', site_id: 'S01', stratum: 'site=S01', treatment_arm: expect.stringMatching(/^(Active|Placebo)$/) });
+    await platform.admin.post('/edc/patients/RA001-002/status').send({ status: 'withdrawn', reason: 'withdrew consent' }).expect(200);
+    const corrected = await platform.admin.patch('/edc/patients/RA001-002').send({ demographics: { weight_kg: 74.2 }, reason: 'transcription error' }).expect(200);
+    expect(corrected.body).toMatchObject({ status: 'withdrawn', status_reason: 'withdrew consent', demographics: { weight_kg: 74.2 } });
+  });
+
   describe('100 parallel randomizations at one site', () => {
     const protocolId = unique('R');
     const seed = `seed-${randomBytes(16).toString('hex')}`;

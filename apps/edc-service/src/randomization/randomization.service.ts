@@ -32,7 +32,8 @@ export class RandomizationService {
     return this.changes.change({ actor, reason: 'randomized', action: 'randomize' }, async (db, effects) => {
       const { patient } = await lockSubject(db, found.id);
       refuseUnlessRandomizable(patient);
-      const study = (await this.directory.findOne(db, patient.protocolId)) as StudyDesign;
+      const study = await this.directory.findOne(db, patient.protocolId);
+      if (!study) throw new ConflictException(`Study ${patient.protocolId} is not set up: it has no arms to randomize to`);
       const design = blockDesignOf(study);
       const stratum = stratumFor(patient, study);
       await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`randomization:${patient.protocolId}:${stratum}`]);
