@@ -3,6 +3,8 @@ import { ClinicalChangesModule } from '../clinical-changes/clinical-changes.modu
 import { PatientsModule } from '../patients/patients.module.js';
 import { StudiesModule } from '../studies/studies.module.js';
 import { SubjectVitalsService } from './subject-vitals.service.js';
+import { VitalsImportController } from './import/vitals-import.controller.js';
+import { VitalsImportService } from './import/vitals-import.service.js';
 import { VitalsController } from './vitals.controller.js';
 import { VitalsRepository } from './vitals.repository.js';
 import { VitalsService } from './vitals.service.js';
@@ -10,7 +12,7 @@ import { VitalsWriter } from './vitals-writer.js';
 
 @Module({
   imports: [PatientsModule, StudiesModule, ClinicalChangesModule],
-  controllers: [VitalsController],
-  providers: [VitalsService, VitalsRepository, VitalsWriter, SubjectVitalsService],
+  controllers: [VitalsController, VitalsImportController],
+  providers: [VitalsService, VitalsRepository, VitalsWriter, SubjectVitalsService, VitalsImportService],
 })
 export class VitalsModule {}

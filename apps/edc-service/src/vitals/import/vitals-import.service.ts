@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { BadRequestException, Injectable, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { validateSync } from 'class-validator';
+import { CsvError, parse } from 'csv-parse';
+import { DataSource } from 'typeorm';
+import type { AuditActor } from '../../../../../libs/audit/src/index.js';
+import type { AuthenticatedUser } from '../../../../../libs/auth/src/index.js';
+import { flattenValidationErrors } from '../../../../../libs/platform/src/index.js';
+import { ClinicalChanges } from '../../clinical-changes/clinical-changes.service.js';
+import { StudyDirectory } from '../../studies/study-directory.js';
+import { VitalRecordDto } from '../dto/store-vitals.dto.js';
+import type { VitalsImportResponse } from '../dto/vitals-import.response.js';
+import { toVitalRecord, type VitalRecord } from '../vital-record.js';
+import { VitalsWriter } from '../vitals-writer.js';
+import { byteLimit } from './byte-limit.js';
+import { type CsvHeader, lineToRecord, readHeader } from './csv-columns.js';
+import { ImportReport, lineLabel } from './import-report.js';
+
+/** Lines written per set-based batch (all batches of an import share one transaction). */
+export const IMPORT_CHUNK_LINES = 1_000;
+/** The largest file an import takes: about 350,000 lines of the capture table. */
+export const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
+/**
+ * An import answers within this instead of REQUEST_TIMEOUT_MS: its work grows with its file. Five
+ * minutes is also how long Node gives a client to send a whole request.
+ */
+export const IMPORT_DEADLINE_MS = 5 * 60 * 1000;
+
+export interface ImportRequest {
+  protocolId: string;
+  body: Readable;
+  validOnly: boolean;
+  user: AuthenticatedUser;
+  actor: AuditActor;
+}
+
+/**
+ * A CSV upload of the capture table, streamed: each line validated with the capture rules as it
+ * arrives, valid lines written through the one write path in batches, all in one transaction.
+ * By default any refused line rolls everything back; `validOnly` stores the valid lines. Memory
+ * holds one batch and at most MAX_LISTED_LINES refused lines, whatever the file's size.
+ */
+@Injectable()
+export class VitalsImportService {
+  private readonly logger = new Logger('VitalsImport');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: StudyDirectory,
+    private readonly changes: ClinicalChanges,
+    private readonly writer: VitalsWriter,
+  ) {}
+
+  async import(request: ImportRequest): Promise<VitalsImportResponse> {
+    const { protocolId, body, validOnly, user, actor } = request;
+    if (!(await this.directory.findOne(this.dataSource.manager, protocolId))) throw new NotFoundException(`No study ${protocolId}`);
+    const batchId = randomUUID();
+    const report = new ImportReport();
+    const lines = csvLines(body);
+    const policy = { perRecord: true, refuse: (_kind: string, problems: Parameters<ImportReport['refuseRecords']>[0]) => report.refuseRecords(problems) };
+    const totals = { stored: 0, alreadyStored: 0, patientsCreated: 0 };
+    try {
+      await this.changes.write(actor, async (db, effects) => {
+        let header: CsvHeader | undefined;
+        let chunk: VitalRecord[] = [];
+        // The batch being written: the next one is parsed and validated meanwhile (one batch ahead, no more).
+        let writing: Promise<void> = Promise.resolve();
+        const flush = async () => {
+          await writing;
+          if (chunk.length === 0) return;
+          const records = chunk;
+          chunk = [];
+          writing = this.writer.write(db, effects, { records, batchId, user, actor, label: lineLabel, policy }).then((outcome) => {
+            totals.stored += outcome.stored;
+            totals.alreadyStored += outcome.alreadyStored;
+            totals.patientsCreated += outcome.patientsCreated;
+          });
+          // Failures are awaited at the next flush; until then the rejection must not count as unhandled.
+          writing.catch(() => undefined);
+        };
+        for await (const { record: cells, info } of lines) {
+          if (!header) {
+            header = readHeader(cells);
+            continue;
+          }
+          report.linesReceived += 1;
+          const checked = checkLine(header, cells, info.lines, protocolId);
+          if ('problems' in checked) report.refuseLine(info.lines, checked.problems);
+          else chunk.push(checked.record);
+          if (chunk.length >= IMPORT_CHUNK_LINES) await flush();
+        }
+        await flush();
+        await writing;
+        if (!header) throw new BadRequestException('The CSV is empty: send a header line with the capture table\'s column names, then one line per record');
+        if (report.linesReceived === 0) throw new BadRequestException('The CSV has a header but no lines');
+        // Thrown inside the transaction, so everything written so far is rolled back.
+        if (report.linesRefused > 0 && !validOnly) throw report.refusal();
+      });
+    } catch (error) {
+      throw describeStreamError(error);
+    } finally {
+      lines.finish();
+    }
+    this.logger.log(`import ${batchId} into ${protocolId}: ${report.linesReceived} lines, ${totals.stored} stored, ${report.linesRefused} refused`);
+    return {
+      records_stored: totals.stored,
+      records_received: report.linesReceived - report.linesRefused,
+      records_already_stored: totals.alreadyStored,
+      patients_created: totals.patientsCreated,
+      batch_id: batchId,
+      lines_received: report.linesReceived,
+      lines_refused: report.linesRefused,
+      errors: report.errors(),
+    };
+  }
+}
+
+/** One data line checked with the capture rules (VitalRecordDto), numbered by its line in the file. */
+function checkLine(header: CsvHeader, cells: string[], line: number, protocolId: string): { record: VitalRecord } | { problems: string[] } {
+  if (cells.length !== header.length) return { problems: [`has ${cells.length} fields; the header has ${header.length}`] };
+  const fields = lineToRecord(header, cells);
+  const problems = flattenValidationErrors(validateSync(Object.assign(Object.create(VitalRecordDto.prototype) as VitalRecordDto, fields), { validationError: { target: false, value: true } })).flatMap(
+    (detail) => detail.problems.map((problem) => `${detail.field} ${problem}`),
+  );
+  if (fields.ProtocolID !== undefined && fields.ProtocolID !== protocolId) problems.push(`ProtocolID must be ${protocolId}, the study this file is imported into`);
+  if (problems.length > 0) return { problems };
+  return { record: toVitalRecord(fields as unknown as VitalRecordDto, line, protocolId) };
+}
+
+interface CsvLine {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * The body parsed as CSV lines, at most IMPORT_MAX_BYTES read. `finish` leaves the connection
+ * usable for the answer: the rest of an abandoned body is read and dropped (up to the limit).
+ */
+function csvLines(body: Readable): AsyncIterable<CsvLine> & { finish(): void } {
+  const tooLarge = () => `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB; split it into several imports`;
+  const limiter = byteLimit(IMPORT_MAX_BYTES, tooLarge);
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, max_record_size: 64 * 1024 });
+  body.on('error', (error) => parser.destroy(error));
+  body.on('aborted', () => parser.destroy(new BadRequestException('The request was aborted before the file was received')));
+  limiter.on('error', (error) => parser.destroy(error));
+  // Reported by the iteration (the error event may come before it starts, on a small file).
+  parser.on('error', () => undefined);
+  return {
+    [Symbol.asyncIterator]: () => {
+      // Read only once someone consumes the lines, so nothing is parsed without a reader.
+      body.pipe(limiter).pipe(parser);
+      return parser[Symbol.asyncIterator]() as AsyncIterator<CsvLine>;
+    },
+    finish() {
+      body.unpipe(limiter);
+      if (body.readableEnded || limiter.errored) return;
+      let drained = 0;
+      body.on('data', (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > IMPORT_MAX_BYTES) body.destroy();
+      });
+      body.resume();
+    },
+  };
+}
+
+function describeStreamError(error: unknown): unknown {
+  if (error instanceof CsvError) {
+    const line = typeof error.lines === 'number' ? ` at line ${error.lines}` : '';
+    return new BadRequestException(`The file is not valid CSV${line}: ${error.message} (quote fields that hold commas, quotes or line breaks, and double the quotes inside them)`);
+  }
+  if (error instanceof PayloadTooLargeException) return error;
+  return error;
+}
