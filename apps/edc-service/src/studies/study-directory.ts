@@ -32,4 +32,14 @@ export class StudyDirectory {
   async findOne(db: EntityManager, protocolId: string): Promise<StudyDesign | undefined> {
     return (await this.find(db, [protocolId])).get(protocolId);
   }
+
+  /**
+   * For a write that relies on the design (a randomization, an enrolment): locks the study's row
+   * FOR KEY SHARE until the transaction ends, so a change to the study's set-up (which locks it FOR
+   * UPDATE) waits for the write, or the write reads what the change left.
+   */
+  async findOneForWrite(db: EntityManager, protocolId: string): Promise<StudyDesign | undefined> {
+    const locked: unknown[] = await db.query(`SELECT 1 FROM studies WHERE protocol_id = $1 FOR KEY SHARE`, [protocolId]);
+    return locked.length === 0 ? undefined : this.findOne(db, protocolId);
+  }
 }
