@@ -21,7 +21,7 @@ interface StudySetup {
   sites?: string[];
 }
 
-/** A study written straight into the database (its own routes belong to the studies feature), with a seed the test knows. */
+/** A study written straight into the database, for designs the studies API refuses (no arms, block sizes the ratios do not divide). */
 async function createStudy(platform: PlatformUnderTest, study: StudySetup): Promise<BlockDesign> {
   const db = platform.database!;
   await db.admin(
@@ -102,7 +102,20 @@ describe.each<Mode>(['all-in-one', 'split'])('randomization (%s mode)', (mode) =
     let answers: Array<{ status: number; body: Record<string, unknown> }>;
 
     beforeAll(async () => {
-      design = await createStudy(platform, { protocolId, seed, arms: [{ code: 'High', ratio: 2 }, { code: 'Low', ratio: 1 }], blockSizes: [3, 6, 9] });
+      // Set up through the studies API, with the seed the test keeps to recompute the sequence.
+      await platform.admin
+        .post('/edc/studies')
+        .send({
+          protocol_id: protocolId,
+          title: 'Parallel randomization',
+          status: 'enrolling',
+          subject_id_format: `${protocolId}-{seq:3}`,
+          sites: [{ site_id: 'S01' }],
+          arms: [{ arm_code: 'High', allocation_ratio: 2 }, { arm_code: 'Low', allocation_ratio: 1 }],
+          randomization: { block_sizes: [3, 6, 9], seed },
+        })
+        .expect(201);
+      design = { arms: [{ armCode: 'High', allocationRatio: 2 }, { armCode: 'Low', allocationRatio: 1 }], blockSizes: [3, 6, 9] };
       subjects = [];
       for (let n = 0; n < 100; n += 1) subjects.push(await enrol(protocolId));
       answers = await Promise.all(subjects.map((subject) => randomize(subject)));
