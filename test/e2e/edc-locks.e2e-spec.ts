@@ -22,6 +22,11 @@ const ADVERSE_EVENT = {
   action_taken: 'none',
 };
 
+const DEMOGRAPHICS = { sex: 'F', birth_year: 1961, race: 'WHITE', ethnicity: 'NOT HISPANIC OR LATINO', height_cm: 168, weight_kg: 72.4 };
+
+/** One record through the single-record route, in its field names. */
+const SINGLE_VITAL = { visit_name: 'Week 4', systolic_bp: 122, diastolic_bp: 78, heart_rate: 70, temperature: 36.7 };
+
 describe.each(['all-in-one', 'split'] as const)('EDC locks (%s mode)', (mode) => {
   let platform: PlatformUnderTest;
   let dataManager: { username: string; client: Client };
@@ -62,6 +67,8 @@ describe.each(['all-in-one', 'split'] as const)('EDC locks (%s mode)', (mode) =>
 
   it('locks all data of a subject: every write is refused with 409 naming who locked it and when, until unlocked with a reason', async () => {
     const { subject, patientId, vitalId } = await subjectWithData();
+    const adverseEvent = await platform.admin.post(`/edc/patients/${subject}/adverse-events`).send(ADVERSE_EVENT);
+    expectStatus(adverseEvent, 201);
     const locked = await lock(subject, { reason: 'Data review complete' });
     expectStatus(locked, 201);
     expect(locked.body).toEqual(
@@ -85,9 +92,20 @@ describe.each(['all-in-one', 'split'] as const)('EDC locks (%s mode)', (mode) =>
       scope,
       locked.body.locked_at,
     );
+    const otherWrites = [
+      platform.admin.post(`/edc/patients/${subject}/vitals`).send(SINGLE_VITAL),
+      platform.admin.post(`/edc/vitals/${vitalId}/entered-in-error`).send({ reason: 'wrong subject' }),
+      platform.admin.patch(`/edc/adverse-events/${adverseEvent.body.id}`).send({ severity_grade: 2, reason: 'graded again' }),
+      platform.admin.patch(`/edc/patients/${subject}`).send({ demographics: DEMOGRAPHICS, reason: 'demographics from the source documents' }),
+      platform.admin.post(`/edc/patients/${subject}/status`).send({ status: 'withdrawn', reason: 'withdrew consent' }),
+    ];
+    for (const response of await Promise.all(otherWrites)) expectLockedBy(response, scope, locked.body.locked_at);
     // Nothing was written; reads go on.
     expect(await vitalsOf(subject)).toEqual([expect.objectContaining({ visit_name: 'Screening', heart_rate: 72 })]);
-    expect((await platform.admin.get(`/edc/patients/${subject}/adverse-events`).expect(200)).body.adverse_events).toEqual([]);
+    expect((await platform.admin.get(`/edc/patients/${subject}/adverse-events`).expect(200)).body.adverse_events).toEqual([
+      expect.objectContaining({ id: adverseEvent.body.id, severity_grade: 1 }),
+    ]);
+    expect((await platform.admin.get(`/edc/patients/${subject}`).expect(200)).body).toEqual(expect.objectContaining({ status: 'enrolled', demographics: {} }));
 
     const again = await lock(subject);
     expectStatus(again, 409);
@@ -137,8 +155,14 @@ describe.each(['all-in-one', 'split'] as const)('EDC locks (%s mode)', (mode) =>
     expectStatus(locked, 201);
     expect(locked.body).toEqual(expect.objectContaining({ visit_name: 'Week 4', open: true, reason: null }));
 
-    expectLockedBy(await store(platform.admin, subject, 'Week 4'), `Visit Week 4 of subject ${subject}`, locked.body.locked_at);
+    const scope = `Visit Week 4 of subject ${subject}`;
+    expectLockedBy(await store(platform.admin, subject, 'Week 4'), scope, locked.body.locked_at);
+    expectLockedBy(await platform.admin.post(`/edc/patients/${subject}/vitals`).send(SINGLE_VITAL), scope, locked.body.locked_at);
     expectStatus(await store(platform.admin, subject, 'Day 1'), 201);
+    // Moving a record into the locked visit is a write to it too.
+    const day1 = (await platform.admin.get(`/edc/patients/${subject}/vitals`).expect(200)).body.vitals.find((vital: { visit_name: string }) => vital.visit_name === 'Day 1');
+    expectLockedBy(await platform.admin.patch(`/edc/vitals/${day1.id}`).send({ visit_name: 'Week 4', reason: 'wrong visit' }), scope, locked.body.locked_at);
+    expectStatus(await platform.admin.patch(`/edc/vitals/${day1.id}`).send({ heart_rate: 66, reason: 'transcription error' }), 200);
     expectStatus(await platform.admin.post(`/edc/patients/${subject}/adverse-events`).send(ADVERSE_EVENT), 201);
 
     const again = await lock(subject, { visit_name: 'Week 4' });
