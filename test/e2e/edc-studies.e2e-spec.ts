@@ -470,6 +470,31 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
     await admin.get(`/edc/patients/${late.SubjectID}`).query({ protocolId }).expect(404);
   });
 
+  it('never serves a casebook stale after a change to its study (title, schedule windows, site name)', async () => {
+    const protocolId = newProtocolId();
+    await createStudy(fullStudy(protocolId, { status: 'enrolling' }));
+    const subject = newSubjectId('SC');
+    await admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject, ProtocolID: protocolId, SiteID: 'S01', VisitName: 'Day 1' })] }).expect(201);
+    const casebook = () => admin.get(`/edc/patients/${subject}/casebook`).query({ protocolId }).expect(200);
+    const week4 = (body: { visits: Array<{ visit_name: string; window: unknown }> }) => body.visits.find((visit) => visit.visit_name === 'Week 4')?.window;
+    const before = (await casebook()).body;
+    expect(before.study.title).toBe('Rheumatoid arthritis, phase II');
+    expect(week4(before)).toEqual({ from_day: 25, to_day: 31 });
+    await casebook();
+
+    await manager.patch(`/edc/studies/${protocolId}`).send({ title: 'Renamed for the casebook' }).expect(200);
+    expect((await casebook()).body.study.title).toBe('Renamed for the casebook');
+    const schedule = [
+      { visit_name: 'Screening', planned_day: -1, window_before: 13 },
+      { visit_name: 'Day 1', planned_day: 1 },
+      { visit_name: 'Week 4', planned_day: 28, window_before: 5, window_after: 5 },
+    ];
+    await manager.put(`/edc/studies/${protocolId}/schedule`).send({ schedule }).expect(200);
+    expect(week4((await casebook()).body)).toEqual({ from_day: 23, to_day: 33 });
+    await manager.patch(`/edc/studies/${protocolId}/sites/S01`).send({ name: 'Oslo University Hospital' }).expect(200);
+    expect((await casebook()).body.site).toEqual({ site_id: 'S01', name: 'Oslo University Hospital' });
+  });
+
   describe('site scoping', () => {
     it('shows a user limited to sites only their sites of a study, and answers 404 for other sites', async () => {
       const protocolId = newProtocolId();
