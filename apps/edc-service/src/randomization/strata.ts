@@ -12,21 +12,21 @@ export interface StratifiedSubject {
 /** A subject without a value the study stratifies by. */
 export class MissingStratificationFactor extends Error {}
 
+/** The strata of a study that names no factors: one per site. */
+export const DEFAULT_STRATIFICATION = ['site'] as const;
+
 /**
- * The stratum a subject is randomized in: always the site, then each factor the study names, in
- * the study's order (e.g. `site=S01|sex=F|age_group=>=65`). Shown to the caller; the position in
- * the stratum's sequence is not.
+ * The stratum a subject is randomized in: each factor the study names, in the study's order, or the
+ * site when it names none (e.g. `site=S01|sex=F|age_group=>=65`). Shown to the caller; the position
+ * in the stratum's sequence is not.
  */
 export function stratumOf(subject: StratifiedSubject, factors: readonly string[]): string {
-  const parts = [`site=${subject.siteId ?? 'none'}`];
-  for (const factor of factors) {
-    if (factor === 'site') continue;
-    parts.push(`${factor}=${factorValue(subject, factor)}`);
-  }
-  return parts.join('|');
+  const named = factors.length > 0 ? factors : DEFAULT_STRATIFICATION;
+  return named.map((factor) => `${factor}=${factorValue(subject, factor)}`).join('|');
 }
 
 function factorValue(subject: StratifiedSubject, factor: string): string {
+  if (factor === 'site') return subject.siteId ?? 'none';
   if (factor === 'age_group') {
     const age = ageAtConsent(subject.demographics, subject.consentDate);
     if (age === null) throw new MissingStratificationFactor('the study stratifies by age_group: the subject needs an age or a birth year and a consent date');
