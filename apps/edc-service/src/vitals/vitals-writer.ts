@@ -157,7 +157,7 @@ function measurementKeyOf(row: MeasurementRow) {
 }
 
 /** A user limited to sites writes only for those sites, and must say which. */
-function outsideUserSites(records: VitalRecord[], user: AuthenticatedUser): RecordProblem[] {
+export function outsideUserSites(records: VitalRecord[], user: AuthenticatedUser): RecordProblem[] {
   if (!isSiteLimited(user)) return [];
   return records
     .filter((record) => !mayAccessSite(user, record.siteId))

@@ -3,6 +3,8 @@ import { ClinicalChangesModule } from '../clinical-changes/clinical-changes.modu
 import { PatientsModule } from '../patients/patients.module.js';
 import { StudiesModule } from '../studies/studies.module.js';
 import { SubjectVitalsService } from './subject-vitals.service.js';
+import { VitalsChecksController } from './checks/vitals-checks.controller.js';
+import { VitalsChecksService } from './checks/vitals-checks.service.js';
 import { VitalsImportController } from './import/vitals-import.controller.js';
 import { VitalsImportService } from './import/vitals-import.service.js';
 import { VitalsController } from './vitals.controller.js';
@@ -12,7 +14,7 @@ import { VitalsWriter } from './vitals-writer.js';
 
 @Module({
   imports: [PatientsModule, StudiesModule, ClinicalChangesModule],
-  controllers: [VitalsController, VitalsImportController],
-  providers: [VitalsService, VitalsRepository, VitalsWriter, SubjectVitalsService, VitalsImportService],
+  controllers: [VitalsController, VitalsImportController, VitalsChecksController],
+  providers: [VitalsService, VitalsRepository, VitalsWriter, SubjectVitalsService, VitalsImportService, VitalsChecksService],
 })
 export class VitalsModule {}

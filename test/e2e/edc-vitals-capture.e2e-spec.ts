@@ -1,0 +1,217 @@
+import { type Client, createUser } from '../support/auth.js';
+import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+
+/**
+ * Vitals capture beyond the batch route: one record of a known subject
+ * (`POST /edc/patients/:subjectId/vitals`), and the synthetic-data helpers `POST /edc/validate`
+ * and `POST /edc/repair`, which store nothing.
+ */
+
+const ONE = { visit_name: 'Screening', visit_date: '2026-03-01', measurement_time: '2026-03-01T09:30:00Z', systolic_bp: 125, diastolic_bp: 80, heart_rate: 72, temperature: 36.8, respiratory_rate: 16 };
+
+describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) => {
+  let platform: PlatformUnderTest;
+  let atS01: Client;
+  let atS02: Client;
+
+  beforeAll(async () => {
+    platform = await startPlatform(mode);
+    atS01 = (await createUser(platform.baseUrl, platform.admin, { username: `cap-s01-${mode}`, roles: ['investigator'], site_ids: ['S01'] })).client;
+    atS02 = (await createUser(platform.baseUrl, platform.admin, { username: `cap-s02-${mode}`, roles: ['investigator'], site_ids: ['S02'] })).client;
+  });
+  afterAll(() => platform?.close());
+
+  /** A subject of the default study at a site, created the design's way (store-vitals, with an arm). */
+  const subjectAt = async (site: string, arm = 'Active'): Promise<string> => {
+    const subject = newSubjectId('CAP');
+    await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject, SiteID: site, TreatmentArm: arm, VisitName: 'Day 1' })] }).expect(201);
+    return subject;
+  };
+  const vitalsOf = async (subject: string) => (await platform.admin.get(`/edc/patients/${subject}/vitals`).expect(200)).body.vitals as Array<Record<string, unknown>>;
+
+  describe('one record: POST /edc/patients/:subjectId/vitals', () => {
+    it("stores one record with the subject's protocol, site and arm, read back at once", async () => {
+      const subject = await subjectAt('S01', 'Placebo');
+      expect(await vitalsOf(subject)).toHaveLength(1); // the read is cached now: the store must not leave it stale
+      const response = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(201);
+      expect(response.body).toEqual({
+        patient_id: expect.any(String),
+        subject_id: subject,
+        protocol_id: 'DEFAULT',
+        site_id: 'S01',
+        treatment_arm: 'Placebo',
+        already_stored: false,
+        vital: expect.objectContaining({ id: expect.any(String), visit_name: 'Screening', visit_date: '2026-03-01', measurement_time: '2026-03-01T09:30:00.000Z', systolic_bp: 125, respiratory_rate: 16 }),
+      });
+      expect((await vitalsOf(subject)).map((vital) => vital.id)).toContain(response.body.vital.id);
+
+      const audit = await platform.admin.get('/security/audit/events').query({ entityType: 'vital_sign', entityId: response.body.vital.id }).expect(200);
+      expect(audit.body.data).toEqual([
+        expect.objectContaining({ action: 'create', username: `cap-s01-${mode}`, subject, changes: expect.objectContaining({ systolic_bp: { old: null, new: 125 } }) }),
+      ]);
+    });
+
+    it('stores a retry with the same values once, and refuses one with other values (409), storing nothing', async () => {
+      const subject = await subjectAt('S01');
+      const first = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(201);
+      const retry = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(201);
+      expect(retry.body).toMatchObject({ already_stored: true, vital: { id: first.body.vital.id } });
+      const changed = await atS01.post(`/edc/patients/${subject}/vitals`).send({ ...ONE, systolic_bp: 140 }).expect(409);
+      expect(changed.body.message).toMatch(/would change stored vitals; nothing was stored/);
+      const stored = await vitalsOf(subject);
+      expect(stored.filter((vital) => vital.visit_name === 'Screening')).toEqual([expect.objectContaining({ systolic_bp: 125 })]);
+    });
+
+    it('gives vitals to an enrolled subject that has no arm yet (Screening before randomization)', async () => {
+      const enrolled = await platform.admin.post('/edc/studies/DEFAULT/subjects').send({ site_id: 'S01', consent_date: '2026-01-05', demographics: { sex: 'F', age: 50 }, enrol: true });
+      expect(enrolled.status).toBe(201);
+      const subject = enrolled.body.subject_id as string;
+      const response = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(201);
+      expect(response.body).toMatchObject({ subject_id: subject, treatment_arm: null, site_id: 'S01', already_stored: false });
+      expect(await vitalsOf(subject)).toEqual([expect.objectContaining({ visit_name: 'Screening', systolic_bp: 125 })]);
+      // store-vitals still refuses to give such a subject an arm, and points here.
+      const batch = await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject, SiteID: 'S01', VisitName: 'Day 1' })] }).expect(409);
+      expect(batch.body.details[0].problems[0]).toMatch(/not randomized yet.*POST \/edc\/patients\/.*\/vitals/);
+    });
+
+    it.each([
+      ['a missing field', { ...ONE, heart_rate: undefined }, 'heart_rate'],
+      ['a value out of range', { ...ONE, systolic_bp: 301 }, 'systolic_bp'],
+      ['a diastolic not below the systolic', { ...ONE, diastolic_bp: 125 }, 'diastolic_bp'],
+      ['a wrong type', { ...ONE, temperature: 'warm' }, 'temperature'],
+      ['a future date', { ...ONE, visit_date: '2999-01-01' }, 'visit_date'],
+      ['a time without a zone', { ...ONE, measurement_time: '2026-03-01T09:30:00' }, 'measurement_time'],
+      ['an unknown field', { ...ONE, SystolicBP: 120 }, 'SystolicBP'],
+      ['a field that is the subject’s, not the record’s', { ...ONE, treatment_arm: 'Active' }, 'treatment_arm'],
+    ])('refuses %s with 400 naming the field, storing nothing', async (_case, body, field) => {
+      const subject = await subjectAt('S01');
+      const response = await atS01.post(`/edc/patients/${subject}/vitals`).send(body).expect(400);
+      expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual([field]);
+      expect(await vitalsOf(subject)).toHaveLength(1);
+    });
+
+    it("answers 404 for another site's subject exactly as for a missing one, and stores nothing", async () => {
+      const subject = await subjectAt('S01');
+      const theirs = await atS02.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(404);
+      const missing = await atS02.post(`/edc/patients/${newSubjectId('CAP')}/vitals`).send(ONE).expect(404);
+      expect(theirs.body.message.replace(subject, 'X')).toBe(missing.body.message.replace(/CAP-\w+/, 'X'));
+      expect(await vitalsOf(subject)).toHaveLength(1);
+    });
+
+    it('needs ?protocolId= when the number exists in several protocols', async () => {
+      const subject = newSubjectId('CAP');
+      for (const protocol of ['DEFAULT', `P-${mode}`]) {
+        await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject, ProtocolID: protocol, SiteID: 'S01' })] }).expect(201);
+      }
+      await platform.admin.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(409);
+      const response = await platform.admin.post(`/edc/patients/${subject}/vitals?protocolId=P-${mode}`).send(ONE).expect(201);
+      expect(response.body.protocol_id).toBe(`P-${mode}`);
+    });
+
+    it('refuses a record for a locked subject with 409 naming who locked it', async () => {
+      const subject = await subjectAt('S01');
+      await platform.admin.post(`/edc/patients/${subject}/lock`).send({ reason: 'review done' }).expect(201);
+      const response = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(409);
+      expect(response.body.message).toMatch(/locked by admin/);
+      expect(await vitalsOf(subject)).toHaveLength(1);
+    });
+
+    it('is refused to a monitor (403), storing nothing', async () => {
+      const subject = await subjectAt('S01');
+      const monitor = (await createUser(platform.baseUrl, platform.admin, { username: `cap-monitor-${mode}`, roles: ['monitor'] })).client;
+      await monitor.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(403);
+      expect(await vitalsOf(subject)).toHaveLength(1);
+    });
+  });
+
+  describe('POST /edc/validate', () => {
+    it('reports which records pass the capture and study rules and why the others fail, storing nothing', async () => {
+      const [good, bad] = [newSubjectId('VAL'), newSubjectId('VAL')];
+      const response = await atS01
+        .post('/edc/validate')
+        .send({
+          records: [
+            vitalRecord({ SubjectID: good, SiteID: 'S01' }),
+            vitalRecord({ SubjectID: bad, SiteID: 'S01', SystolicBP: 301, Weight: 80 }),
+            'not a record',
+            vitalRecord({ SubjectID: bad, SiteID: 'S02', VisitName: 'Day 1' }),
+          ],
+        })
+        .expect(200);
+      expect(response.body).toEqual({
+        total: 4,
+        passed: 1,
+        failed: 3,
+        results: [
+          { index: 0, valid: true, problems: [] },
+          { index: 1, valid: false, problems: expect.arrayContaining([{ field: 'SystolicBP', problems: ['must not be greater than 300'] }, { field: 'Weight', problems: [expect.stringMatching(/should not exist/)] }]) },
+          { index: 2, valid: false, problems: [{ field: 'record', problems: [expect.stringMatching(/must be an object/)] }] },
+          { index: 3, valid: false, problems: [{ field: 'SiteID', problems: ['is not one of your sites (S01)'] }] },
+        ],
+      });
+      await platform.admin.get(`/edc/patients/${good}`).expect(404);
+    });
+
+    it("applies the study's rules (a visit and an arm the study does not have)", async () => {
+      const protocol = `FIXED-${mode}`;
+      const created = await platform.admin.post('/edc/studies').send({ protocol_id: protocol, title: 'Fixed visits', schedule: [{ visit_name: 'Baseline', planned_day: 1 }] });
+      expect({ status: created.status, body: created.body }).toMatchObject({ status: 201 });
+      const response = await platform.admin.post('/edc/validate').send({ records: [vitalRecord({ SubjectID: newSubjectId('VAL'), ProtocolID: protocol, VisitName: 'Week 99' })] }).expect(200);
+      expect(response.body.results[0]).toEqual({
+        index: 0,
+        valid: false,
+        problems: [
+          { field: 'VisitName', problems: [`"Week 99" is not a visit of study ${protocol} (allowed: Baseline)`] },
+          { field: 'TreatmentArm', problems: [`"Active" is not an arm of study ${protocol} (allowed: none set up yet)`] },
+        ],
+      });
+    });
+
+    it('answers 400 only for a malformed envelope', async () => {
+      await platform.admin.post('/edc/validate').send({ records: 'x' }).expect(400);
+      await platform.admin.post('/edc/validate').send({ records: [] }).expect(400);
+      await platform.admin.post('/edc/validate').send({ records: [{}], extra: 1 }).expect(400);
+      const empty = await platform.admin.post('/edc/validate').send({ records: [{}] }).expect(200);
+      expect(empty.body).toMatchObject({ total: 1, passed: 0, failed: 1 });
+    });
+  });
+
+  describe('POST /edc/repair (synthetic data only)', () => {
+    it('clips values into plausible ranges, lists every change, says it is for synthetic data only, and stores nothing', async () => {
+      const subject = newSubjectId('REP');
+      const response = await platform.admin
+        .post('/edc/repair')
+        .send({ records: [vitalRecord({ SubjectID: subject }), vitalRecord({ SubjectID: subject, VisitName: 'Day 1', SystolicBP: 250, DiastolicBP: 20, HeartRate: 180, Temperature: 42.3, RespiratoryRate: 2 })] })
+        .expect(200);
+      expect(response.body).toMatchObject({
+        synthetic_data_only: true,
+        note: expect.stringMatching(/^Synthetic data only/),
+        records_received: 2,
+        records_changed: 1,
+        changes: [
+          { index: 1, field: 'SystolicBP', old: 250, new: 200 },
+          { index: 1, field: 'DiastolicBP', old: 20, new: 55 },
+          { index: 1, field: 'HeartRate', old: 180, new: 120 },
+          { index: 1, field: 'Temperature', old: 42.3, new: 40 },
+          { index: 1, field: 'RespiratoryRate', old: 2, new: 8 },
+        ],
+      });
+      expect(response.body.records[0]).toEqual(vitalRecord({ SubjectID: subject }));
+      expect(response.body.records[1]).toMatchObject({ SystolicBP: 200, DiastolicBP: 55, HeartRate: 120, Temperature: 40, RespiratoryRate: 8 });
+      // What repair gives passes validation.
+      const checked = await platform.admin.post('/edc/validate').send({ records: response.body.records }).expect(200);
+      expect(checked.body).toMatchObject({ passed: 2, failed: 0 });
+      await platform.admin.get(`/edc/patients/${subject}`).expect(404);
+    });
+
+    it('is labelled synthetic-only in the API documentation', async () => {
+      const docs = await platform.admin.get('/docs-json').expect(200);
+      expect(docs.body.paths['/edc/repair'].post.summary).toMatch(/^SYNTHETIC DATA ONLY/);
+    });
+
+    it('refuses a malformed envelope (400)', async () => {
+      await platform.admin.post('/edc/repair').send({ records: ['x'] }).expect(400);
+    });
+  });
+});
