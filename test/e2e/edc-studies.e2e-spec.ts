@@ -495,6 +495,41 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
     expect((await casebook()).body.site).toEqual({ site_id: 'S01', name: 'Oslo University Hospital' });
   });
 
+  it('applies concurrent changes to one study one after the other, none lost', async () => {
+    const protocolId = newProtocolId();
+    await createStudy(fullStudy(protocolId));
+    const answers = await Promise.all([
+      manager.patch(`/edc/studies/${protocolId}`).send({ title: 'Concurrent title' }),
+      manager.patch(`/edc/studies/${protocolId}`).send({ allow_new_sites: true }),
+      manager.patch(`/edc/studies/${protocolId}`).send({ subject_id_format: 'C-{seq:2}' }),
+      manager.post(`/edc/studies/${protocolId}/sites`).send({ site_id: 'S04' }),
+      manager.put(`/edc/studies/${protocolId}/schedule`).send({ schedule: [{ visit_name: 'Day 1', planned_day: 1 }, { visit_name: 'Week 2', planned_day: 14 }] }),
+      manager.put(`/edc/studies/${protocolId}/arms`).send({ arms: [{ arm_code: 'Active' }, { arm_code: 'Control' }] }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 201, 200, 200]);
+    const study = (await admin.get(`/edc/studies/${protocolId}`).expect(200)).body;
+    expect(study).toMatchObject({ title: 'Concurrent title', allow_new_sites: true, subject_id_format: 'C-{seq:2}' });
+    expect(study.sites.map((site: { site_id: string }) => site.site_id)).toEqual(['S01', 'S02', 'S04']);
+    expect(study.schedule.map((visit: { visit_name: string }) => visit.visit_name)).toEqual(['Day 1', 'Week 2']);
+    expect(study.arms.map((arm: { arm_code: string }) => arm.arm_code)).toEqual(['Active', 'Control']);
+    expect((await auditOf(protocolId)).map((event) => event.action).sort()).toEqual(['add_site', 'create', 'replace_arms', 'replace_schedule', 'update', 'update', 'update']);
+  });
+
+  it('never stores a record at a visit that a concurrent schedule change removes', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const protocolId = newProtocolId();
+      await createStudy(fullStudy(protocolId, { status: 'enrolling' }));
+      const [stored, replaced] = await Promise.all([
+        admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: newSubjectId('SW'), ProtocolID: protocolId, SiteID: 'S01', VisitName: 'Week 4' })] }),
+        manager.put(`/edc/studies/${protocolId}/schedule`).send({ schedule: [{ visit_name: 'Screening', planned_day: -1 }, { visit_name: 'Day 1', planned_day: 1 }] }),
+      ]);
+      // One of them wins: stored first, the schedule keeps Week 4 (409); replaced first, the record is refused (400).
+      expect([[201, 409], [400, 200]]).toContainEqual([stored.status, replaced.status]);
+      const schedule = (await admin.get(`/edc/studies/${protocolId}/schedule`).expect(200)).body.schedule.map((visit: { visit_name: string }) => visit.visit_name);
+      expect(schedule.includes('Week 4')).toBe(stored.status === 201);
+    }
+  });
+
   describe('site scoping', () => {
     it('shows a user limited to sites only their sites of a study, and answers 404 for other sites', async () => {
       const protocolId = newProtocolId();
