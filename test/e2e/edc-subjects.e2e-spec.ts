@@ -302,6 +302,26 @@ describe.each<Mode>(['all-in-one', 'split'])('subjects: enrolment and status (%s
     });
   });
 
+  it('refuses status changes, corrections and randomization of locked data with 409 naming who locked it, and takes them once unlocked', async () => {
+    const protocolId = unique('LCK');
+    await createStudy(platform, { protocolId, sites: [{ id: 'S01' }] });
+    const subjectId = `${protocolId}-1`;
+    await enrol(protocolId, enrolment({ subject_id: subjectId, enrol: true })).expect(201);
+    await platform.admin.post(`/edc/patients/${subjectId}/lock`).send({ reason: 'interim analysis' }).expect(201);
+    const attempts = [
+      () => platform.admin.post(`/edc/patients/${subjectId}/status`).send({ status: 'withdrawn', reason: 'moved away' }),
+      () => platform.admin.patch(`/edc/patients/${subjectId}`).send({ reason: 'typo', demographics: { weight_kg: 70 } }),
+      () => platform.admin.post(`/edc/patients/${subjectId}/randomize`),
+    ];
+    for (const attempt of attempts) {
+      const refused = await attempt();
+      expect({ status: refused.status, message: refused.body.message }).toEqual({ status: 409, message: expect.stringMatching(/locked by admin/) });
+    }
+    expect((await platform.admin.get(`/edc/patients/${subjectId}`).expect(200)).body).toMatchObject({ status: 'enrolled', treatment_arm: null, demographics: DEMOGRAPHICS });
+    await platform.admin.post(`/edc/patients/${subjectId}/unlock`).send({ reason: 'analysis done' }).expect(200);
+    expect((await platform.admin.post(`/edc/patients/${subjectId}/randomize`).expect(200)).body.treatment_arm).toMatch(/^(Active|Placebo)$/);
+  });
+
   describe('corrections', () => {
     let subjectId: string;
     let patientId: string;
