@@ -285,6 +285,18 @@ describe.each<Mode>(['all-in-one', 'split'])('subjects: enrolment and status (%s
       expect((await platform.admin.get(`/edc/patients/${subject(4)}`).expect(200)).body).toMatchObject({ status: 'screened', enrollment_date: null });
     });
 
+    it('enrols and randomizes only while the study is enrolling (409), and still lets subjects complete or withdraw', async () => {
+      const closing = unique('CLS');
+      await createStudy(platform, { protocolId: closing, sites: [{ id: 'S01' }] });
+      for (const n of [1, 2, 3]) await enrol(closing, enrolment({ subject_id: `${closing}-${n}`, enrol: n > 1 })).expect(201);
+      await platform.admin.post(`/edc/patients/${closing}-3/randomize`).expect(200);
+      await platform.database!.admin(`UPDATE studies SET status = 'closed' WHERE protocol_id = $1`, [closing]);
+      expect((await status(`${closing}-1`, { status: 'enrolled' }).expect(409)).body.message).toContain('closed');
+      expect((await platform.admin.post(`/edc/patients/${closing}-2/randomize`).expect(409)).body.message).toContain('closed');
+      await status(`${closing}-2`, { status: 'withdrawn', reason: 'study closed early' }).expect(200);
+      await status(`${closing}-3`, { status: 'completed' }).expect(200);
+    });
+
     it("lets a subject captured with an arm by store-vitals complete or withdraw, and keeps it not randomized by the platform", async () => {
       const captured = newSubjectId('CAP');
       await platform.admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: captured, SiteID: 'S01' })] }).expect(201);

@@ -34,6 +34,7 @@ export class RandomizationService {
       refuseUnlessRandomizable(patient);
       const study = await this.directory.findOne(db, patient.protocolId);
       if (!study) throw new ConflictException(`Study ${patient.protocolId} is not set up: it has no arms to randomize to`);
+      if (study.status !== 'enrolling') throw new ConflictException(`Study ${study.protocolId} is ${study.status}: subjects are randomized only while it is enrolling`);
       const design = blockDesignOf(study);
       const stratum = stratumFor(patient, study);
       await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`randomization:${patient.protocolId}:${stratum}`]);

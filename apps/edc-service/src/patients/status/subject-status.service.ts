@@ -1,9 +1,11 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
+import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../../../../libs/auth/src/index.js';
 import type { ApiErrorDetail } from '../../../../../libs/platform/src/index.js';
 import { ClinicalChanges } from '../../clinical-changes/clinical-changes.service.js';
+import { StudyDirectory } from '../../studies/study-directory.js';
 import { type PatientResponse, toPatientResponse } from '../dto/patient.response.js';
 import { type Demographics, demographicsProblems, mergeDemographics } from '../enrolment/demographics.js';
 import { Patient } from '../patient.entity.js';
@@ -18,6 +20,7 @@ export class SubjectStatusService {
   constructor(
     private readonly patients: PatientsService,
     private readonly changes: ClinicalChanges,
+    private readonly directory: StudyDirectory,
   ) {}
 
   async changeStatus(subjectNumber: string, protocolId: string | undefined, dto: ChangeStatusDto, user: AuthenticatedUser, actor: AuditActor): Promise<PatientResponse> {
@@ -33,6 +36,7 @@ export class SubjectStatusService {
       const { patient, today } = await lockSubject(db, found.id);
       const problem = transitionProblem({ status: patient.status, armAssignedAtCapture: armAssignedAtCapture(patient) }, dto.status);
       if (problem) throw new ConflictException(problem);
+      if (dto.status === 'enrolled') await this.refuseUnlessEnrolling(db, patient.protocolId);
       const date = dto.date ?? today;
       const earliest = earliestStatusDate(patient);
       if (earliest && date < earliest.date) {
@@ -51,6 +55,14 @@ export class SubjectStatusService {
       effects.touchSubject(patient.subjectNumber);
       return toPatientResponse(await db.getRepository(Patient).findOneByOrFail({ id: patient.id }));
     });
+  }
+
+  /** Enrolment (at once or after screening) happens only while the study is enrolling. */
+  private async refuseUnlessEnrolling(db: EntityManager, protocolId: string): Promise<void> {
+    const study = await this.directory.findOne(db, protocolId);
+    if (study && study.status !== 'enrolling') {
+      throw new ConflictException(`Study ${protocolId} is ${study.status}: subjects are enrolled only while it is enrolling`);
+    }
   }
 
   async correct(subjectNumber: string, protocolId: string | undefined, dto: CorrectSubjectDto, user: AuthenticatedUser, actor: AuditActor): Promise<PatientResponse> {
