@@ -15,7 +15,7 @@ import { allocationSum, blockSizeProblems, lcm, repeatedKeys } from './study-des
 import type { StudySite } from './study-design.js';
 import { StudyReads } from './study-reads.js';
 import { StudyRegistry } from './study-registry.js';
-import { armForAudit, armsFrom, refuse, visitForAudit, visitsFrom } from './study-setup.service.js';
+import { armForAudit, armsFrom, refuse, visitForAudit, visitsFrom } from './study-input.js';
 import { requireAllSites, studyEvent, StudyWrites } from './study-writes.js';
 
 const siteNotFound = (protocolId: string, siteId: string) => new NotFoundException(`No site ${siteId} in study ${protocolId}`);

@@ -1,39 +1,19 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { type AuditActor, fieldChanges } from '../../../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
-import type { ApiErrorDetail } from '../../../../libs/platform/src/index.js';
 import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
 import type { ChangeStudyDto } from './dto/change-study.dto.js';
 import type { CreateStudyDto } from './dto/create-study.dto.js';
 import type { StudyResponse } from './dto/study.response.js';
 import { allocationSum, baselineProblems, blockSizeProblems, repeatedKeys, statusChangeProblem } from './study-design-checks.js';
-import type { StudyArm, StudyDesign, StudyVisit } from './study-design.js';
+import type { StudyDesign } from './study-design.js';
 import { StudyReads } from './study-reads.js';
 import { StudyRegistry } from './study-registry.js';
 import { requireAllSites, studyEvent, StudyWrites } from './study-writes.js';
-import type { StudyArmDto, StudyVisitDto } from './dto/study-parts.dto.js';
+import { armForAudit, armsFrom, refuse, visitForAudit, visitsFrom } from './study-input.js';
 
 /** The fields of PATCH /edc/studies/:protocolId that change something (reason only explains). */
 const CHANGEABLE = ['title', 'status', 'baseline_visit', 'subject_id_format', 'allow_new_sites', 'allow_unscheduled_visits', 'allow_unlisted_arms', 'randomization'] as const;
-
-export function refuse(problems: ApiErrorDetail[], what: string): void {
-  if (problems.length === 0) return;
-  const first = problems[0];
-  throw new BadRequestException({ message: `${what}: ${first.field} ${first.problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, listed in details)` : ''}`, details: problems.slice(0, 50) });
-}
-
-export const armsFrom = (arms: readonly StudyArmDto[]): StudyArm[] =>
-  arms.map((arm, index) => ({ armCode: arm.arm_code, description: arm.description ?? null, allocationRatio: arm.allocation_ratio ?? 1, displayOrder: index + 1 }));
-
-export const visitsFrom = (visits: readonly StudyVisitDto[]): StudyVisit[] =>
-  visits.map((visit, index) => ({
-    visitName: visit.visit_name,
-    displayOrder: index + 1,
-    plannedDay: visit.planned_day,
-    windowBefore: visit.window_before ?? 0,
-    windowAfter: visit.window_after ?? 0,
-    required: visit.required ?? true,
-  }));
 
 /** The settings of a study as the audit trail shows them (the seed only as "changed"). */
 function settingsOf(study: StudyDesign, seed: string | null = '(set)'): Record<string, unknown> {
@@ -169,11 +149,3 @@ export class StudySetupService {
   }
 }
 
-export const armForAudit = (arm: StudyArm) => ({ arm_code: arm.armCode, description: arm.description, allocation_ratio: arm.allocationRatio });
-export const visitForAudit = (visit: StudyVisit) => ({
-  visit_name: visit.visitName,
-  planned_day: visit.plannedDay,
-  window_before: visit.windowBefore,
-  window_after: visit.windowAfter,
-  required: visit.required,
-});
