@@ -26,7 +26,7 @@ export class RandomizationController {
   @ApiError(HttpStatus.NOT_FOUND, 'No such subject at a site you may see')
   @ApiError(
     HttpStatus.CONFLICT,
-    'The subject is not enrolled, is already randomized, or has an arm assigned at capture; the study has no arms or no usable block size; a stratification factor is missing; the subject is locked; or the subject number exists in several protocols: add ?protocolId=',
+    'The subject is not enrolled, is already randomized, or has an arm assigned at capture; the study is not enrolling, has no arms or no usable block size; a stratification factor is missing; the subject is locked; or the subject number exists in several protocols: add ?protocolId=',
   )
   randomize(
     @Param('subjectId', SubjectIdPipe) subjectId: string,

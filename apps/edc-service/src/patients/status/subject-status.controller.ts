@@ -27,7 +27,7 @@ export class SubjectStatusController {
   @ApiBody({ type: ChangeStatusDto, examples: { withdrawal: { summary: 'a withdrawal today', value: { status: 'withdrawn', reason: 'withdrew consent' } } } })
   @ApiOkResponse({ type: PatientResponse })
   @ApiError(HttpStatus.NOT_FOUND, 'No such subject at a site you may see')
-  @ApiError(HttpStatus.CONFLICT, `The status does not follow from the current one (the answer names both and the allowed next ones), ${LOCKED}, or the subject number exists in several protocols: add ?protocolId=`)
+  @ApiError(HttpStatus.CONFLICT, `The status does not follow from the current one (the answer names both and the allowed next ones), enrolment in a study that is not enrolling, ${LOCKED}, or the subject number exists in several protocols: add ?protocolId=`)
   changeStatus(
     @Param('subjectId', SubjectIdPipe) subjectId: string,
     @Query() query: SubjectQuery,
