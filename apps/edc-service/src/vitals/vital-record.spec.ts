@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { prepareBatch, toVitalRecord, type VitalRecord } from './vital-record.js';
+import { partitionBatch, prepareBatch, toVitalRecord, type VitalRecord } from './vital-record.js';
 
 const record = (index: number, overrides: Partial<VitalRecord> = {}): VitalRecord => ({
   index,
@@ -66,5 +66,17 @@ describe('prepareBatch', () => {
       const body = (error as BadRequestException).getResponse() as { details: Array<{ field: string }> };
       expect(body.details.map((d) => d.field)).toContain(field);
     }
+  });
+});
+
+describe('partitionBatch', () => {
+  it('leaves out each record contradicting an earlier one, naming it with the caller\'s label, and keeps the rest', () => {
+    const lineLabel = (index: number) => `line ${index}`;
+    const { records, problems } = partitionBatch([record(2), record(3, { visitName: 'W1', treatmentArm: 'Placebo' }), record(4, { heartRate: 99 }), record(5, { visitName: 'W2' })], lineLabel);
+    expect(records.map((kept) => kept.index)).toEqual([2, 5]);
+    expect(problems).toEqual([
+      { index: 3, field: 'TreatmentArm', problem: 'differs from line 2 for the same subject ("Active")' },
+      { index: 4, field: null, problem: 'repeats the subject, visit and measurement time of line 2 with different values' },
+    ]);
   });
 });
