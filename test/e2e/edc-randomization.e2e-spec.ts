@@ -89,6 +89,10 @@ describe.each<Mode>(['all-in-one', 'split'])('randomization (%s mode)', (mode) =
     expect(enrolled.body).toMatchObject({ subject_id: 'RA001-002', status: 'enrolled' });
     const randomized = await randomize('RA001-002').expect(200);
     expect(randomized.body).toMatchObject({ subject_id: 'RA001-002', protocol_id: 'DEFAULT', site_id: 'S01', stratum: 'site=S01', treatment_arm: expect.stringMatching(/^(Active|Placebo)$/) });
+    // The answers are documented field by field: a generated client knows every one of them.
+    const schemas = (await platform.admin.get('/docs-json').expect(200)).body.components.schemas as Record<string, { properties: Record<string, unknown> }>;
+    expect(Object.keys(randomized.body).sort()).toEqual(Object.keys(schemas.RandomizationResponse.properties).sort());
+    expect(Object.keys(enrolled.body).sort()).toEqual(Object.keys(schemas.PatientResponse.properties).sort());
     await platform.admin.post('/edc/patients/RA001-002/status').send({ status: 'withdrawn', reason: 'withdrew consent' }).expect(200);
     const corrected = await platform.admin.patch('/edc/patients/RA001-002').send({ demographics: { weight_kg: 74.2 }, reason: 'transcription error' }).expect(200);
     expect(corrected.body).toMatchObject({ status: 'withdrawn', status_reason: 'withdrew consent', demographics: { weight_kg: 74.2 } });
