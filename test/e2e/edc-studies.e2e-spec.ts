@@ -409,6 +409,20 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
     expect(titled.body.randomization).toMatchObject({ block_sizes: [4, 6], started: true });
   });
 
+  it('fixes the randomization settings once a subject is enrolled and randomized through the platform', async () => {
+    const protocolId = newProtocolId();
+    await createStudy(fullStudy(protocolId, { status: 'enrolling' }));
+    const enrolled = await admin.post(`/edc/studies/${protocolId}/subjects`).send({ site_id: 'S01', consent_date: '2026-01-05', enrol: true, demographics: { sex: 'F', age: 40 } });
+    expect({ status: enrolled.status, subject: enrolled.body.subject_id }).toEqual({ status: 201, subject: 'S01-0001' });
+    const randomized = await admin.post(`/edc/patients/S01-0001/randomize`).query({ protocolId }).send({});
+    expect({ status: randomized.status, body: randomized.body }).toMatchObject({ status: 200 });
+    expect(['Active', 'Placebo']).toContain(randomized.body.treatment_arm);
+    const refused = await manager.patch(`/edc/studies/${protocolId}`).send({ randomization: { block_sizes: [2] } });
+    expect(refused.status).toBe(409);
+    const study = (await admin.get(`/edc/studies/${protocolId}`).expect(200)).body;
+    expect(study.randomization).toEqual({ block_sizes: [4, 6], stratification_factors: ['site', 'sex'], seed_set: true, started: true });
+  });
+
   it('replaces the schedule in list order, keeping visits that stored vitals use and the baseline visit', async () => {
     const protocolId = newProtocolId();
     await createStudy(fullStudy(protocolId, { status: 'enrolling' }));
