@@ -276,6 +276,16 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
       expect(visit(after, 'Week 12')).toMatchObject({ missing: false, vitals: [{ systolic_bp: 118, study_day: 81, within_window: true }] });
     });
 
+    it('shows records imported from a CSV file at once', async () => {
+      const subject = await subjectWithVisits();
+      const csv = ['SubjectID,VisitName,TreatmentArm,SystolicBP,DiastolicBP,HeartRate,Temperature,SiteID,VisitDate', `${subject},Week 12,Active,121,79,66,36.7,S01,2026-05-30`].join('\n');
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin.post('/edc/studies/DEFAULT/vitals/import').set('Content-Type', 'text/csv').send(csv).expect(201),
+      );
+      expect(visit(before, 'Week 12').missing).toBe(true);
+      expect(visit(after, 'Week 12')).toMatchObject({ missing: false, vitals: [{ systolic_bp: 121, study_day: 91, within_window: true }] });
+    });
+
     it('shows a correction at once (the record moved into its window), and the signature it invalidated', async () => {
       const subject = await subjectWithVisits();
       await sign(subject);
