@@ -10,7 +10,7 @@ import { armAssignedAtCapture, lockSubject } from '../patients/subject-row.js';
 import type { StudyDesign } from '../studies/study-design.js';
 import { StudyDirectory } from '../studies/study-directory.js';
 import type { RandomizationResponse } from './dto/randomization.response.js';
-import { assignmentAt, type BlockDesign, UnbalancedDesignError, usableBlockSizes } from './permuted-blocks.js';
+import { type Assignment, assignmentAt, type BlockDesign, UnbalancedDesignError, usableBlockSizes } from './permuted-blocks.js';
 import { MissingStratificationFactor, stratumOf } from './strata.js';
 
 /**
@@ -37,14 +37,7 @@ export class RandomizationService {
       if (study.status !== 'enrolling') throw new ConflictException(`Study ${study.protocolId} is ${study.status}: subjects are randomized only while it is enrolling`);
       const design = blockDesignOf(study);
       const stratum = stratumFor(patient, study);
-      await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`randomization:${patient.protocolId}:${stratum}`]);
-      const slotNumber = await nextSlot(db, patient.protocolId, stratum);
-      const assignment = assignmentAt(await seedOf(db, patient.protocolId), stratum, design, slotNumber);
-      await db.query(
-        `INSERT INTO randomization_slots (protocol_id, stratum, slot_number, block_number, block_size, arm_code, patient_id, assigned_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [patient.protocolId, stratum, slotNumber, assignment.blockNumber, assignment.blockSize, assignment.armCode, patient.id, actor.userId],
-      );
+      const assignment = await takeNextSlot(db, patient, stratum, design, actor);
       await db.query(
         `UPDATE patients
             SET treatment_arm = $2, status = 'randomized', status_date = current_date, status_reason = NULL,
@@ -98,6 +91,19 @@ function stratumFor(patient: Patient, study: StudyDesign): string {
     if (error instanceof MissingStratificationFactor) throw new ConflictException(`Subject ${patient.subjectNumber} cannot be randomized: ${error.message}`);
     throw error;
   }
+}
+
+/** The stratum's next slot and its arm, recorded; concurrent randomizations in the stratum wait for this transaction. */
+async function takeNextSlot(db: EntityManager, patient: Patient, stratum: string, design: BlockDesign, actor: AuditActor): Promise<Assignment> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`randomization:${patient.protocolId}:${stratum}`]);
+  const slotNumber = await nextSlot(db, patient.protocolId, stratum);
+  const assignment = assignmentAt(await seedOf(db, patient.protocolId), stratum, design, slotNumber);
+  await db.query(
+    `INSERT INTO randomization_slots (protocol_id, stratum, slot_number, block_number, block_size, arm_code, patient_id, assigned_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [patient.protocolId, stratum, slotNumber, assignment.blockNumber, assignment.blockSize, assignment.armCode, patient.id, actor.userId],
+  );
+  return assignment;
 }
 
 async function nextSlot(db: EntityManager, protocolId: string, stratum: string): Promise<number> {
