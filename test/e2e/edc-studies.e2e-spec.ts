@@ -1,4 +1,5 @@
 import pg from 'pg';
+import request from 'supertest';
 import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
@@ -155,6 +156,15 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
     for (const shown of [created, read.body, listed.body, await auditOf(protocolId)]) expect(JSON.stringify(shown)).not.toContain(SEED);
     const stored = await withDatabase(async (db) => (await db.query('SELECT randomization_seed FROM studies WHERE protocol_id = $1', [protocolId])).rows[0]);
     expect(stored.randomization_seed).toBe(SEED);
+  });
+
+  it("creates the API document's example study as it stands, once", async () => {
+    const document = (await request(platform.baseUrl).get('/docs-json').expect(200)).body;
+    const example = document.paths['/edc/studies'].post.requestBody.content['application/json'].examples['a new study'].value;
+    const created = await createStudy(example);
+    expect(created).toMatchObject({ protocol_id: 'RA002', status: 'set_up', randomization: { seed_set: true } });
+    expect(created.schedule).toHaveLength(4);
+    expect((await manager.post('/edc/studies').send(example)).status).toBe(409);
   });
 
   it('makes a secret seed when none is given, defaults the rest, and refuses a protocol id that exists (409)', async () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
@@ -13,6 +13,23 @@ import { StudyReads } from './study-reads.js';
 import { StudySetupService } from './study-setup.service.js';
 
 const NO_STUDY = 'No such study';
+
+/** The README's study: it works as it stands on a fresh install (once: the protocol id is then taken). */
+const NEW_STUDY_EXAMPLE = {
+  protocol_id: 'RA002',
+  title: 'Rheumatoid arthritis, phase II',
+  baseline_visit: 'Day 1',
+  subject_id_format: '{site}-{seq:4}',
+  randomization: { block_sizes: [4, 6], stratification_factors: ['site', 'sex'] },
+  sites: [{ site_id: 'S01', name: 'Oslo' }, { site_id: 'S02', name: 'Bergen' }],
+  arms: [{ arm_code: 'Active', allocation_ratio: 1 }, { arm_code: 'Placebo', allocation_ratio: 1 }],
+  schedule: [
+    { visit_name: 'Screening', planned_day: -1, window_before: 13 },
+    { visit_name: 'Day 1', planned_day: 1 },
+    { visit_name: 'Week 4', planned_day: 28, window_before: 3, window_after: 3 },
+    { visit_name: 'Week 12', planned_day: 84, window_before: 7, window_after: 7 },
+  ],
+};
 const ALL_SITES_ONLY = "Signed in without one of the roles this route needs, or limited to sites (a study's set-up is changed by users of all sites)";
 const PROTOCOL = clinicalCodeParam('protocolId');
 const SITE = clinicalCodeParam('siteId');
@@ -30,6 +47,7 @@ export class StudiesController {
   @Roles(ACCESS.manageStudies)
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ operationId: 'createStudy', summary: 'Set up a study: settings, sites, arms, visit schedule and randomization (the seed is never shown)' })
+  @ApiBody({ type: CreateStudyDto, examples: { 'a new study': { summary: 'two sites, two arms 1:1, four visits', value: NEW_STUDY_EXAMPLE } } })
   @ApiCreatedResponse({ type: StudyResponse })
   @ApiError(HttpStatus.FORBIDDEN, ALL_SITES_ONLY)
   @ApiError(HttpStatus.CONFLICT, 'A study with this protocol id exists')
