@@ -356,6 +356,38 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
     ]);
   });
 
+  it('refuses malformed sites, arms and schedules with 400 naming each field, changing nothing', async () => {
+    const protocolId = newProtocolId();
+    await createStudy(fullStudy(protocolId));
+    const cases: Array<[string, 'post' | 'patch' | 'put', string, Record<string, unknown>, string]> = [
+      ['add site', 'post', '/sites', { site_id: 7 }, 'site_id'],
+      ['add site', 'post', '/sites', {}, 'site_id'],
+      ['add site', 'post', '/sites', { site_id: 'S09', name: '' }, 'name'],
+      ['change site', 'patch', '/sites/S01', { name: 5 }, 'name'],
+      ['change site', 'patch', '/sites/S01', { active: false, reason: '' }, 'reason'],
+      ['change site', 'patch', '/sites/S01', { active: false, site_id: 'S09' }, 'site_id'],
+      ['arms', 'put', '/arms', { arms: 'Active' }, 'arms'],
+      ['arms', 'put', '/arms', { arms: [{ arm_code: 5 }] }, 'arms[0].arm_code'],
+      ['arms', 'put', '/arms', { arms: [{ arm_code: 'A', allocation_ratio: 21 }] }, 'arms[0].allocation_ratio'],
+      ['arms', 'put', '/arms', { arms: [{ arm_code: 'A', colour: 'red' }] }, 'arms[0].colour'],
+      ['arms', 'put', '/arms', { arms: [], extra: true }, 'extra'],
+      ['schedule', 'put', '/schedule', { schedule: [{ visit_name: 'V', planned_day: 1.5 }] }, 'schedule[0].planned_day'],
+      ['schedule', 'put', '/schedule', { schedule: [{ visit_name: '', planned_day: 1 }] }, 'schedule[0].visit_name'],
+      ['schedule', 'put', '/schedule', { schedule: [{ visit_name: 'V', planned_day: 1, required: 'yes' }] }, 'schedule[0].required'],
+      ['schedule', 'put', '/schedule', { schedule: [{ visit_name: 'V', planned_day: 4000 }] }, 'schedule[0].planned_day'],
+      ['schedule', 'put', '/schedule', { schedule: null }, 'schedule'],
+    ];
+    for (const [what, method, path, body, field] of cases) {
+      const response = await manager[method](`/edc/studies/${protocolId}${path}`).send(body);
+      expect({ what, body, status: response.status, fields: fieldsOf(response.body) }).toEqual({ what, body, status: 400, fields: expect.arrayContaining([field]) });
+    }
+    const study = (await admin.get(`/edc/studies/${protocolId}`).expect(200)).body;
+    expect(study.sites).toEqual([{ site_id: 'S01', name: 'Oslo', active: true }, { site_id: 'S02', name: 'Bergen', active: true }]);
+    expect(study.arms).toHaveLength(2);
+    expect(study.schedule).toHaveLength(3);
+    expect((await auditOf(protocolId)).map((event) => event.action)).toEqual(['create']);
+  });
+
   it('adds a site once when the same site is added concurrently', async () => {
     const protocolId = newProtocolId();
     await createStudy(fullStudy(protocolId));
