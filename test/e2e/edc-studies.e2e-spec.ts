@@ -100,7 +100,7 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
       allow_new_sites: true,
       allow_unscheduled_visits: true,
       allow_unlisted_arms: true,
-      randomization: { seed_set: true, started: false },
+      randomization: { block_sizes: [4], stratification_factors: ['site'], seed_set: true, started: false },
       arms: [
         { arm_code: 'Active', allocation_ratio: 1 },
         { arm_code: 'Placebo', allocation_ratio: 1 },

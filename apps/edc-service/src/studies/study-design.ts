@@ -80,7 +80,8 @@ export function openStudyDesign(protocolId: string, title = `Study ${protocolId}
     allowUnscheduledVisits: true,
     allowUnlistedArms: true,
     blockSizes: [4],
-    stratificationFactors: [],
+    // Randomization always stratifies by site; the study says so as a new one does.
+    stratificationFactors: ['site'],
     sites: [],
     arms: [],
     visits: [],
