@@ -9,7 +9,10 @@ import { type Mode, type PlatformUnderTest, startPlatform } from '../support/pla
  */
 
 const TITLE = 'Clinical-trial data platform API';
-const KNOWN_TAGS = ['vitals', 'patients', 'auth', 'users', 'audit trail', 'health', 'metrics'];
+const KNOWN_TAGS = [
+  'vitals', 'patients', 'studies', 'adverse events', 'corrections', 'locks and signatures', 'casebook',
+  'auth', 'users', 'audit trail', 'health', 'metrics',
+];
 const ERROR_SCHEMA = '#/components/schemas/ApiErrorBody';
 const ERROR_FIELDS = ['statusCode', 'error', 'message', 'details', 'requestId', 'path', 'timestamp'];
 /** Fields the code treats as whole numbers (validated with IsInt, or counted). */
@@ -17,11 +20,12 @@ const INTEGER_FIELDS = [
   'SystolicBP', 'DiastolicBP', 'HeartRate', 'RespiratoryRate',
   'systolic_bp', 'diastolic_bp', 'heart_rate', 'respiratory_rate',
   'limit', 'offset', 'total',
+  'severity_grade', 'planned_day', 'window_before', 'window_after', 'allocation_ratio', 'birth_year', 'age', 'study_day',
   'records_stored', 'records_received', 'records_already_stored', 'patients_created',
   'position', 'events_checked', 'pending', 'seq', 'chain_position', 'statusCode', 'expires_in', 'refresh_expires_in',
 ];
 /** The only fields that may hold fractions. */
-const FRACTIONAL_FIELDS = ['Temperature', 'temperature'];
+const FRACTIONAL_FIELDS = ['Temperature', 'temperature', 'height_cm', 'weight_kg'];
 
 type Schema = SchemaObject | ReferenceObject;
 
@@ -226,7 +230,7 @@ describe.each<Mode>(['all-in-one', 'split'])('the OpenAPI document at /docs-json
     expect(statusesOf('GET /health')).toEqual(['200', '503']);
   });
 
-  it('types whole-number fields as integer in requests and answers; only temperatures are fractional', () => {
+  it('types whole-number fields as integer in requests and answers; only temperatures, heights and weights are fractional', () => {
     const named = namedSchemas(document);
     for (const field of INTEGER_FIELDS) {
       const occurrences = named.filter(({ name }) => name === field);

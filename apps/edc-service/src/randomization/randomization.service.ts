@@ -32,7 +32,8 @@ export class RandomizationService {
     return this.changes.change({ actor, reason: 'randomized', action: 'randomize' }, async (db, effects) => {
       const { patient } = await lockSubject(db, found.id);
       refuseUnlessRandomizable(patient);
-      const study = await this.directory.findOne(db, patient.protocolId);
+      // Held until commit: a change of the randomization settings waits, and sees this slot taken.
+      const study = await this.directory.findOneForWrite(db, patient.protocolId);
       if (!study) throw new ConflictException(`Study ${patient.protocolId} is not set up: it has no arms to randomize to`);
       if (study.status !== 'enrolling') throw new ConflictException(`Study ${study.protocolId} is ${study.status}: subjects are randomized only while it is enrolling`);
       const design = blockDesignOf(study);
