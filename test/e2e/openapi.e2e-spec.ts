@@ -24,8 +24,8 @@ const INTEGER_FIELDS = [
   'records_stored', 'records_received', 'records_already_stored', 'patients_created',
   'position', 'events_checked', 'pending', 'seq', 'chain_position', 'statusCode', 'expires_in', 'refresh_expires_in',
 ];
-/** The only fields that may hold fractions. */
-const FRACTIONAL_FIELDS = ['Temperature', 'temperature', 'height_cm', 'weight_kg'];
+/** The only fields that may hold fractions (a repair's `old` and `new` are values of any vital sign, temperatures too). */
+const FRACTIONAL_FIELDS = ['Temperature', 'temperature', 'height_cm', 'weight_kg', 'old', 'new'];
 
 type Schema = SchemaObject | ReferenceObject;
 
