@@ -76,6 +76,18 @@ describe.each(backends)('CacheService on %s', (_name, createBackend) => {
     expect(await cache.readThrough('subject-b', load, { tags: ['b'] })).toBe(1);
   });
 
+  it('invalidates every tag of a large import, more than one round trip holds (2,500 tags)', async () => {
+    const tags = Array.from({ length: 2_500 }, (_, n) => `bulk-${n}`);
+    let version = 1;
+    const load = async () => version;
+    for (const tag of [tags[0], tags[999], tags[1_000], tags[2_499]]) await cache.readThrough(`entry-${tag}`, load, { tags: [tag] });
+    version = 2;
+    await cache.invalidateTags(tags);
+    for (const tag of [tags[0], tags[999], tags[1_000], tags[2_499]]) {
+      expect({ tag, value: await cache.readThrough(`entry-${tag}`, load, { tags: [tag] }) }).toEqual({ tag, value: 2 });
+    }
+  });
+
   it('never serves what a reader loaded before a write committed (the stale-set race)', async () => {
     let stored = 'old';
     let releaseReader!: () => void;

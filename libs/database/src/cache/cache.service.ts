@@ -5,6 +5,9 @@ import type { CacheInvalidationOutbox } from './cache-invalidation-outbox.js';
 import { MemoryCacheBackend } from './memory-cache.backend.js';
 import { COUNTER_TTL_SECONDS } from './redis-cache.backend.js';
 
+/** Tags bumped per round trip by `invalidateTags`. */
+const INVALIDATION_SLICE = 1_000;
+
 export interface ReadThroughOptions {
   ttlSeconds?: number;
   /** Names whose invalidation (see `invalidateTags`) makes this entry unreachable. */
@@ -153,7 +156,13 @@ export class CacheService {
    * here, late, when the caller did not.
    */
   async invalidateTags(tags: string[], options: { recordedInTransaction?: boolean } = {}): Promise<void> {
-    if (tags.length === 0) return;
+    // In slices, so a large import's bump never outlasts the command timeout as one pipeline.
+    for (let start = 0; start < tags.length; start += INVALIDATION_SLICE) {
+      await this.invalidateSlice(tags.slice(start, start + INVALIDATION_SLICE), options);
+    }
+  }
+
+  private async invalidateSlice(tags: string[], options: { recordedInTransaction?: boolean }): Promise<void> {
     const done = await this.attempt(async () => {
       await this.backend.increment(tags.map((tag) => this.tagKey(tag)));
       return true;
