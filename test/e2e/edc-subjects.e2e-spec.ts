@@ -218,6 +218,16 @@ describe.each<Mode>(['all-in-one', 'split'])('subjects: enrolment and status (%s
       expect((await enrol(protocolId, enrolment({ subject_id: 'L-2', site_id: 'S02' }), atS02).expect(201)).body.site_id).toBe('S02');
       expect(await subjectsOf(protocolId)).toEqual(['L-2']);
     });
+
+    it("names only the user's own sites as the allowed ones when refusing a site that is not the study's", async () => {
+      const protocolId = unique('HIDDEN');
+      await createStudy(platform, { protocolId, sites: [{ id: 'S01' }, { id: 'S03' }, { id: 'S05' }] });
+      const limited = (await createUser(platform.baseUrl, platform.admin, { username: unique('inv.s05.').toLowerCase(), roles: ['investigator'], site_ids: ['S05', 'S08'] })).client;
+      const refused = await enrol(protocolId, enrolment({ subject_id: 'H-1', site_id: 'S08' }), limited).expect(400);
+      expect(refused.body.details).toEqual([{ field: 'site_id', problems: [expect.stringContaining('(allowed: S05)')] }]);
+      expect(JSON.stringify(refused.body)).not.toMatch(/S01|S03/);
+      expect(await subjectsOf(protocolId)).toEqual([]);
+    });
   });
 
   describe('status', () => {

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventInput } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import type { ApiErrorDetail } from '../../../../libs/platform/src/index.js';
 import type { StudyDesign } from './study-design.js';
 import { StudyDirectory } from './study-directory.js';
@@ -17,6 +18,11 @@ export interface RecordPlacement {
   treatmentArm?: string | null;
 }
 
+/** Who the refusals are written for: a site-limited user is told only of the sites they may see. */
+export interface PlacementOptions {
+  user?: AuthenticatedUser;
+}
+
 /**
  * The study's rules for captured records: an unknown visit, arm or site is refused (naming the
  * record, the field and the allowed values) unless the study allows it; a closed study takes no
@@ -31,7 +37,7 @@ export class StudyRules {
   ) {}
 
   /** Checks the records in the caller's transaction; returns the audit events of what it created. */
-  async admit(db: EntityManager, records: RecordPlacement[]): Promise<AuditEventInput[]> {
+  async admit(db: EntityManager, records: RecordPlacement[], options: PlacementOptions = {}): Promise<AuditEventInput[]> {
     const protocolIds = [...new Set(records.map((record) => record.protocolId))];
     const events = await this.registry.ensureStudies(db, protocolIds);
     // Changes to a study's set-up lock its row FOR UPDATE: records wait for them and are checked
@@ -45,7 +51,7 @@ export class StudyRules {
       if (study.status === 'closed') {
         throw new ConflictException(`${record.label}: study ${study.protocolId} is closed; it takes no new data`);
       }
-      problems.push(...placementProblems(study, record));
+      problems.push(...placementProblems(study, record, options));
       if (record.siteId !== null && study.allowNewSites && !study.sites.some((site) => site.siteId === record.siteId)) {
         const sites = newSites.get(study.protocolId) ?? new Set<string>();
         newSites.set(study.protocolId, sites.add(record.siteId));
@@ -68,7 +74,7 @@ export class StudyRules {
 }
 
 /** What is wrong with where one record says it belongs, by field. */
-export function placementProblems(study: StudyDesign, record: RecordPlacement): ApiErrorDetail[] {
+export function placementProblems(study: StudyDesign, record: RecordPlacement, options: PlacementOptions = {}): ApiErrorDetail[] {
   const problems: ApiErrorDetail[] = [];
   const refuse = (field: string, problem: string) => problems.push({ field: `${record.label}.${field}`, problems: [problem] });
   if (!study.allowUnscheduledVisits && !study.visits.some((visit) => visit.visitName === record.visitName)) {
@@ -82,10 +88,15 @@ export function placementProblems(study: StudyDesign, record: RecordPlacement): 
     if (site && !site.active) {
       refuse('SiteID', `site "${record.siteId}" of study ${study.protocolId} is closed`);
     } else if (!site && !study.allowNewSites) {
-      refuse('SiteID', `"${record.siteId}" is not a site of study ${study.protocolId} (allowed: ${allowed(study.sites.filter((s) => s.active).map((s) => s.siteId))})`);
+      refuse('SiteID', `"${record.siteId}" is not a site of study ${study.protocolId} (allowed: ${allowed(allowedSites(study, options.user))})`);
     }
   }
   return problems;
+}
+
+/** The study's active sites, limited to those the user may see (all of them when no user is named). */
+export function allowedSites(study: StudyDesign, user?: AuthenticatedUser): string[] {
+  return study.sites.filter((site) => site.active && (user === undefined || mayAccessSite(user, site.siteId))).map((site) => site.siteId);
 }
 
 const allowed = (values: string[]): string => (values.length > 0 ? values.join(', ') : 'none set up yet');

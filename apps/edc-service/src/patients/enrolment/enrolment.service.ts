@@ -7,6 +7,7 @@ import { ClinicalChanges } from '../../clinical-changes/clinical-changes.service
 import type { StudyDesign } from '../../studies/study-design.js';
 import { StudyDirectory } from '../../studies/study-directory.js';
 import { StudyRegistry } from '../../studies/study-registry.js';
+import { allowedSites } from '../../studies/study-rules.js';
 import { type PatientResponse, toPatientResponse } from '../dto/patient.response.js';
 import { Patient } from '../patient.entity.js';
 import { type Demographics, demographicsProblems, pickDemographics } from './demographics.js';
@@ -41,7 +42,7 @@ export class EnrolmentService {
         throw new ConflictException(`Study ${protocolId} is ${study.status}: subjects are enrolled only while it is enrolling`);
       }
       if (dto.enrol === true) await refuseConsentAfterToday(db, dto.consent_date);
-      const addedSite = await this.admitSite(db, study, dto.site_id);
+      const addedSite = await this.admitSite(db, study, dto.site_id, user);
       const subjectNumber = await this.insert(db, study, dto, demographics);
       const patient = await db.getRepository(Patient).findOneByOrFail({ protocolId, subjectNumber });
       if (addedSite) effects.audit(addedSite);
@@ -52,12 +53,12 @@ export class EnrolmentService {
   }
 
   /** The site must be an active site of the study, or new to a study that takes new sites (then it is added). */
-  private async admitSite(db: EntityManager, study: StudyDesign, siteId: string): Promise<AuditEventInput | null> {
+  private async admitSite(db: EntityManager, study: StudyDesign, siteId: string, user: AuthenticatedUser): Promise<AuditEventInput | null> {
     const site = study.sites.find((candidate) => candidate.siteId === siteId);
     if (site && !site.active) throw new ConflictException(`Site ${siteId} of study ${study.protocolId} is closed: it enrols no subjects`);
     if (site) return null;
     if (!study.allowNewSites) {
-      const active = study.sites.filter((candidate) => candidate.active).map((candidate) => candidate.siteId);
+      const active = allowedSites(study, user);
       throw new BadRequestException({
         message: `site_id ${siteId} is not a site of study ${study.protocolId}; nothing was stored`,
         details: [{ field: 'site_id', problems: [`is not a site of study ${study.protocolId} (allowed: ${active.join(', ') || 'none set up yet'})`] }],
