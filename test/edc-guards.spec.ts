@@ -84,7 +84,7 @@ describe('EDC guards in the database', () => {
     await expect(insertVital('Week 12')).resolves.toMatchObject({ rowCount: 1 });
   });
 
-  it('invalidates a valid signature when signed data changes, recording the change, and leaves it invalid', async () => {
+  it('invalidates a valid signature when signed data changes, recording the change (never before the signing), and leaves it invalid', async () => {
     await runtime.query(
       `INSERT INTO edc_signatures (patient_id, signer_id, signer_username, signer_full_name, meaning)
        VALUES ($1, gen_random_uuid(), 'dr.who', 'Dr Who', 'I approve the data as complete and accurate')`,
@@ -92,8 +92,9 @@ describe('EDC guards in the database', () => {
     );
     const { rows } = await runtime.query(`SELECT id FROM vital_signs WHERE visit_name = 'Day 1'`);
     await inTransaction('transcription error', `UPDATE vital_signs SET systolic_bp = 125 WHERE id = $1`, [rows[0].id]);
-    const signature = (await runtime.query(`SELECT invalidated_at, invalidated_by FROM edc_signatures`)).rows[0];
+    const signature = (await runtime.query(`SELECT signed_at, invalidated_at, invalidated_by FROM edc_signatures`)).rows[0];
     expect(signature.invalidated_at).toBeInstanceOf(Date);
+    expect(signature.invalidated_at.getTime()).toBeGreaterThanOrEqual(signature.signed_at.getTime());
     expect(signature.invalidated_by).toMatchObject({
       entity_type: 'vital_sign',
       action: 'update',
@@ -103,6 +104,30 @@ describe('EDC guards in the database', () => {
     });
     await insertVital('Unscheduled');
     expect((await runtime.query(`SELECT invalidated_by ->> 'reason' AS reason FROM edc_signatures`)).rows[0].reason).toBe('transcription error');
+  });
+
+  it('invalidates a signature when a transaction that began before the signing writes after it', async () => {
+    const early = new pg.Client({ connectionString: database.url });
+    await early.connect();
+    try {
+      await early.query('BEGIN');
+      await early.query('SELECT 1');
+      const { rows } = await runtime.query(
+        `INSERT INTO edc_signatures (patient_id, signer_id, signer_username, signer_full_name, meaning)
+         VALUES ($1, gen_random_uuid(), 'dr.late', 'Dr Late', 'I approve the data as complete and accurate') RETURNING id, signed_at`,
+        [patientId],
+      );
+      await early.query(
+        `INSERT INTO vital_signs (patient_id, visit_name, systolic_bp, diastolic_bp, heart_rate, temperature, data_batch)
+         VALUES ($1, 'Week 16', 118, 76, 66, 36.6, gen_random_uuid())`,
+        [patientId],
+      );
+      await early.query('COMMIT');
+      const after = (await runtime.query(`SELECT invalidated_at FROM edc_signatures WHERE id = $1`, [rows[0].id])).rows[0];
+      expect(after.invalidated_at.getTime()).toBeGreaterThanOrEqual(rows[0].signed_at.getTime());
+    } finally {
+      await early.end();
+    }
   });
 
   it('stores a record again once the earlier one with its key is entered in error', async () => {

@@ -79,16 +79,16 @@ describe('the runtime database role', () => {
       edc_vitals: 'SELECT',
       installation: 'SELECT',
       mcp_context: 'DELETE, INSERT, SELECT, UPDATE',
-      patients: 'DELETE, INSERT, SELECT, UPDATE',
+      patients: 'INSERT, SELECT, UPDATE',
       randomization_slots: 'INSERT, SELECT',
       refresh_tokens: 'INSERT, SELECT, UPDATE',
       schema_migrations: 'SELECT',
       studies: 'INSERT, SELECT, UPDATE',
       study_arms: 'DELETE, INSERT, SELECT, UPDATE',
-      study_sites: 'DELETE, INSERT, SELECT, UPDATE',
+      study_sites: 'INSERT, SELECT, UPDATE',
       study_visits: 'DELETE, INSERT, SELECT, UPDATE',
       users: 'INSERT, SELECT, UPDATE',
-      vital_signs: 'DELETE, INSERT, SELECT, UPDATE',
+      vital_signs: 'INSERT, SELECT, UPDATE',
     });
   });
 
@@ -114,6 +114,9 @@ describe('the runtime database role', () => {
     ['truncate clinical data', 'TRUNCATE vital_signs'],
     ['disable the clinical change trigger', 'ALTER TABLE vital_signs DISABLE TRIGGER vital_signs_audited_change'],
     ['hard-delete an adverse event', 'DELETE FROM adverse_events'],
+    ['hard-delete a vital sign, even with a reason', "SELECT set_config('ctp.change_reason', 'tidying up', true); DELETE FROM vital_signs"],
+    ['hard-delete a subject, even with a reason', "SELECT set_config('ctp.change_reason', 'tidying up', true); DELETE FROM patients"],
+    ['remove a site from a study', 'DELETE FROM study_sites'],
     ['change an adverse event without a reason for change', 'UPDATE adverse_events SET severity_grade = 1'],
     ['rewrite who locked data', "UPDATE edc_locks SET locked_by_username = 'someone else'"],
     ['delete a lock', 'DELETE FROM edc_locks'],
@@ -158,7 +161,7 @@ describe('the runtime database role', () => {
   });
 
   it('forgets the reason when its transaction ends', async () => {
-    await refused('DELETE FROM vital_signs');
+    await refused('UPDATE vital_signs SET systolic_bp = 126');
   });
 
   it('is refused in production when it may create objects in the schema (what PostgreSQL 14 allows by default)', async () => {

@@ -184,7 +184,11 @@ export class EdcTrialDesign1764900000000 implements MigrationInterface {
 
     await db.query(`
       GRANT SELECT, INSERT, UPDATE ON studies, study_sites, study_arms, study_visits TO ${RUNTIME_ROLE}`);
-    await db.query(`GRANT DELETE ON study_sites, study_arms, study_visits TO ${RUNTIME_ROLE}`);
+    // Arms and schedule are replaced as a whole; a site is closed, never removed.
+    await db.query(`GRANT DELETE ON study_arms, study_visits TO ${RUNTIME_ROLE}`);
+    // Clinical data is never hard-deleted: entered-in-error hides a record and keeps it. (A DELETE
+    // would also pass by the lock and signature guard, which watches inserts and updates.)
+    await db.query(`REVOKE DELETE ON vital_signs, patients FROM ${RUNTIME_ROLE}`);
     await db.query(`GRANT SELECT, INSERT ON randomization_slots TO ${RUNTIME_ROLE}`);
     await db.query(`GRANT SELECT, INSERT, UPDATE ON adverse_events TO ${RUNTIME_ROLE}`);
     await db.query(`GRANT SELECT, INSERT ON edc_locks, edc_signatures TO ${RUNTIME_ROLE}`);
@@ -233,10 +237,12 @@ export class EdcTrialDesign1764900000000 implements MigrationInterface {
       DO $$ BEGIN
         IF EXISTS (SELECT 1 FROM adverse_events) OR EXISTS (SELECT 1 FROM edc_signatures)
            OR EXISTS (SELECT 1 FROM vital_signs WHERE entered_in_error_at IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM edc_locks) OR EXISTS (SELECT 1 FROM randomization_slots)
            OR EXISTS (SELECT 1 FROM patients WHERE treatment_arm IS NULL OR status IN ('randomized')) THEN
-          RAISE EXCEPTION 'the EDC holds adverse events, signatures, records entered in error or subjects without an arm: reverting would lose them';
+          RAISE EXCEPTION 'the EDC holds adverse events, signatures, locks, randomizations, records entered in error or subjects without an arm: reverting would lose them';
         END IF;
       END $$`);
+    await db.query(`GRANT DELETE ON vital_signs, patients TO ${RUNTIME_ROLE}`);
     for (const view of ['edc_adverse_event_subjects', 'edc_adverse_events', 'edc_vitals', 'edc_subjects', 'edc_study_visits', 'edc_study_arms', 'edc_studies']) {
       await db.query(`DROP VIEW ${view}`);
     }
@@ -316,7 +322,7 @@ const GUARD_FUNCTION = `
     END IF;
 
     UPDATE edc_signatures s
-       SET invalidated_at = now(),
+       SET invalidated_at = clock_timestamp(),
            invalidated_by = jsonb_build_object(
              'entity_type', CASE TG_TABLE_NAME WHEN 'patients' THEN 'patient' WHEN 'vital_signs' THEN 'vital_sign' ELSE 'adverse_event' END,
              'action', coalesce(nullif(current_setting('ctp.change_action', true), ''), lower(TG_OP)),
@@ -324,7 +330,7 @@ const GUARD_FUNCTION = `
                              WHERE t.patient_id = s.patient_id),
              'reason', nullif(btrim(current_setting('ctp.change_reason', true)), ''),
              'username', actor ->> 'username',
-             'at', now())
+             'at', clock_timestamp())
      WHERE s.invalidated_at IS NULL AND s.patient_id = ANY (patient_ids);
     RETURN NULL;
   END $$`;

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonNestedDeeperThan, MAX_JSON_DEPTH, refuseDeeplyNestedJson } from './json-depth.js';
+import { jsonHasNulCharacter, jsonNestedDeeperThan, MAX_JSON_DEPTH, refuseDeeplyNestedJson } from './json-depth.js';
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const deeper = (text: string, limit = MAX_JSON_DEPTH) => jsonNestedDeeperThan(Buffer.from(text, 'utf8'), limit);
@@ -33,5 +33,23 @@ describe('JSON nesting depth', () => {
     expect(() => refuseDeeplyNestedJson({} as IncomingMessage, {} as ServerResponse, body, 'utf-16le')).toThrow(BadRequestException);
     const fine = Buffer.from('{"username":"ś[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 'utf16le');
     expect(() => refuseDeeplyNestedJson({} as IncomingMessage, {} as ServerResponse, fine, 'utf-16le')).not.toThrow();
+  });
+});
+
+describe('JSON NUL characters', () => {
+  const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+  it('finds \\u0000 written in a string, anywhere in the body', () => {
+    expect(jsonHasNulCharacter(utf8('{"reason":"a\\u0000b"}'))).toBe(true);
+    expect(jsonHasNulCharacter(utf8('{"records":[{"VisitName":"\\u0000"}]}'))).toBe(true);
+  });
+
+  it('leaves other escapes alone: an escaped backslash before "u0000", \\u00000 digits that are not NUL, other characters', () => {
+    expect(jsonHasNulCharacter(utf8('{"path":"C:\\\\u0000"}'))).toBe(false);
+    expect(jsonHasNulCharacter(utf8('{"a":"\\u0001","b":"\\u00e9","c":"u0000"}'))).toBe(false);
+  });
+
+  it('refuses such a body with 400 before it is parsed', () => {
+    expect(() => refuseDeeplyNestedJson({} as IncomingMessage, {} as ServerResponse, utf8('{"term":"x\\u0000"}'), 'utf-8')).toThrow(/NUL character/);
   });
 });

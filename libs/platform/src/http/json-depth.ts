@@ -34,14 +34,44 @@ export function jsonNestedDeeperThan(utf8: Uint8Array, maxDepth: number): boolea
   return false;
 }
 
+const LOWER_U = 0x75;
+const DIGIT_ZERO = 0x30;
+
+/**
+ * Whether a JSON text holds the NUL character in a string (written `\u0000`), which PostgreSQL
+ * cannot store in text: refused up front rather than failing the write. Same single pass as above.
+ */
+export function jsonHasNulCharacter(utf8: Uint8Array): boolean {
+  let inString = false;
+  for (let index = 0; index < utf8.length; index += 1) {
+    const byte = utf8[index];
+    if (inString) {
+      if (byte === BACKSLASH) {
+        if (utf8[index + 1] === LOWER_U && [2, 3, 4, 5].every((offset) => utf8[index + offset] === DIGIT_ZERO)) return true;
+        index += 1;
+      } else if (byte === QUOTE) {
+        inString = false;
+      }
+    } else if (byte === QUOTE) {
+      inString = true;
+    }
+  }
+  return false;
+}
+
 /**
  * body-parser's `verify` hook: runs on the raw body before it is parsed, so a deeply nested body
  * is refused with 400 before anything walks it recursively (validation, transformation, logging),
- * which would otherwise overflow the stack and answer 500.
+ * which would otherwise overflow the stack and answer 500; and a body with NUL characters before
+ * a write fails on them.
  */
 export function refuseDeeplyNestedJson(_request: IncomingMessage, _response: ServerResponse, body: Buffer, encoding: string): void {
-  if (jsonNestedDeeperThan(asUtf8(body, encoding), MAX_JSON_DEPTH)) {
+  const utf8 = asUtf8(body, encoding);
+  if (jsonNestedDeeperThan(utf8, MAX_JSON_DEPTH)) {
     throw new BadRequestException(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
+  }
+  if (jsonHasNulCharacter(utf8)) {
+    throw new BadRequestException('Text in the request body must not contain the NUL character (\\u0000): it cannot be stored');
   }
 }
 
