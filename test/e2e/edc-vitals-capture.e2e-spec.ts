@@ -42,6 +42,7 @@ describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) =>
         site_id: 'S01',
         treatment_arm: 'Placebo',
         already_stored: false,
+        entered_in_error: false,
         vital: expect.objectContaining({ id: expect.any(String), visit_name: 'Screening', visit_date: '2026-03-01', measurement_time: '2026-03-01T09:30:00.000Z', systolic_bp: 125, respiratory_rate: 16 }),
       });
       expect((await vitalsOf(subject)).map((vital) => vital.id)).toContain(response.body.vital.id);
@@ -61,6 +62,18 @@ describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) =>
       expect(changed.body.message).toMatch(/would change stored vitals; nothing was stored/);
       const stored = await vitalsOf(subject);
       expect(stored.filter((vital) => vital.visit_name === 'Screening')).toEqual([expect.objectContaining({ systolic_bp: 125 })]);
+    });
+
+    it('does not store again values that were entered in error; other values at the same time are stored as new', async () => {
+      const subject = await subjectAt('S01');
+      const first = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(201);
+      await platform.admin.post(`/edc/vitals/${first.body.vital.id}/entered-in-error`).send({ reason: 'recorded for the wrong subject' }).expect(200);
+      const resent = await atS01.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(201);
+      expect(resent.body).toMatchObject({ already_stored: true, entered_in_error: true, vital: { id: first.body.vital.id } });
+      expect((await vitalsOf(subject)).filter((vital) => vital.visit_name === 'Screening')).toEqual([]);
+      const corrected = await atS01.post(`/edc/patients/${subject}/vitals`).send({ ...ONE, systolic_bp: 131 }).expect(201);
+      expect(corrected.body).toMatchObject({ already_stored: false, entered_in_error: false, vital: { systolic_bp: 131 } });
+      expect((await vitalsOf(subject)).filter((vital) => vital.visit_name === 'Screening')).toEqual([expect.objectContaining({ systolic_bp: 131 })]);
     });
 
     it('gives vitals to an enrolled subject that has no arm yet (Screening before randomization)', async () => {
@@ -122,6 +135,30 @@ describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) =>
       const monitor = (await createUser(platform.baseUrl, platform.admin, { username: `cap-monitor-${mode}`, roles: ['monitor'] })).client;
       await monitor.post(`/edc/patients/${subject}/vitals`).send(ONE).expect(403);
       expect(await vitalsOf(subject)).toHaveLength(1);
+    });
+  });
+
+  describe('POST /edc/store-vitals after a record was entered in error', () => {
+    it('counts a re-sent batch with the withdrawn values as already stored, and stores other values as new', async () => {
+      const subject = newSubjectId('CAP');
+      const wrong = vitalRecord({ SubjectID: subject, SiteID: 'S01', VisitName: 'Day 1', MeasurementTime: '2026-03-02T08:00:00Z', SystolicBP: 150 });
+      const other = vitalRecord({ SubjectID: subject, SiteID: 'S01', VisitName: 'Week 4', MeasurementTime: '2026-03-30T08:00:00Z' });
+      await platform.admin.post('/edc/store-vitals').send({ records: [wrong, other] }).expect(201);
+      const wrongId = (await vitalsOf(subject)).find((vital) => vital.visit_name === 'Day 1')?.id as string;
+      await platform.admin.post(`/edc/vitals/${wrongId}/entered-in-error`).send({ reason: 'recorded for the wrong subject' }).expect(200);
+
+      const resent = await platform.admin.post('/edc/store-vitals').send({ records: [wrong, other] }).expect(201);
+      expect(resent.body).toMatchObject({ records_stored: 0, records_already_stored: 2, patients_created: 0 });
+      expect((await vitalsOf(subject)).map((vital) => vital.visit_name)).toEqual(['Week 4']);
+
+      const corrected = await platform.admin.post('/edc/store-vitals').send({ records: [{ ...wrong, SystolicBP: 125 }, other] }).expect(201);
+      expect(corrected.body).toMatchObject({ records_stored: 1, records_already_stored: 1 });
+      expect(await vitalsOf(subject)).toEqual([expect.objectContaining({ visit_name: 'Day 1', systolic_bp: 125 }), expect.objectContaining({ visit_name: 'Week 4' })]);
+      const count = await platform.database!.admin(
+        `SELECT count(*)::int AS n FROM vital_signs v JOIN patients p ON p.id = v.patient_id WHERE p.subject_number = $1 AND v.visit_name = 'Day 1'`,
+        [subject],
+      );
+      expect(count.rows[0].n).toBe(2); // the one entered in error, and the correct one
     });
   });
 

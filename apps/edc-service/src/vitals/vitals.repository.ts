@@ -55,7 +55,9 @@ export class VitalsRepository {
 
   /**
    * Inserts the measurements not stored yet (natural key: patient, visit, measurement time) and
-   * returns the ids and keys of those inserted.
+   * returns the ids and keys of those inserted. One whose identical values were entered in error
+   * counts as stored (not inserted): entering it in error withdrew those values, a re-send must not
+   * bring them back.
    */
   async insertNewMeasurements(db: EntityManager, rows: MeasurementRow[], batchId: string): Promise<InsertedMeasurement[]> {
     const inserted: Array<RawKey & { id: string }> = await db.query(
@@ -67,6 +69,16 @@ export class VitalsRepository {
                      $7::int2[], $8::numeric[], $9::int2[])
               AS r(patient_id, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp,
                    heart_rate, temperature, respiratory_rate)
+        -- A re-sent measurement that was entered in error is not stored again (a cumulative file, a retry).
+        WHERE NOT EXISTS (
+                SELECT 1 FROM vital_signs e
+                 WHERE e.patient_id = r.patient_id AND e.visit_name = r.visit_name
+                   AND e.measurement_time IS NOT DISTINCT FROM r.measurement_time
+                   AND e.entered_in_error_at IS NOT NULL
+                   AND e.visit_date IS NOT DISTINCT FROM r.visit_date
+                   AND e.systolic_bp = r.systolic_bp AND e.diastolic_bp = r.diastolic_bp
+                   AND e.heart_rate = r.heart_rate AND e.temperature = r.temperature
+                   AND e.respiratory_rate IS NOT DISTINCT FROM r.respiratory_rate)
        ON CONFLICT (patient_id, visit_name, measurement_time) WHERE entered_in_error_at IS NULL DO NOTHING
        RETURNING id, patient_id, visit_name, measurement_time`,
       [

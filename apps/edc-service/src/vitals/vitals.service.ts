@@ -73,6 +73,7 @@ export class VitalsService {
       site_id: patient.siteId,
       treatment_arm: patient.treatmentArm,
       already_stored: outcome.stored === 0,
+      entered_in_error: stored.enteredInErrorAt !== null,
       vital: toVitalSignResponse(stored),
     };
   }
@@ -89,13 +90,29 @@ export class VitalsService {
   }
 }
 
-/** The stored measurement a record names (just stored, or stored by an earlier try). */
+/**
+ * The stored measurement a record names (just stored, or stored by an earlier try); else the one
+ * entered in error with the record's values, which a re-send does not store again.
+ */
 function findStored(db: EntityManager, patientId: string, record: VitalRecord): Promise<VitalSign> {
   return db
     .getRepository(VitalSign)
     .createQueryBuilder('v')
     .where('v.patient_id = :patientId AND v.visit_name = :visitName', { patientId, visitName: record.visitName })
     .andWhere('v.measurement_time IS NOT DISTINCT FROM CAST(:measurementTime AS timestamptz)', { measurementTime: record.measurementTime })
-    .andWhere('v.entered_in_error_at IS NULL')
+    .andWhere(
+      `(v.entered_in_error_at IS NULL OR (v.visit_date IS NOT DISTINCT FROM CAST(:visitDate AS date) AND v.systolic_bp = :systolicBp
+        AND v.diastolic_bp = :diastolicBp AND v.heart_rate = :heartRate AND v.temperature = CAST(:temperature AS numeric)
+        AND v.respiratory_rate IS NOT DISTINCT FROM CAST(:respiratoryRate AS int2)))`,
+      {
+        visitDate: record.visitDate,
+        systolicBp: record.systolicBp,
+        diastolicBp: record.diastolicBp,
+        heartRate: record.heartRate,
+        temperature: record.temperature,
+        respiratoryRate: record.respiratoryRate,
+      },
+    )
+    .orderBy('v.entered_in_error_at', 'DESC', 'NULLS FIRST')
     .getOneOrFail();
 }

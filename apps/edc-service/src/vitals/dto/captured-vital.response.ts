@@ -10,6 +10,12 @@ export class CapturedVitalResponse extends SubjectIdentity {
   @ApiProperty({ description: 'true when this request repeated a record already stored with the same values (nothing new stored)' })
   already_stored!: boolean;
 
+  @ApiProperty({
+    description:
+      'true when these values repeat a record entered in error: they are not stored again, and `vital` is that record (send the correct values instead)',
+  })
+  entered_in_error!: boolean;
+
   @ApiProperty({ type: VitalSignResponse })
   vital!: VitalSignResponse;
 }
