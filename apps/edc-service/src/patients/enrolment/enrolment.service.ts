@@ -36,7 +36,8 @@ export class EnrolmentService {
       throw new BadRequestException({ message: `Validation failed: ${problems[0].field}: ${problems[0].problems[0]}; nothing was stored`, details: problems });
     }
     return this.changes.write(actor, async (db, effects) => {
-      const study = await this.directory.findOne(db, protocolId);
+      // KEY SHARE until commit: a study closed, a site closed or a format changed meanwhile waits for this enrolment.
+      const study = await this.directory.findOneForWrite(db, protocolId);
       if (!study) throw new NotFoundException(`No study ${protocolId}`);
       if (study.status !== 'enrolling') {
         throw new ConflictException(`Study ${protocolId} is ${study.status}: subjects are enrolled only while it is enrolling`);

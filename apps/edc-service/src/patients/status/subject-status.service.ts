@@ -59,7 +59,8 @@ export class SubjectStatusService {
 
   /** Enrolment (at once or after screening) happens only while the study is enrolling. */
   private async refuseUnlessEnrolling(db: EntityManager, protocolId: string): Promise<void> {
-    const study = await this.directory.findOne(db, protocolId);
+    // KEY SHARE until commit: closing the study waits for this enrolment rather than slipping past it.
+    const study = await this.directory.findOneForWrite(db, protocolId);
     if (study && study.status !== 'enrolling') {
       throw new ConflictException(`Study ${protocolId} is ${study.status}: subjects are enrolled only while it is enrolling`);
     }
