@@ -100,7 +100,7 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
       allow_new_sites: true,
       allow_unscheduled_visits: true,
       allow_unlisted_arms: true,
-      randomization: { block_sizes: [4], stratification_factors: ['site'], seed_set: true, started: false },
+      randomization: { block_sizes: [4, 6], stratification_factors: ['site'], seed_set: true, started: false },
       arms: [
         { arm_code: 'Active', allocation_ratio: 1 },
         { arm_code: 'Placebo', allocation_ratio: 1 },
@@ -158,6 +158,38 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
     expect(stored.randomization_seed).toBe(SEED);
   });
 
+  it('shows the block sizes and strata only to users who set up studies (allocation concealment)', async () => {
+    const protocolId = newProtocolId();
+    await createStudy(fullStudy(protocolId));
+    for (const role of ['investigator', 'monitor', 'statistician', 'agent'] as const) {
+      const reader = (await createUser(platform.baseUrl, admin, { username: newSubjectId(role.slice(0, 3)), roles: [role] })).client;
+      const one = await reader.get(`/edc/studies/${protocolId}`).expect(200);
+      expect({ role, randomization: one.body.randomization }).toEqual({ role, randomization: { seed_set: true, started: false } });
+      const listed = await reader.get('/edc/studies').query({ limit: 500 }).expect(200);
+      for (const study of listed.body.data as Array<{ protocol_id: string; randomization: Record<string, unknown> }>) {
+        expect({ role, study: study.protocol_id, fields: Object.keys(study.randomization).sort() }).toEqual({ role, study: study.protocol_id, fields: ['seed_set', 'started'] });
+      }
+      expect(JSON.stringify(listed.body)).not.toMatch(/block_sizes|stratification_factors/);
+    }
+    for (const setUp of [admin, manager]) {
+      expect((await setUp.get(`/edc/studies/${protocolId}`).expect(200)).body.randomization).toEqual({
+        block_sizes: [4, 6],
+        stratification_factors: ['site', 'sex'],
+        seed_set: true,
+        started: false,
+      });
+    }
+  });
+
+  it('defaults a new study to two block sizes, two and three times the sum of its allocation ratios', async () => {
+    const oneToOne = await createStudy({ protocol_id: newProtocolId(), title: 'Even', arms: [{ arm_code: 'A' }, { arm_code: 'B' }] });
+    expect(oneToOne.randomization).toMatchObject({ block_sizes: [4, 6] });
+    const threeArms = await createStudy({ protocol_id: newProtocolId(), title: 'Three', arms: [{ arm_code: 'A', allocation_ratio: 2 }, { arm_code: 'B' }, { arm_code: 'C' }] });
+    expect(threeArms.randomization).toMatchObject({ block_sizes: [8, 12] });
+    const armless = await createStudy({ protocol_id: newProtocolId(), title: 'No arms yet' });
+    expect(armless.randomization).toMatchObject({ block_sizes: [4, 6] });
+  });
+
   it("creates the API document's example study as it stands, once", async () => {
     const document = (await request(platform.baseUrl).get('/docs-json').expect(200)).body;
     const example = document.paths['/edc/studies'].post.requestBody.content['application/json'].examples['a new study'].value;
@@ -174,7 +206,7 @@ describe.each(['all-in-one', 'split'] as const)('study set-up (%s mode)', (mode)
       status: 'set_up',
       baseline_visit: null,
       subject_id_format: null,
-      randomization: { block_sizes: [6], stratification_factors: ['site'], seed_set: true },
+      randomization: { block_sizes: [6, 9], stratification_factors: ['site'], seed_set: true },
       sites: [],
       schedule: [],
     });

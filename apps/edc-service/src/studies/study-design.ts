@@ -79,7 +79,8 @@ export function openStudyDesign(protocolId: string, title = `Study ${protocolId}
     allowNewSites: true,
     allowUnscheduledVisits: true,
     allowUnlistedArms: true,
-    blockSizes: [4],
+    // Two sizes, varied at random: with one known size the last assignments of each block could be guessed.
+    blockSizes: [4, 6],
     // Randomization always stratifies by site; the study says so as a new one does.
     stratificationFactors: ['site'],
     sites: [],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
+import { ACCESS, type AuthenticatedUser, mayAccessSite, type Role } from '../../../../libs/auth/src/index.js';
 import type { Page } from '../../../../libs/platform/src/index.js';
 import type { ListStudiesQuery } from './dto/list-studies.query.js';
 import { type StudyMeta, type StudyResponse, toStudyResponse } from './dto/study.response.js';
@@ -31,7 +31,7 @@ export class StudyReads {
     const [designs, metas] = await Promise.all([this.directory.find(db, ids), this.metaOf(db, ids)]);
     const data = ids
       .filter((id) => designs.has(id) && metas.has(id))
-      .map((id) => toStudyResponse(this.asSeenBy(designs.get(id) as StudyDesign, user), metas.get(id) as StudyMeta));
+      .map((id) => toStudyResponse(this.asSeenBy(designs.get(id) as StudyDesign, user), metas.get(id) as StudyMeta, { showBlockDesign: maySetUpStudies(user) }));
     return { data, page: { limit: query.limit, offset: query.offset, total } };
   }
 
@@ -39,7 +39,7 @@ export class StudyReads {
     const [study, metas] = await Promise.all([this.directory.findOne(db, protocolId), this.metaOf(db, [protocolId])]);
     const meta = metas.get(protocolId);
     if (!study || !meta) throw studyNotFound(protocolId);
-    return toStudyResponse(this.asSeenBy(study, user), meta);
+    return toStudyResponse(this.asSeenBy(study, user), meta, { showBlockDesign: maySetUpStudies(user) });
   }
 
   async design(protocolId: string, user: AuthenticatedUser): Promise<StudyDesign> {
@@ -63,4 +63,10 @@ export class StudyReads {
     );
     return new Map(rows.map(({ protocolId, ...meta }) => [protocolId, meta]));
   }
+}
+
+/** Users who set up studies see its block sizes and strata; nobody else does (allocation concealment). */
+function maySetUpStudies(user: AuthenticatedUser): boolean {
+  const setUpRoles: readonly Role[] = ACCESS.manageStudies;
+  return user.roles.some((role) => setUpRoles.includes(role));
 }

@@ -5,6 +5,7 @@ import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js
 import type { ChangeStudyDto } from './dto/change-study.dto.js';
 import type { CreateStudyDto } from './dto/create-study.dto.js';
 import type { StudyResponse } from './dto/study.response.js';
+import { MAX_BLOCK_SIZE } from './dto/study-fields.js';
 import { allocationSum, baselineProblems, blockSizeProblems, repeatedKeys, statusChangeProblem } from './study-design-checks.js';
 import type { StudyDesign } from './study-design.js';
 import { StudyReads } from './study-reads.js';
@@ -31,6 +32,13 @@ function settingsOf(study: StudyDesign, seed: string | null = '(set)'): Record<s
   };
 }
 
+/** Two block sizes, varied at random (one fixed size would let the last assignments of a block be guessed). */
+function defaultBlockSizes(arms: StudyDesign['arms']): number[] {
+  const sum = arms.length > 0 ? allocationSum(arms) : 2;
+  const sizes = [2 * sum, 3 * sum].filter((size) => size <= MAX_BLOCK_SIZE);
+  return sizes.length > 0 ? sizes : [2 * sum];
+}
+
 /** Creating, reading and changing studies (their sites, arms and schedule: StudyPartsService). */
 @Injectable()
 export class StudySetupService {
@@ -54,7 +62,7 @@ export class StudySetupService {
       allowNewSites: dto.allow_new_sites ?? false,
       allowUnscheduledVisits: dto.allow_unscheduled_visits ?? false,
       allowUnlistedArms: dto.allow_unlisted_arms ?? false,
-      blockSizes: dto.randomization?.block_sizes ?? [arms.length > 0 ? allocationSum(arms) * 2 : 4],
+      blockSizes: dto.randomization?.block_sizes ?? defaultBlockSizes(arms),
       stratificationFactors: dto.randomization?.stratification_factors ?? ['site'],
       sites: (dto.sites ?? []).map((site) => ({ siteId: site.site_id, name: site.name ?? null, active: true })),
       arms,

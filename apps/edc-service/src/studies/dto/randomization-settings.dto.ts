@@ -7,7 +7,7 @@ export class RandomizationSettingsDto {
     type: 'integer',
     isArray: true,
     example: [4, 6],
-    description: 'permuted block sizes, varied at random; each a multiple of the sum of the arms\' allocation ratios (default: twice that sum)',
+    description: 'permuted block sizes, varied at random; each a multiple of the sum of the arms\' allocation ratios (default: two and three times that sum, two sizes so the end of a block cannot be guessed)',
   })
   @NotNullWhenGiven()
   @IsArray()

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type Page, PageInfo } from '../../../../../libs/platform/src/index.js';
 import { STUDY_STATUSES, type StudyArm, type StudyDesign, type StudySite, type StudyStatus, type StudyVisit } from '../study-design.js';
 import { STRATIFICATION_FACTORS } from './study-fields.js';
@@ -43,11 +43,16 @@ export class StudyVisitResponse {
 }
 
 export class StudyRandomizationResponse {
-  @ApiProperty({ type: 'integer', isArray: true, example: [4] })
-  block_sizes!: number[];
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    example: [4, 6],
+    description: 'permuted block sizes, varied at random; shown only to users who set up studies (admin, data_manager): with known block sizes the last assignments of a block can be guessed',
+  })
+  block_sizes?: number[];
 
-  @ApiProperty({ enum: STRATIFICATION_FACTORS, isArray: true, example: ['site'] })
-  stratification_factors!: string[];
+  @ApiPropertyOptional({ enum: STRATIFICATION_FACTORS, isArray: true, example: ['site'], description: 'shown only to users who set up studies (admin, data_manager)' })
+  stratification_factors?: string[];
 
   @ApiProperty({ description: 'whether the study has its secret seed (never shown)' })
   seed_set!: boolean;
@@ -150,7 +155,12 @@ export const toVisitResponse = (visit: StudyVisit): StudyVisitResponse => ({
   required: visit.required,
 });
 
-export function toStudyResponse(study: StudyDesign, meta: StudyMeta): StudyResponse {
+/**
+ * `showBlockDesign`: the block sizes and strata, for users who set up studies only. Allocation
+ * concealment: whoever sees the arms of a site's subjects in order and knows the block sizes can
+ * predict the last assignments of each block.
+ */
+export function toStudyResponse(study: StudyDesign, meta: StudyMeta, options: { showBlockDesign: boolean }): StudyResponse {
   return {
     protocol_id: study.protocolId,
     title: study.title,
@@ -161,8 +171,7 @@ export function toStudyResponse(study: StudyDesign, meta: StudyMeta): StudyRespo
     allow_unscheduled_visits: study.allowUnscheduledVisits,
     allow_unlisted_arms: study.allowUnlistedArms,
     randomization: {
-      block_sizes: study.blockSizes,
-      stratification_factors: study.stratificationFactors,
+      ...(options.showBlockDesign ? { block_sizes: study.blockSizes, stratification_factors: study.stratificationFactors } : {}),
       seed_set: meta.seedSet,
       started: meta.randomizationStarted,
     },
