@@ -444,6 +444,49 @@ describe.each(['all-in-one', 'split'] as const)('the subject casebook (%s)', (mo
     });
   });
 
+  describe("never stale after its study is created or a site added", () => {
+    /** A subject of a protocol that has no study yet (as data from before studies were set up). */
+    async function subjectWithoutStudy(): Promise<{ subject: string; protocol: string }> {
+      const protocol = `CBN-${randomBytes(3).toString('hex').toUpperCase()}`;
+      const subject = newSubjectId('CBN');
+      await platform.database!.admin(`INSERT INTO patients (protocol_id, subject_number, site_id) VALUES ($1, $2, 'S01')`, [protocol, subject]);
+      return { subject, protocol };
+    }
+
+    it('shows a study created for its protocol at once: title and site name', async () => {
+      const { subject, protocol } = await subjectWithoutStudy();
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin
+          .post('/edc/studies')
+          .send({ protocol_id: protocol, title: 'Created after its subject', sites: [{ site_id: 'S01', name: 'Oslo' }] })
+          .expect(201),
+      );
+      expect(before).toMatchObject({ study: { title: null }, site: { site_id: 'S01', name: null } });
+      expect(after).toMatchObject({ study: { protocol_id: protocol, title: 'Created after its subject', status: 'set_up' }, site: { site_id: 'S01', name: 'Oslo' } });
+    });
+
+    it('shows a study that store-vitals created for its protocol at once', async () => {
+      const { subject, protocol } = await subjectWithoutStudy();
+      const { before, after } = await aroundWrite(subject, () =>
+        store([vitalRecord({ SubjectID: newSubjectId('CBN'), SiteID: 'S01', ProtocolID: protocol, VisitName: 'Day 1', VisitDate: '2026-03-01' })]),
+      );
+      expect(before.study).toMatchObject({ title: null, status: null });
+      expect(after.study).toMatchObject({ title: `Study ${protocol}`, status: 'enrolling' });
+    });
+
+    it('shows a site added to the study with its name at once', async () => {
+      const protocol = `CBS-${randomBytes(3).toString('hex').toUpperCase()}`;
+      await platform.admin.post('/edc/studies').send({ protocol_id: protocol, title: 'Sites added later', status: 'enrolling', allow_new_sites: true }).expect(201);
+      const subject = newSubjectId('CBS');
+      await platform.database!.admin(`INSERT INTO patients (protocol_id, subject_number, site_id) VALUES ($1, $2, 'S01')`, [protocol, subject]);
+      const { before, after } = await aroundWrite(subject, () =>
+        platform.admin.post(`/edc/studies/${protocol}/sites`).send({ site_id: 'S01', name: 'Oslo University Hospital' }).expect(201),
+      );
+      expect(before.site).toEqual({ site_id: 'S01', name: null });
+      expect(after.site).toEqual({ site_id: 'S01', name: 'Oslo University Hospital' });
+    });
+  });
+
   describe('which subject', () => {
     it('answers 409 for a number used in several protocols until ?protocolId= names one, and a site-limited user their own', async () => {
       const subject = newSubjectId('CB');

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, type AuditEventInput, AuditService } from '../../../../libs/audit/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import { subjectCacheTag } from '../patients/subject-cache.js';
+import { studyCacheTag } from '../studies/study-cache.js';
 
 /** Why and by whom clinical data changes, as the database records it for each changed row. */
 export interface ChangeContext {
@@ -17,8 +18,18 @@ export interface ChangeContext {
 export interface WriteEffects {
   /** Subject numbers whose reads (vitals, casebook) must not be served from the cache after this commit. */
   touchSubject(subjectNumber: string): void;
+  /** Protocol ids whose study reads (a casebook's study title, sites, schedule) must not be served from the cache after this commit. */
+  touchStudy(protocolId: string): void;
   /** Audit events for what no trigger records (a lock, a signature, a study change). */
   audit(...events: AuditEventInput[]): void;
+}
+
+/** The effects of each write in flight, by its transaction: for helpers handed only the transaction (StudyRegistry). */
+const effectsOfTransaction = new WeakMap<EntityManager, WriteEffects>();
+
+/** The effects of the ClinicalChanges write whose transaction this is; undefined outside one. */
+export function writeEffectsOf(db: EntityManager): WriteEffects | undefined {
+  return effectsOfTransaction.get(db);
 }
 
 /**
@@ -46,9 +57,11 @@ export class ClinicalChanges {
     const events: AuditEventInput[] = [];
     const effects: WriteEffects = {
       touchSubject: (subjectNumber) => tags.add(subjectCacheTag(subjectNumber)),
+      touchStudy: (protocolId) => tags.add(studyCacheTag(protocolId)),
       audit: (...added) => events.push(...added),
     };
     const result = await this.dataSource.transaction('READ COMMITTED', async (db) => {
+      effectsOfTransaction.set(db, effects);
       await db.query(`SELECT set_config('ctp.actor', $1, true), set_config('ctp.change_reason', $2, true), set_config('ctp.change_action', $3, true)`, [
         JSON.stringify(actor),
         change?.reason ?? '',

@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventInput } from '../../../../libs/audit/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
+import { CacheService } from '../../../../libs/database/src/index.js';
+import { writeEffectsOf } from '../clinical-changes/clinical-changes.service.js';
+import { studyCacheTag } from './study-cache.js';
 import { defaultStudyDesign, openStudyDesign, type StudyDesign } from './study-design.js';
 
 /**
@@ -12,7 +15,10 @@ import { defaultStudyDesign, openStudyDesign, type StudyDesign } from './study-d
  */
 @Injectable()
 export class StudyRegistry {
-  constructor(private readonly config: PlatformConfig) {}
+  constructor(
+    private readonly config: PlatformConfig,
+    private readonly cache: CacheService,
+  ) {}
 
   /** Creates the studies that do not exist yet; returns the audit events of those created. */
   async ensureStudies(db: EntityManager, protocolIds: string[]): Promise<AuditEventInput[]> {
@@ -54,6 +60,7 @@ export class StudyRegistry {
       ],
     );
     if (inserted.length === 0) return false;
+    await this.touchStudy(db, design.protocolId);
     await this.addSites(db, design.protocolId, design.sites.map((site) => site.siteId), design.sites.map((site) => site.name));
     await this.replaceArms(db, design.protocolId, design);
     await this.replaceVisits(db, design.protocolId, design);
@@ -70,7 +77,19 @@ export class StudyRegistry {
        RETURNING site_id`,
       [protocolId, siteIds, siteIds.map((_, index) => names[index] ?? null)],
     );
+    if (rows.length > 0) await this.touchStudy(db, protocolId);
     return rows.map((row) => row.site_id);
+  }
+
+  /**
+   * Reads cached with the study (a casebook of one of its subjects shows its title and site names)
+   * are outdated by a study created or a site added: bumped after the enclosing write commits, or,
+   * outside the EDC's write path, recorded in this transaction for the cache's replay.
+   */
+  private async touchStudy(db: EntityManager, protocolId: string): Promise<void> {
+    const effects = writeEffectsOf(db);
+    if (effects) effects.touchStudy(protocolId);
+    else await this.cache.recordInvalidation(db, [studyCacheTag(protocolId)]);
   }
 
   async replaceArms(db: EntityManager, protocolId: string, design: Pick<StudyDesign, 'arms'>): Promise<void> {
