@@ -1,9 +1,13 @@
-import { request as httpRequest } from 'node:http';
+import 'reflect-metadata';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createUser, login, TEST_ADMIN_PASSWORD, type Client } from '../support/auth.js';
+import { asUser, createUser, login, TEST_ADMIN_PASSWORD, type Client } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId } from '../support/vitals-fixtures.js';
+import { waitUntil } from '../support/wait.js';
+import { ROUTE_DEADLINE_MS } from '../../libs/platform/src/index.js';
+import { VitalsImportController } from '../../apps/edc-service/src/vitals/import/vitals-import.controller.js';
 
 /**
  * CSV import of the capture table (`POST /edc/studies/:protocolId/vitals/import`): streamed,
@@ -42,6 +46,30 @@ async function streamCsv(baseUrl: string, token: string, path: string, chunks: A
     pipeline(Readable.from(chunks), request).catch(() => undefined); // an early answer (413) ends the upload
   });
   return response;
+}
+
+interface SlowUpload {
+  /** The answer, or status 0 when the connection was closed first. */
+  answer: Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }>;
+  send(text: string): void;
+  close(): void;
+}
+
+/** An upload that sends `first` and then waits, its socket open, until told to send more or close. */
+function slowUpload(baseUrl: string, token: string, first: string, path = IMPORT): SlowUpload {
+  const request: ClientRequest = httpRequest(new URL(path, baseUrl), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' } });
+  const answer = new Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }>((resolve) => {
+    request.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (part: string) => (text += part));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+      response.on('error', () => resolve({ status: 0, headers: {}, body: {} }));
+    });
+    request.on('error', () => resolve({ status: 0, headers: {}, body: {} }));
+  });
+  request.write(first);
+  return { answer, send: (text) => request.write(text), close: () => request.destroy() };
 }
 
 describe.each(['all-in-one', 'split'] as const)('vitals CSV import (%s)', (mode) => {
@@ -182,6 +210,131 @@ describe.each(['all-in-one', 'split'] as const)('vitals CSV import (%s)', (mode)
     const response = await streamCsv(platform.baseUrl, adminToken, IMPORT, [csv(line({ subject: newSubjectId('CSV') }))], { 'content-length': String(33 * 1024 * 1024) });
     expect(response.status).toBe(413);
     expect(response.body.message).toMatch(/larger than 32 MB/);
+  });
+
+  it('takes a charset of utf-8 only (415 for any other), refusing nothing else for it', async () => {
+    const subject = newSubjectId('CSV');
+    const latin = await platform.admin.post(IMPORT).set('Content-Type', 'text/csv; charset=iso-8859-1').send(csv(line({ subject }))).expect(415);
+    expect(latin.body.message).toMatch(/must be UTF-8 \(charset=iso-8859-1 was sent\)/);
+    await platform.admin.get(`/edc/patients/${subject}`).expect(404);
+    await platform.admin.post(IMPORT).set('Content-Type', 'text/csv; charset=UTF-8').send(csv(line({ subject }))).expect(201);
+  });
+
+  it('refuses a line with bytes that are not UTF-8, or with a NUL character, naming the line and column; nothing stored', async () => {
+    const [good, latin, nul] = [newSubjectId('CSV'), newSubjectId('CSV'), newSubjectId('CSV')];
+    const body = Buffer.concat([
+      Buffer.from(`${csv(line({ subject: good }))}\n${latin},Visite `),
+      Buffer.from([0xe9]), // é in Latin-1: not UTF-8
+      Buffer.from(`,Active,125,80,72,36.8,16,S01,2026-03-01,\n${nul},Screening,Active,125,80,72,36.8,16,S01\u0000,2026-03-01,\n`),
+    ]);
+    const response = await platform.admin.post(IMPORT).set('Content-Type', 'text/csv').send(body).expect(400);
+    expect(response.body.details).toEqual([
+      { field: 'line 3', problems: [expect.stringMatching(/^VisitName is not UTF-8 text/)] },
+      { field: 'line 4', problems: [expect.stringMatching(/^SiteID contains a NUL character/)] },
+    ]);
+    expect(await storedCount([good, latin, nul])).toBe(0);
+  });
+
+  it('streams only its own route: a CSV body for a path merely ending like it is refused as not JSON (415)', async () => {
+    // Split: the EDC service itself, which serves its routes without the /edc prefix.
+    const [client, paths] =
+      mode === 'split'
+        ? [asUser(platform.serviceUrls.edc, adminToken), ['/x/studies/DEFAULT/vitals/import', '/edc/edc/studies/DEFAULT/vitals/import']]
+        : [platform.admin, ['/security/studies/DEFAULT/vitals/import', '/edc/x/studies/DEFAULT/vitals/import']];
+    for (const path of paths) await client.post(path).set('Content-Type', 'text/csv').send(csv(line({ subject: newSubjectId('CSV') }))).expect(415);
+  });
+
+  it('does not store again a re-sent line whose values were entered in error; other values are stored as new', async () => {
+    const subject = newSubjectId('CSV');
+    const file = csv(line({ subject }), line({ subject, visit: 'Day 1', systolic: 150 }));
+    await post(platform.admin, file).expect(201);
+    const wrong = (await platform.admin.get(`/edc/patients/${subject}/vitals`).expect(200)).body.vitals.find((vital: { visit_name: string }) => vital.visit_name === 'Day 1');
+    await platform.admin.post(`/edc/vitals/${wrong.id}/entered-in-error`).send({ reason: 'recorded for the wrong subject' }).expect(200);
+
+    const resent = await post(platform.admin, file).expect(201);
+    expect(resent.body).toMatchObject({ records_stored: 0, records_already_stored: 2, lines_refused: 0 });
+    expect(await storedCount([subject])).toBe(1);
+
+    const corrected = await post(platform.admin, csv(line({ subject }), line({ subject, visit: 'Day 1', systolic: 128 }))).expect(201);
+    expect(corrected.body).toMatchObject({ records_stored: 1, records_already_stored: 1 });
+    expect(await storedCount([subject])).toBe(2);
+  });
+
+  describe('slow uploads', () => {
+    const openTransactions = async (): Promise<number> =>
+      (await platform.database!.admin(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).rows[0].n as number;
+
+    it('run at most 2 at once and 1 per user, holding no connection before their first batch; beyond that 503, nothing read; other routes keep answering', async () => {
+      const [first, second] = [
+        await createUser(platform.baseUrl, platform.admin, { username: `csv-slow-a-${mode}`, roles: ['data_manager'] }),
+        await createUser(platform.baseUrl, platform.admin, { username: `csv-slow-b-${mode}`, roles: ['data_manager'] }),
+      ];
+      const waiting: SlowUpload[] = [];
+      /** A slow upload of the user that holds an import slot (its own import is refused meanwhile); the first try may lose a race. */
+      const holdSlot = async (token: string, client: Client): Promise<{ upload: SlowUpload; refusal: { status: number; headers: Record<string, string>; body: Record<string, unknown> } }> => {
+        for (;;) {
+          const upload = slowUpload(platform.baseUrl, token, `${csv(line({ subject: newSubjectId('SLOW') }))}\n`);
+          waiting.push(upload);
+          let answered = false;
+          void upload.answer.then(() => (answered = true));
+          let refusal: { status: number; headers: Record<string, string>; body: Record<string, unknown> } | undefined;
+          await waitUntil(async () => {
+            refusal = await post(client, csv(line({ subject: newSubjectId('CSV') })));
+            return answered || (refusal.status === 503 && /you already have/.test(refusal.body.message as string));
+          });
+          if (!answered) return { upload, refusal: refusal! };
+        }
+      };
+      try {
+        const mine = await holdSlot(adminToken, platform.admin);
+        expect(mine.refusal.body.message).toMatch(/^Imports are busy: you already have 1 import running \(at most 1 per user\); nothing was read or stored/);
+        expect(mine.refusal.headers['retry-after']).toBeDefined();
+
+        await holdSlot(first.session.accessToken, first.client);
+        const refused = newSubjectId('CSV');
+        const third = await post(second.client, csv(line({ subject: refused }))).expect(503);
+        expect(third.body.message).toMatch(/^Imports are busy: 2 imports are running \(at most 2 at once\); nothing was read or stored/);
+        expect(third.headers['retry-after']).toBeDefined();
+        await platform.admin.get(`/edc/patients/${refused}`).expect(404);
+
+        // Two idle uploads hold no database connection: every other route answers.
+        expect(await openTransactions()).toBe(0);
+        await platform.admin.get('/edc/patients').query({ limit: 1 }).expect(200);
+        await second.client.get('/edc/patients').query({ limit: 1 }).expect(200);
+      } finally {
+        for (const upload of waiting) upload.close();
+      }
+      // Slots are released when the clients go away.
+      await waitUntil(async () => (await post(second.client, csv(line({ subject: newSubjectId('CSV') })))).status === 201);
+      await waitUntil(async () => (await post(first.client, csv(line({ subject: newSubjectId('CSV') })))).status === 201);
+      await waitUntil(async () => (await post(platform.admin, csv(line({ subject: newSubjectId('CSV') })))).status === 201);
+    });
+
+    it('is stopped at its deadline and rolled back: the 503 means nothing was stored, even when the rest of the file arrives', async () => {
+      const handler = VitalsImportController.prototype.import;
+      const deadline: unknown = Reflect.getMetadata(ROUTE_DEADLINE_MS, handler);
+      Reflect.defineMetadata(ROUTE_DEADLINE_MS, 3_000, handler);
+      const subjects = Array.from({ length: 1_100 }, () => newSubjectId('LATE'));
+      const upload = slowUpload(platform.baseUrl, adminToken, `${csv(...subjects.map((subject) => line({ subject })))}\n`);
+      try {
+        // The first batch is written in the import's transaction, which then waits for the rest.
+        await waitUntil(async () => (await openTransactions()) > 0);
+        const answer = await upload.answer;
+        expect(answer.status).toBe(503);
+        expect(answer.body.message).toMatch(/^The import did not finish within its deadline; nothing was stored/);
+        expect(answer.headers['retry-after']).toBeDefined();
+        upload.send(`${line({ subject: newSubjectId('LATE') })}\n`);
+      } finally {
+        upload.close();
+        Reflect.defineMetadata(ROUTE_DEADLINE_MS, deadline, handler);
+      }
+      await waitUntil(async () => (await openTransactions()) === 0);
+      expect(await storedCount(subjects)).toBe(0);
+      const created = await platform.database!.admin(`SELECT count(*)::int AS n FROM patients WHERE subject_number = ANY ($1)`, [subjects]);
+      expect(created.rows[0].n).toBe(0);
+      // The slot is free again.
+      await post(platform.admin, csv(line({ subject: newSubjectId('CSV') }))).expect(201);
+    });
   });
 
   describe('a user limited to site S01', () => {

@@ -9,7 +9,7 @@ export * from './platform.module.js';
 export * from './service-definition.js';
 export * from './validation/validation.js';
 export { acceptStreamedBody } from './http/json-only.middleware.js';
-export { RouteDeadline } from './deadline/request-deadline.interceptor.js';
+export { deadlineSignal, ROUTE_DEADLINE_MS, RouteDeadline } from './deadline/request-deadline.interceptor.js';
 export * from './metrics/metrics.service.js';
 export * from './docs/openapi.js';
 export * from './pagination/page-query.js';
