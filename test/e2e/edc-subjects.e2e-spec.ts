@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { type Client, createUser } from '../support/auth.js';
 import { type Mode, type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+import { waitUntil } from '../support/wait.js';
 
 /**
  * Enrolment and the subject's status: numbers from the study's format or as given (unique per
@@ -227,6 +229,49 @@ describe.each<Mode>(['all-in-one', 'split'])('subjects: enrolment and status (%s
       expect(refused.body.details).toEqual([{ field: 'site_id', problems: [expect.stringContaining('(allowed: S05)')] }]);
       expect(JSON.stringify(refused.body)).not.toMatch(/S01|S03/);
       expect(await subjectsOf(protocolId)).toEqual([]);
+    });
+  });
+
+  describe('enrolment against a study changed meanwhile', () => {
+    /** Whether a session of this platform's database waits for an `advisory` lock, or for another (a row's). */
+    const waiting = async (db: pg.Client, advisory: boolean): Promise<boolean> =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND (wait_event = 'advisory') = $1`,
+          [advisory],
+        )
+      ).rows[0].n > 0;
+
+    it('holds the study while it enrols: closing the study waits for an enrolment in flight, which is not slipped into a closed study', async () => {
+      const protocolId = unique('RACE');
+      await createStudy(platform, { protocolId, format: 'R-{seq:3}', sites: [{ id: 'S01' }] });
+      const holder = new pg.Client({ connectionString: platform.database!.superuserUrl });
+      await holder.connect();
+      try {
+        // The enrolment's numbering waits for this lock, after it has read the study.
+        await holder.query('BEGIN');
+        await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`subject-sequence:${protocolId}:*`]);
+        const enrolling = enrol(protocolId, enrolment()).then((response) => response);
+        await waitUntil(() => waiting(holder, true));
+        let closed = false;
+        const closing = platform.admin
+          .patch(`/edc/studies/${protocolId}`)
+          .send({ status: 'closed', reason: 'recruitment complete' })
+          .then((response) => {
+            closed = true;
+            return response;
+          });
+        await waitUntil(async () => closed || (await waiting(holder, false)));
+        expect(closed ? `closed (${(await closing).status}) while the enrolment was in flight` : 'waiting').toBe('waiting');
+        await holder.query('COMMIT');
+        expect((await enrolling).status).toBe(201);
+        expect((await closing).status).toBe(200);
+      } finally {
+        await holder.end();
+      }
+      expect(await subjectsOf(protocolId)).toEqual(['R-001']);
+      await enrol(protocolId, enrolment()).expect(409);
     });
   });
 
