@@ -162,6 +162,25 @@ describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) =>
     });
   });
 
+  describe("a site the study does not have, sent by a site-limited user", () => {
+    it("is refused naming only the user's own sites as the allowed ones (store-vitals and validate)", async () => {
+      const protocol = `SITES-${newSubjectId('P').slice(2).toUpperCase()}`;
+      await platform.admin
+        .post('/edc/studies')
+        .send({ protocol_id: protocol, title: 'Fixed sites', status: 'enrolling', allow_new_sites: false, sites: [{ site_id: 'S01' }, { site_id: 'S03' }, { site_id: 'S05' }], arms: [{ arm_code: 'Active' }, { arm_code: 'Placebo' }] })
+        .expect(201);
+      const limited = (await createUser(platform.baseUrl, platform.admin, { username: `cap-s05-${mode}`, roles: ['investigator'], site_ids: ['S05', 'S08'] })).client;
+      const record = vitalRecord({ SubjectID: newSubjectId('CAP'), SiteID: 'S08', ProtocolID: protocol });
+      const stored = await limited.post('/edc/store-vitals').send({ records: [record] }).expect(400);
+      expect(JSON.stringify(stored.body)).toContain('(allowed: S05)');
+      expect(JSON.stringify(stored.body)).not.toMatch(/S01|S03/);
+      const validated = await limited.post('/edc/validate').send({ records: [record] }).expect(200);
+      expect(JSON.stringify(validated.body)).toContain('(allowed: S05)');
+      expect(JSON.stringify(validated.body)).not.toMatch(/S01|S03/);
+      await platform.admin.get(`/edc/patients/${record.SubjectID}`).expect(404);
+    });
+  });
+
   describe('POST /edc/validate', () => {
     it('reports which records pass the capture and study rules and why the others fail, storing nothing', async () => {
       const [good, bad] = [newSubjectId('VAL'), newSubjectId('VAL')];

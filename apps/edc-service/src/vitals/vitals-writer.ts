@@ -78,10 +78,11 @@ export class VitalsWriter {
     };
     let records = refuse('outside-sites', write.records, outsideUserSites(write.records, user));
     records = refuse('contradiction', records, partitionBatch(records, label).problems);
-    if (policy.perRecord) records = refuse('study', records, await this.studyProblems(db, records, label));
+    if (policy.perRecord) records = refuse('study', records, await this.studyProblems(db, records, label, user));
     const studyEvents = await this.studyRules.admit(
       db,
       records.map((record) => ({ label: label(record.index), protocolId: record.protocolId, siteId: record.siteId, visitName: record.visitName, treatmentArm: record.treatmentArm })),
+      { user },
     );
     const batch = partitionBatch(records, label);
     // A problem of a measurement is a problem of each record repeating it within the request too.
@@ -116,13 +117,13 @@ export class VitalsWriter {
   }
 
   /** The study checks `StudyRules.admit` makes, per record, for a policy that leaves failing records out. */
-  private async studyProblems(db: EntityManager, records: VitalRecord[], label: RecordLabel): Promise<RecordProblem[]> {
+  private async studyProblems(db: EntityManager, records: VitalRecord[], label: RecordLabel, user: AuthenticatedUser): Promise<RecordProblem[]> {
     const studies = await this.directory.find(db, [...new Set(records.map((record) => record.protocolId))]);
     return records.flatMap((record) => {
       const study = studies.get(record.protocolId);
       if (!study) return []; // a study first named here is created open by admit
       const recordLabel = label(record.index);
-      return placementProblems(study, { label: recordLabel, ...record }).flatMap((detail) =>
+      return placementProblems(study, { label: recordLabel, ...record }, { user }).flatMap((detail) =>
         detail.problems.map((problem) => ({ index: record.index, field: detail.field.slice(recordLabel.length + 1), problem })),
       );
     });

@@ -42,7 +42,7 @@ export class VitalsChecksService {
       if (errors.length > 0) flattenValidationErrors(errors).forEach((detail) => add(index, detail));
       else passedCaptureRules.push(toVitalRecord(instance, index, this.config.DEFAULT_PROTOCOL_ID));
     }
-    const ruleProblems = [...outsideUserSites(passedCaptureRules, user), ...partitionBatch(passedCaptureRules).problems, ...(await this.studyProblems(passedCaptureRules))];
+    const ruleProblems = [...outsideUserSites(passedCaptureRules, user), ...partitionBatch(passedCaptureRules).problems, ...(await this.studyProblems(passedCaptureRules, user))];
     for (const problem of ruleProblems) add(problem.index, { field: problem.field ?? 'record', problems: [problem.problem] });
     const results = records.map((_record, index) => ({ index, valid: !problems.has(index), problems: problems.get(index) ?? [] }));
     const failed = problems.size;
@@ -62,7 +62,7 @@ export class VitalsChecksService {
   }
 
   /** The study rules store-vitals applies; a protocol not set up yet would be created open, so it has none. */
-  private async studyProblems(records: VitalRecord[]): Promise<RecordProblem[]> {
+  private async studyProblems(records: VitalRecord[], user: AuthenticatedUser): Promise<RecordProblem[]> {
     if (records.length === 0) return [];
     const studies = await this.directory.find(this.dataSource.manager, [...new Set(records.map((record) => record.protocolId))]);
     return records.flatMap((record) => {
@@ -70,7 +70,7 @@ export class VitalsChecksService {
       if (!study) return [];
       if (study.status === 'closed') return [{ index: record.index, field: 'ProtocolID', problem: `study ${study.protocolId} is closed; it takes no new data` }];
       const label = recordsLabel(record.index);
-      return placementProblems(study, { label, ...record }).flatMap((detail) =>
+      return placementProblems(study, { label, ...record }, { user }).flatMap((detail) =>
         detail.problems.map((problem) => ({ index: record.index, field: detail.field.slice(label.length + 1), problem })),
       );
     });
