@@ -23,7 +23,8 @@ export const IMPORT_CHUNK_LINES = 1_000;
 export const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
 /**
  * An import answers within this instead of REQUEST_TIMEOUT_MS: its work grows with its file. Five
- * minutes is also how long Node gives a client to send a whole request.
+ * minutes is also how long Node gives a client to send a whole request. Past it the import stops
+ * and rolls back (the route's deadline signal), so its 503 means nothing was stored.
  */
 export const IMPORT_DEADLINE_MS = 5 * 60 * 1000;
 
@@ -41,7 +42,9 @@ export interface ImportRequest {
  * A CSV upload of the capture table, streamed: each line validated with the capture rules as it
  * arrives, valid lines written through the one write path in batches, all in one transaction.
  * By default any refused line rolls everything back; `validOnly` stores the valid lines. Memory
- * holds one batch and at most MAX_LISTED_LINES refused lines, whatever the file's size.
+ * holds one batch and at most MAX_LISTED_LINES refused lines, whatever the file's size. The
+ * transaction (a pooled connection) opens only once the first batch is parsed, so a slow client
+ * holds none before then; ImportSlots bounds how many imports run at once.
  */
 @Injectable()
 export class VitalsImportService {
