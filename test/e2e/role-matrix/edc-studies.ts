@@ -13,6 +13,8 @@ async function ownStudy(known: Known): Promise<string> {
     sites: [{ site_id: 'S01', name: 'Matrix site' }],
     arms: [{ arm_code: 'Active' }, { arm_code: 'Placebo' }],
     schedule: [{ visit_name: 'Day 1', planned_day: 1 }],
+    // Multiples of both 2 (1:1) and 4 (the 1:1:2 arms PUT below), which the default [4, 6] is not.
+    randomization: { block_sizes: [4, 8] },
   });
   if (created.status !== 201) throw new Error(`creating study ${protocolId} failed: ${created.status} ${JSON.stringify(created.body)}`);
   studyOf.set(known, protocolId);
