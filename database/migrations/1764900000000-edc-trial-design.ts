@@ -31,7 +31,7 @@ export class EdcTrialDesign1764900000000 implements MigrationInterface {
         allow_unscheduled_visits  boolean NOT NULL DEFAULT false,
         allow_unlisted_arms       boolean NOT NULL DEFAULT false,
         randomization_seed        text,
-        randomization_block_sizes smallint[] NOT NULL DEFAULT '{4}',
+        randomization_block_sizes smallint[] NOT NULL DEFAULT '{4,6}',
         stratification_factors    text[] NOT NULL DEFAULT '{}',
         created_at                timestamptz NOT NULL DEFAULT now(),
         updated_at                timestamptz NOT NULL DEFAULT now()
@@ -110,6 +110,11 @@ export class EdcTrialDesign1764900000000 implements MigrationInterface {
     await db.query(`
       CREATE UNIQUE INDEX vital_signs_natural_key ON vital_signs (patient_id, visit_name, measurement_time)
         NULLS NOT DISTINCT WHERE entered_in_error_at IS NULL`);
+    // A re-sent record whose identical values were entered in error is not stored again: capture
+    // looks for such records by key, which this (small) index finds without reading the table.
+    await db.query(`
+      CREATE INDEX vital_signs_entered_in_error_key ON vital_signs (patient_id, visit_name, measurement_time)
+        WHERE entered_in_error_at IS NOT NULL`);
 
     await db.query(`
       CREATE TABLE adverse_events (
@@ -251,6 +256,7 @@ export class EdcTrialDesign1764900000000 implements MigrationInterface {
     await db.query(`DROP FUNCTION edc_guard_clinical_write()`);
     await db.query(clinicalChangeAudit(`CASE TG_TABLE_NAME WHEN 'patients' THEN 'patient' ELSE 'vital_sign' END`));
     for (const table of ['edc_signatures', 'edc_locks', 'adverse_events', 'randomization_slots']) await db.query(`DROP TABLE ${table}`);
+    await db.query(`DROP INDEX vital_signs_entered_in_error_key`);
     await db.query(`DROP INDEX vital_signs_natural_key`);
     await db.query(`
       ALTER TABLE vital_signs ADD CONSTRAINT vital_signs_natural_key UNIQUE NULLS NOT DISTINCT (patient_id, visit_name, measurement_time)`);
