@@ -21,6 +21,7 @@ export class DefaultStudy implements OnApplicationBootstrap {
       effects.audit(...events.map((event) => ({ ...event, reason: 'the default study, created at first start' })));
       return events.length > 0;
     });
-    if (created) this.logger.log(`Created the default study ${this.config.DEFAULT_PROTOCOL_ID}`);
+    // Debug: the first start's log stays short, so the one-time password is easy to find.
+    if (created) this.logger.debug(`Created the default study ${this.config.DEFAULT_PROTOCOL_ID}`);
   }
 }

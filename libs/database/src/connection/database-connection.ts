@@ -126,7 +126,8 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
   try {
     await lockRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     const applied = await dataSource.runMigrations();
-    for (const migration of applied) logger.log(`Applied migration ${migration.name}`);
+    // One line, however many migrations a first start applies: the start-up log stays short.
+    if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s): ${applied.map((migration) => migration.name).join(', ')}`);
   } finally {
     await lockRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
     await lockRunner.release();
