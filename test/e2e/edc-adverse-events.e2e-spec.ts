@@ -2,6 +2,7 @@ import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 import { eventually } from '../support/wait.js';
+import { adverseEvent } from '../support/adverse-event-fixtures.js';
 
 /**
  * Adverse events per subject: recorded by site staff of the subject's site, listed by onset
@@ -29,18 +30,7 @@ interface AuditEvent {
   changes: Record<string, { old: unknown; new: unknown }> | null;
 }
 
-const headache = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  term: 'Headache',
-  body_system: 'Nervous system disorders',
-  onset_date: '2026-03-02',
-  end_date: '2026-03-04',
-  severity_grade: 1,
-  serious: false,
-  relationship: 'possibly_related',
-  outcome: 'recovered',
-  action_taken: 'none',
-  ...overrides,
-});
+const headache = adverseEvent;
 
 /** A date this many days from today (UTC), written YYYY-MM-DD. */
 const daysFromToday = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

@@ -3,6 +3,7 @@ import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord, type VitalRecordBody } from '../support/vitals-fixtures.js';
 import { eventually } from '../support/wait.js';
+import { adverseEvent } from '../support/adverse-event-fixtures.js';
 
 interface CasebookVital {
   id: string;
@@ -31,17 +32,7 @@ interface Casebook {
   [field: string]: unknown;
 }
 
-const HEADACHE = {
-  term: 'Headache',
-  body_system: 'Nervous system disorders',
-  onset_date: '2026-03-10',
-  end_date: '2026-03-12',
-  severity_grade: 1,
-  serious: false,
-  relationship: 'possibly_related',
-  outcome: 'recovered',
-  action_taken: 'none',
-};
+const HEADACHE = adverseEvent({ onset_date: '2026-03-10', end_date: '2026-03-12' });
 
 interface SchemaLike {
   $ref?: string;

@@ -2,6 +2,7 @@ import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 import { eventually } from '../support/wait.js';
+import { adverseEvent } from '../support/adverse-event-fixtures.js';
 
 interface Version {
   version: number;
@@ -239,17 +240,7 @@ describe.each(['all-in-one', 'split'] as const)('corrections of vital signs and 
   });
 
   describe('adverse events', () => {
-    const HEADACHE = {
-      term: 'Headache',
-      body_system: 'Nervous system disorders',
-      onset_date: '2026-03-02',
-      end_date: '2026-03-04',
-      severity_grade: 1,
-      serious: false,
-      relationship: 'possibly_related',
-      outcome: 'recovered',
-      action_taken: 'none',
-    };
+    const HEADACHE = adverseEvent();
 
     /** Records one adverse event of a new subject at S01 (as the admin) and answers its id. */
     async function storeAdverseEvent(): Promise<{ id: string; subject: string }> {

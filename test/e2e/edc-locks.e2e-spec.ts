@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+import { adverseEvent } from '../support/adverse-event-fixtures.js';
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 
@@ -11,16 +12,7 @@ function expectStatus(response: Response, status: number): void {
   expect({ status: response.status, message: response.body?.message }).toEqual({ status, message: response.body?.message });
 }
 
-const ADVERSE_EVENT = {
-  term: 'Headache',
-  body_system: 'Nervous system disorders',
-  onset_date: '2026-03-01',
-  severity_grade: 1,
-  serious: false,
-  relationship: 'not_related',
-  outcome: 'recovered',
-  action_taken: 'none',
-};
+const ADVERSE_EVENT = adverseEvent({ onset_date: '2026-03-01', end_date: null, relationship: 'not_related' });
 
 const DEMOGRAPHICS = { sex: 'F', birth_year: 1961, race: 'WHITE', ethnicity: 'NOT HISPANIC OR LATINO', height_cm: 168, weight_kg: 72.4 };
 

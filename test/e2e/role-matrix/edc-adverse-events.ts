@@ -1,17 +1,8 @@
 import { vitalRecord } from '../../support/vitals-fixtures.js';
 import { CAPTURERS, type Endpoint, EVERYONE, type Known } from './endpoint.js';
+import { adverseEvent } from '../../support/adverse-event-fixtures.js';
 
-const HEADACHE = {
-  term: 'Headache',
-  body_system: 'Nervous system disorders',
-  onset_date: '2026-03-02',
-  end_date: '2026-03-04',
-  severity_grade: 1,
-  serious: false,
-  relationship: 'possibly_related',
-  outcome: 'recovered',
-  action_taken: 'none',
-};
+const HEADACHE = adverseEvent();
 
 /** An event of the known subject, recorded by the admin, for the reads to find. */
 async function recordedEvent(known: Known): Promise<string> {

@@ -1,17 +1,18 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AuditActor, ReadAuditBuffer, readRecordEvents, recordVersions } from '../../../../libs/audit/src/index.js';
+import { type AuditActor, ReadAuditBuffer, recordVersions } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import type { AdverseEventFields } from '../adverse-events/adverse-event-fields.js';
 import { ADVERSE_EVENT_SELECT, type AdverseEventRow, toAdverseEventResponse } from '../adverse-events/adverse-event.row.js';
 import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
 import { ADVERSE_EVENT_FIELDS, applyAdverseEventCorrection } from './adverse-event-correction.js';
+import { type ClinicalRecordType, historyHeader, markEnteredInError, readWithEvents } from './clinical-record.js';
 import type { CorrectAdverseEventDto } from './dto/correct-adverse-event.dto.js';
 import type { EnteredInErrorDto } from './dto/reason.js';
 import type { AdverseEventHistoryResponse } from './dto/record-history.response.js';
 import { isoTimestamp, recordNotFound } from './record-lookup.js';
 
-const ENTITY_TYPE = 'adverse_event';
+const ENTITY_TYPE: ClinicalRecordType = 'adverse_event';
 const HISTORY_FIELDS = [...ADVERSE_EVENT_FIELDS, 'entered_in_error_at', 'entered_in_error_reason'];
 
 /**
@@ -58,26 +59,15 @@ export class AdverseEventCorrectionsService {
   }
 
   async markEnteredInError(id: string, dto: EnteredInErrorDto, user: AuthenticatedUser, actor: AuditActor): Promise<AdverseEventHistoryResponse> {
-    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) => {
-      const stored = await this.findVisible(db, id, user, true);
-      if (stored.entered_in_error_at !== null) {
-        throw new ConflictException(
-          `Adverse event ${id} was already entered in error at ${stored.entered_in_error_at.toISOString()} ("${stored.entered_in_error_reason}"); nothing changed`,
-        );
-      }
-      await db.query(`UPDATE adverse_events SET entered_in_error_at = now(), entered_in_error_reason = $2 WHERE id = $1`, [id, dto.reason]);
-      effects.touchSubject(stored.subject_number);
-    });
+    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) =>
+      markEnteredInError(db, effects, ENTITY_TYPE, id, await this.findVisible(db, id, user, true), dto.reason),
+    );
     return this.history(id, user, actor);
   }
 
   /** Every version of the event from the audit trail, entered in error or not; an audited read. */
   async history(id: string, user: AuthenticatedUser, actor: AuditActor): Promise<AdverseEventHistoryResponse> {
-    // One snapshot: the row and its events agree (a change commits both together).
-    const [stored, events] = await this.dataSource.transaction('REPEATABLE READ', async (db) => {
-      const row = await this.findVisible(db, id, user, false);
-      return [row, await readRecordEvents(db, ENTITY_TYPE, id)] as const;
-    });
+    const [stored, events] = await readWithEvents(this.dataSource, ENTITY_TYPE, id, (db) => this.findVisible(db, id, user, false));
     const current = { ...fieldsOf(stored), entered_in_error_at: isoTimestamp(stored.entered_in_error_at), entered_in_error_reason: stored.entered_in_error_reason };
     const versions = recordVersions(events, current, {
       fields: HISTORY_FIELDS,
@@ -85,18 +75,7 @@ export class AdverseEventCorrectionsService {
       normalize: (field, value) => (field === 'entered_in_error_at' ? isoTimestamp(value) : value),
     });
     this.readAudit.recordRead(actor, [{ subject: stored.subject_number, entityId: stored.patient_id }]);
-    return {
-      patient_id: stored.patient_id,
-      subject_id: stored.subject_number,
-      protocol_id: stored.protocol_id,
-      site_id: stored.site_id,
-      treatment_arm: stored.treatment_arm,
-      entered_in_error: stored.entered_in_error_at !== null,
-      entered_in_error_at: stored.entered_in_error_at?.toISOString() ?? null,
-      entered_in_error_reason: stored.entered_in_error_reason,
-      adverse_event: toAdverseEventResponse(stored),
-      versions,
-    };
+    return { ...historyHeader(stored), adverse_event: toAdverseEventResponse(stored), versions };
   }
 
   private async findVisible(db: EntityManager, id: string, user: AuthenticatedUser, forUpdate: boolean): Promise<StoredAdverseEvent> {

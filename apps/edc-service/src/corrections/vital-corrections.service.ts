@@ -1,32 +1,26 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AuditActor, ReadAuditBuffer, readRecordEvents, recordVersions } from '../../../../libs/audit/src/index.js';
+import { type AuditActor, ReadAuditBuffer, recordVersions } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
 import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
 import { StudyRules } from '../studies/study-rules.js';
 import type { VitalSignResponse } from '../vitals/dto/subject-vitals.response.js';
+import { type ClinicalRecordType, historyHeader, markEnteredInError, readWithEvents, type StoredClinicalRecord } from './clinical-record.js';
 import type { CorrectVitalDto } from './dto/correct-vital.dto.js';
 import type { EnteredInErrorDto } from './dto/reason.js';
 import type { VitalHistoryResponse } from './dto/record-history.response.js';
 import { isoTimestamp, isUniqueViolation, recordNotFound } from './record-lookup.js';
 import { applyVitalCorrection, VITAL_FIELDS, type VitalValues } from './vital-correction.js';
 
-const ENTITY_TYPE = 'vital_sign';
+const ENTITY_TYPE: ClinicalRecordType = 'vital_sign';
 /** What a version of a vital sign shows: its values, and whether it was entered in error. */
 const HISTORY_FIELDS = [...VITAL_FIELDS, 'entered_in_error_at', 'entered_in_error_reason'];
 
-interface StoredVital extends VitalValues {
+interface StoredVital extends VitalValues, StoredClinicalRecord {
   id: string;
-  patient_id: string;
   data_batch: string;
   created_at: Date;
   updated_at: Date | null;
-  entered_in_error_at: Date | null;
-  entered_in_error_reason: string | null;
-  subject_number: string;
-  protocol_id: string;
-  site_id: string | null;
-  treatment_arm: string | null;
 }
 
 /** A vital sign with its subject; measurement_time as a Date until `toValues`. */
@@ -94,41 +88,19 @@ export class VitalCorrectionsService {
   }
 
   async markEnteredInError(vitalId: string, dto: EnteredInErrorDto, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
-    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) => {
-      const stored = await this.findVisible(db, vitalId, user, true);
-      if (stored.entered_in_error_at !== null) {
-        throw new ConflictException(
-          `Vital sign ${vitalId} was already entered in error at ${stored.entered_in_error_at.toISOString()} ("${stored.entered_in_error_reason}"); nothing changed`,
-        );
-      }
-      await db.query(`UPDATE vital_signs SET entered_in_error_at = now(), entered_in_error_reason = $2 WHERE id = $1`, [vitalId, dto.reason]);
-      effects.touchSubject(stored.subject_number);
-    });
+    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) =>
+      markEnteredInError(db, effects, ENTITY_TYPE, vitalId, await this.findVisible(db, vitalId, user, true), dto.reason),
+    );
     return this.history(vitalId, user, actor);
   }
 
   /** Every version of the record from the audit trail, entered in error or not; an audited read. */
   async history(vitalId: string, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
-    // One snapshot: the row and its events agree (a change commits both together).
-    const [stored, events] = await this.dataSource.transaction('REPEATABLE READ', async (db) => {
-      const row = await this.findVisible(db, vitalId, user, false);
-      return [row, await readRecordEvents(db, ENTITY_TYPE, vitalId)] as const;
-    });
+    const [stored, events] = await readWithEvents(this.dataSource, ENTITY_TYPE, vitalId, (db) => this.findVisible(db, vitalId, user, false));
     const current = { ...toValues(stored), entered_in_error_at: isoTimestamp(stored.entered_in_error_at), entered_in_error_reason: stored.entered_in_error_reason };
     const versions = recordVersions(events, current, { fields: HISTORY_FIELDS, createdAt: stored.created_at.toISOString(), normalize: normalizeValue });
     this.readAudit.recordRead(actor, [{ subject: stored.subject_number, entityId: stored.patient_id }]);
-    return {
-      patient_id: stored.patient_id,
-      subject_id: stored.subject_number,
-      protocol_id: stored.protocol_id,
-      site_id: stored.site_id,
-      treatment_arm: stored.treatment_arm,
-      entered_in_error: stored.entered_in_error_at !== null,
-      entered_in_error_at: stored.entered_in_error_at?.toISOString() ?? null,
-      entered_in_error_reason: stored.entered_in_error_reason,
-      vital: toResponse(stored),
-      versions,
-    };
+    return { ...historyHeader(stored), vital: toResponse(stored), versions };
   }
 
   private async findVisible(db: EntityManager, vitalId: string, user: AuthenticatedUser, forUpdate: boolean): Promise<StoredVital> {

@@ -49,8 +49,11 @@ export class RecordVersionResponse {
   values!: Record<string, unknown>;
 }
 
-/** Whether a record is entered in error, as its history shows it. */
+/** The record's subject, and whether the record is entered in error, as its history shows them. */
 export class EnteredInErrorState extends SubjectIdentity {
+  @ApiProperty({ format: 'uuid' })
+  patient_id!: string;
+
   @ApiProperty({ description: 'hidden from reads and analyses; kept with its history' })
   entered_in_error!: boolean;
 
@@ -62,9 +65,6 @@ export class EnteredInErrorState extends SubjectIdentity {
 }
 
 export class VitalHistoryResponse extends EnteredInErrorState {
-  @ApiProperty({ format: 'uuid' })
-  patient_id!: string;
-
   @ApiProperty({ type: VitalSignResponse, description: 'the record as it stands' })
   vital!: VitalSignResponse;
 
@@ -73,9 +73,6 @@ export class VitalHistoryResponse extends EnteredInErrorState {
 }
 
 export class AdverseEventHistoryResponse extends EnteredInErrorState {
-  @ApiProperty({ format: 'uuid' })
-  patient_id!: string;
-
   @ApiProperty({ type: AdverseEventResponse, description: 'the event as it stands' })
   adverse_event!: AdverseEventResponse;
 
