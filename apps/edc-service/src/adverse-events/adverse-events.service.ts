@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { type AuditActor, type AuditEventInput, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
-import { CacheService } from '../../../../libs/database/src/index.js';
 import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
-import { PatientsService, SEVERAL_SUBJECTS, subjectNotFound } from '../patients/patients.service.js';
-import { subjectCacheTag } from '../patients/subject-cache.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { PatientsService } from '../patients/patients.service.js';
+import { type SubjectRead, SubjectReads } from '../patients/subject-reads.js';
 import { type AdverseEventFields, assertAdverseEventRules } from './adverse-event-fields.js';
 import { type AdverseEventRow, toAdverseEventResponse } from './adverse-event.row.js';
 import { AdverseEventsRepository } from './adverse-events.repository.js';
@@ -23,9 +23,11 @@ export class AdverseEventsService {
     private readonly repository: AdverseEventsRepository,
     private readonly patients: PatientsService,
     private readonly changes: ClinicalChanges,
-    private readonly cache: CacheService,
+    private readonly reads: SubjectReads,
     private readonly readAudit: ReadAuditBuffer,
   ) {}
+
+  private readonly events: SubjectRead<SubjectAdverseEventsResponse> = { cacheKey: adverseEventsCacheKey, load: (patient) => this.load(patient) };
 
   async create(
     subjectNumber: string,
@@ -45,19 +47,8 @@ export class AdverseEventsService {
     return toAdverseEventResponse(stored);
   }
 
-  async list(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<SubjectAdverseEventsResponse> {
-    const events = await this.cache.readThrough(adverseEventsCacheKey(subjectNumber, protocolId), () => this.load(subjectNumber, protocolId), {
-      tags: [subjectCacheTag(subjectNumber)],
-    });
-    if (events === SEVERAL_SUBJECTS) {
-      // Which of them is meant depends on the user's sites: resolved per user, then read by protocol.
-      const patient = await this.patients.resolve(subjectNumber, undefined, user);
-      return this.list(subjectNumber, patient.protocolId, user, actor);
-    }
-    // Checked after the cache, which is shared by users of every site.
-    if (!mayAccessSite(user, events.site_id)) throw subjectNotFound(subjectNumber, protocolId);
-    this.readAudit.recordRead(actor, [{ subject: events.subject_id, entityId: events.patient_id }]);
-    return events;
+  list(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<SubjectAdverseEventsResponse> {
+    return this.reads.read(this.events, subjectNumber, protocolId, user, actor);
   }
 
   /** One event, also when entered in error (its history stays reachable); 404 outside the user's sites. */
@@ -68,9 +59,7 @@ export class AdverseEventsService {
     return toAdverseEventResponse(row);
   }
 
-  private async load(subjectNumber: string, protocolId?: string): Promise<SubjectAdverseEventsResponse | typeof SEVERAL_SUBJECTS> {
-    const patient = await this.patients.resolveForAnyone(subjectNumber, protocolId);
-    if (patient === SEVERAL_SUBJECTS) return patient;
+  private async load(patient: Patient): Promise<SubjectAdverseEventsResponse> {
     const rows = await this.repository.listForPatient(patient.id);
     return {
       patient_id: patient.id,

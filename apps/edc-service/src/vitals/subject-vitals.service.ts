@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AuditActor, ReadAuditBuffer } from '../../../../libs/audit/src/index.js';
-import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src/index.js';
-import { CacheService } from '../../../../libs/database/src/index.js';
+import type { AuditActor } from '../../../../libs/audit/src/index.js';
+import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { vitalsCacheKey } from '../patients/subject-cache.js';
+import { type SubjectRead, SubjectReads } from '../patients/subject-reads.js';
 import { VitalSign } from './vital-sign.entity.js';
-import { PatientsService, SEVERAL_SUBJECTS, subjectNotFound } from '../patients/patients.service.js';
-import { subjectCacheTag, vitalsCacheKey } from '../patients/subject-cache.js';
 import { type SubjectVitalsResponse, toVitalSignResponse } from './dto/subject-vitals.response.js';
 
 /** A subject's vitals in visit order, read through the cache, never stale after a store, and audited. */
@@ -13,29 +13,16 @@ import { type SubjectVitalsResponse, toVitalSignResponse } from './dto/subject-v
 export class SubjectVitalsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly patients: PatientsService,
-    private readonly cache: CacheService,
-    private readonly readAudit: ReadAuditBuffer,
+    private readonly reads: SubjectReads,
   ) {}
 
-  async read(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<SubjectVitalsResponse> {
-    const vitals = await this.cache.readThrough(vitalsCacheKey(subjectNumber, protocolId), () => this.load(subjectNumber, protocolId), {
-      tags: [subjectCacheTag(subjectNumber)],
-    });
-    if (vitals === SEVERAL_SUBJECTS) {
-      // Which of them is meant depends on the user's sites: resolved per user, then read by protocol.
-      const patient = await this.patients.resolve(subjectNumber, undefined, user);
-      return this.read(subjectNumber, patient.protocolId, user, actor);
-    }
-    // Checked after the cache, which is shared by users of every site.
-    if (!mayAccessSite(user, vitals.site_id)) throw subjectNotFound(subjectNumber, protocolId);
-    this.readAudit.recordRead(actor, [{ subject: vitals.subject_id, entityId: vitals.patient_id }]);
-    return vitals;
+  private readonly vitals: SubjectRead<SubjectVitalsResponse> = { cacheKey: vitalsCacheKey, load: (patient) => this.load(patient) };
+
+  read(subjectNumber: string, protocolId: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<SubjectVitalsResponse> {
+    return this.reads.read(this.vitals, subjectNumber, protocolId, user, actor);
   }
 
-  private async load(subjectNumber: string, protocolId?: string): Promise<SubjectVitalsResponse | typeof SEVERAL_SUBJECTS> {
-    const patient = await this.patients.resolveForAnyone(subjectNumber, protocolId);
-    if (patient === SEVERAL_SUBJECTS) return patient;
+  private async load(patient: Patient): Promise<SubjectVitalsResponse> {
     const vitals = await this.dataSource
       .getRepository(VitalSign)
       .createQueryBuilder('v')
