@@ -7,6 +7,8 @@ import { EdcSubjectSitesView1764600000000 } from './1764600000000-edc-subject-si
 import { InstallationIdAndCacheInvalidations1764700000000 } from './1764700000000-installation-id-and-cache-invalidations.js';
 import { AuditHashCanonical1764800000000 } from './1764800000000-audit-hash-canonical.js';
 import { EdcTrialDesign1764900000000 } from './1764900000000-edc-trial-design.js';
+import { EdcBulkLoad1765000000000 } from './1765000000000-edc-bulk-load.js';
+import { GenerationDatasets1765100000000 } from './1765100000000-generation-datasets.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   InstallationIdAndCacheInvalidations1764700000000,
   AuditHashCanonical1764800000000,
   EdcTrialDesign1764900000000,
+  EdcBulkLoad1765000000000,
+  GenerationDatasets1765100000000,
 ];
