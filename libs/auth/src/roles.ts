@@ -19,6 +19,10 @@ export const ACCESS = {
   manageUsers: ['admin'],
   /** Search, export and verify the audit trail. */
   reviewAudit: ['admin', 'monitor'],
+  /** Generate synthetic datasets (previews, exports, comparisons) and read their manifests and jobs. */
+  generateData: ['admin', 'data_manager', 'statistician', 'agent'],
+  /** Store a generated dataset in a study's EDC tables (marked synthetic), and cancel its job. */
+  storeGeneratedData: ['admin', 'data_manager'],
   /** Prometheus metrics. */
   readMetrics: ['admin', 'agent'],
 } as const satisfies Record<string, readonly Role[]>;
