@@ -6,6 +6,7 @@ import { asUser, type Client, createUser, login, type Session, TEST_ADMIN_PASSWO
 import { type PlatformUnderTest, startPlatform, TEST_JWT_SECRET } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 import { EDC_ENDPOINTS } from './role-matrix/edc-endpoints.js';
+import { GENERATION_ENDPOINTS } from './role-matrix/generation-endpoints.js';
 import {
   AUDITORS,
   CAPTURERS,
@@ -118,6 +119,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   },
   { route: 'GET /metrics', allowed: METRICS_READERS, status: 200, call: (c) => c.get('/metrics') },
   ...EDC_ENDPOINTS,
+  ...GENERATION_ENDPOINTS,
 ];
 
 /** Routes that answer without a token: every other registered route must be in ENDPOINTS. */

@@ -17,6 +17,8 @@ export const SIGNERS: readonly Role[] = ['investigator'];
 export const USER_ADMINS: readonly Role[] = ['admin'];
 export const AUDITORS: readonly Role[] = ['admin', 'monitor'];
 export const METRICS_READERS: readonly Role[] = ['admin', 'agent'];
+export const GENERATORS: readonly Role[] = ['admin', 'data_manager', 'statistician', 'agent'];
+export const GENERATED_DATA_STORERS: readonly Role[] = ['admin', 'data_manager'];
 
 /** What a matrix call may use: the subject stored for reads, and a user of its own to act on. */
 export interface Known {
