@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import type { ApiErrorDetail } from '../errors/api-error.js';
 
 /** At most this many field problems are listed; a 10,000-record batch could otherwise produce megabytes. */
@@ -57,3 +58,6 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: validationException,
   });
 }
+
+/** Optional, but when given not null (a field that cannot be cleared): `@IsOptional()` would let null through. */
+export const NotNullWhenGiven = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);

@@ -1,4 +1,4 @@
-import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { subjectIdFormatProblem } from '../subject-id-format.js';
 
 /** 1 to `max` characters (code points, as PostgreSQL counts them), not blank. */
@@ -18,8 +18,7 @@ export const MAX_BLOCK_SIZE = 100;
 /** A visit planned ten years before or after baseline is a typo. */
 export const MAX_STUDY_DAY = 3_650;
 
-/** Optional, but when given not null (a field that cannot be cleared). */
-export const NotNullWhenGiven = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
+export { NotNullWhenGiven } from '../../../../../libs/platform/src/index.js';
 
 /** A usable subject id format (see `subjectIdFormatProblem`), the problem named in the message. */
 export function IsSubjectIdFormat(options?: ValidationOptions): PropertyDecorator {
