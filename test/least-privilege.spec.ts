@@ -72,11 +72,13 @@ describe('the runtime database role', () => {
       edc_signatures: 'INSERT, SELECT',
       edc_studies: 'SELECT',
       edc_study_arms: 'SELECT',
+      edc_study_sites: 'SELECT',
       edc_study_visits: 'SELECT',
       edc_subject_sites: 'SELECT',
       edc_subjects: 'SELECT',
       edc_vital_sign_subjects: 'SELECT',
       edc_vitals: 'SELECT',
+      generation_datasets: 'INSERT, SELECT, UPDATE',
       installation: 'SELECT',
       mcp_context: 'DELETE, INSERT, SELECT, UPDATE',
       patients: 'INSERT, SELECT, UPDATE',
@@ -124,6 +126,8 @@ describe('the runtime database role', () => {
     ['delete a signature', 'DELETE FROM edc_signatures'],
     ['change a randomization slot', "UPDATE randomization_slots SET arm_code = 'Placebo'"],
     ['disable the lock and signature guard', 'ALTER TABLE vital_signs DISABLE TRIGGER vital_signs_guard_update'],
+    ['delete a generated dataset\'s record', 'DELETE FROM generation_datasets'],
+    ['create objects in the job queue\'s schema', 'CREATE TABLE pgboss.shadow (id int)'],
   ])('cannot %s', async (_what, sql) => {
     await refused(sql);
   });

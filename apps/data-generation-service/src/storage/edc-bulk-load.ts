@@ -1,0 +1,142 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { GeneratedAdverseEvent, GeneratedSubject, GeneratedVital, SubjectBlock } from '../generators/dataset.js';
+import { copyField as f } from './copy-text.js';
+
+/**
+ * The generation service's client of the EDC's bulk-load contract (the EDC's migration
+ * 1765000000000): a dataset goes into a study's tables only through `edc_bulk_load_begin()`, one
+ * COPY into its temporary table, and `edc_bulk_load_finish(dataset, study)`, all in the caller's
+ * transaction on one connection. The EDC checks the load against capture's rules and refuses it
+ * whole (SQLSTATE CT404/CT409/CT422, a message for the user) or stores it.
+ *
+ * After the transaction commits, the caller applies the cache invalidations finish recorded
+ * (`CacheService.applyRecordedInvalidations()`), so reads of the new subjects are fresh at once
+ * rather than after the next replay.
+ */
+
+export interface BulkLoadCounts {
+  subjects: number;
+  vitalSigns: number;
+  adverseEvents: number;
+}
+
+/** The contract's temporary table, its columns in the order of `copyLinesOf`'s fields. */
+const COPY_SQL = `COPY pg_temp.edc_bulk_load_rows (kind, subject_number, site_id, treatment_arm, status, enrollment_date, consent_date,
+  demographics, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp, heart_rate, temperature, respiratory_rate,
+  term, body_system, onset_date, end_date, severity_grade, serious, relationship, outcome, action_taken) FROM STDIN`;
+
+// Runs of null fields, by what a kind of row leaves empty.
+const NULLS = (count: number): string => '\t\\N'.repeat(count);
+const AFTER_SUBJECT = NULLS(17);
+const VITAL_SUBJECT_FIELDS = NULLS(4);
+const AFTER_VITAL = NULLS(9);
+const BEFORE_EVENT = NULLS(14);
+
+/** Opens the load: the contract's temporary table for this transaction. Call inside a transaction. */
+export async function beginBulkLoad(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT edc_bulk_load_begin()');
+}
+
+/** The COPY into the load's table: write `copyLinesOf` text to it, end it, await its finish. */
+export function bulkLoadStream(client: pg.ClientBase): Writable {
+  return client.query(copyStreams.from(COPY_SQL));
+}
+
+/** A subject block as COPY text lines: the subject, its storable vital records, its adverse events. */
+export function copyLinesOf(block: SubjectBlock): string {
+  let text = subjectLine(block.subject);
+  const unstorable = block.unstorable.length > 0 ? new Set(block.unstorable) : undefined;
+  for (let index = 0; index < block.records.length; index++) {
+    if (!unstorable?.has(index)) text += vitalLine(block.records[index]);
+  }
+  for (const event of block.adverseEvents) text += adverseEventLine(event);
+  return text;
+}
+
+export interface CopyProgress {
+  subjects: number;
+  vitalSigns: number;
+}
+
+/**
+ * Streams the blocks through the COPY in chunks of about `chunkBytes`, waiting whenever the
+ * connection is behind, so memory stays bounded whatever the dataset's size.
+ */
+export async function copySubjectBlocks(
+  client: pg.ClientBase,
+  blocks: Iterable<SubjectBlock> | AsyncIterable<SubjectBlock>,
+  options: { chunkBytes?: number; onProgress?: (progress: CopyProgress) => void } = {},
+): Promise<CopyProgress> {
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const stream = bulkLoadStream(client);
+  const progress: CopyProgress = { subjects: 0, vitalSigns: 0 };
+  let chunk = '';
+  const flush = async () => {
+    const ready = stream.write(chunk);
+    chunk = '';
+    options.onProgress?.({ ...progress });
+    if (!ready) await once(stream, 'drain');
+  };
+  try {
+    for await (const block of blocks) {
+      chunk += copyLinesOf(block);
+      progress.subjects += 1;
+      progress.vitalSigns += block.records.length - new Set(block.unstorable).size;
+      if (chunk.length >= chunkBytes) await flush();
+    }
+    if (chunk.length > 0) await flush();
+    stream.end();
+    await finished(stream);
+    return progress;
+  } catch (error) {
+    stream.destroy(error as Error);
+    throw error;
+  }
+}
+
+/** Checks and stores the load (refused whole with a CT4xx SQLSTATE); returns what was stored. */
+export async function finishBulkLoad(client: pg.ClientBase, datasetId: string, protocolId: string): Promise<BulkLoadCounts> {
+  const { rows } = await client.query<{ subjects: number; vital_signs: number; adverse_events: number }>(
+    'SELECT subjects, vital_signs, adverse_events FROM edc_bulk_load_finish($1, $2)',
+    [datasetId, protocolId],
+  );
+  return { subjects: rows[0].subjects, vitalSigns: rows[0].vital_signs, adverseEvents: rows[0].adverse_events };
+}
+
+/** begin, COPY and finish, in the caller's transaction (which also records the dataset's audit event). */
+export async function bulkLoad(
+  client: pg.ClientBase,
+  load: { datasetId: string; protocolId: string; blocks: Iterable<SubjectBlock> | AsyncIterable<SubjectBlock> },
+  options: { chunkBytes?: number; onProgress?: (progress: CopyProgress) => void } = {},
+): Promise<BulkLoadCounts> {
+  await beginBulkLoad(client);
+  await copySubjectBlocks(client, load.blocks, options);
+  return finishBulkLoad(client, load.datasetId, load.protocolId);
+}
+
+function subjectLine(s: GeneratedSubject): string {
+  return (
+    'subject\t' + f(s.SubjectID) + '\t' + f(s.SiteID) + '\t' + f(s.TreatmentArm) + '\t' + f(s.Status) + '\t' +
+    f(s.EnrollmentDate) + '\t' + f(s.ConsentDate) + '\t' + f(JSON.stringify(s.demographics)) + AFTER_SUBJECT + '\n'
+  );
+}
+
+function vitalLine(v: GeneratedVital): string {
+  return (
+    'vital\t' + f(v.SubjectID) + '\t' + f(v.SiteID) + '\t' + f(v.TreatmentArm) + VITAL_SUBJECT_FIELDS + '\t' +
+    f(v.VisitName) + '\t' + f(v.VisitDate) + '\t' + f(v.MeasurementTime) + '\t' + f(v.SystolicBP) + '\t' + f(v.DiastolicBP) + '\t' +
+    f(v.HeartRate) + '\t' + f(v.Temperature) + '\t' + f(v.RespiratoryRate) + AFTER_VITAL + '\n'
+  );
+}
+
+function adverseEventLine(e: GeneratedAdverseEvent): string {
+  return (
+    'adverse_event\t' + f(e.SubjectID) + BEFORE_EVENT + '\t' + f(e.term) + '\t' + f(e.body_system) + '\t' + f(e.onset_date) + '\t' +
+    f(e.end_date) + '\t' + f(e.severity_grade) + '\t' + f(e.serious) + '\t' + f(e.relationship) + '\t' + f(e.outcome) + '\t' +
+    f(e.action_taken) + '\n'
+  );
+}
