@@ -1,10 +1,70 @@
+import { getConstructionPlans } from 'pg-boss';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { RUNTIME_ROLE } from './1764400000000-least-privilege-runtime-role.js';
 
-/** The data-generation service's tables and its job queue (filled in by its feature commit). */
+/** The PostgreSQL schema of the platform's job queue (pg-boss): libs/jobs runs the queue in it. */
+export const JOB_QUEUE_SCHEMA = 'pgboss';
+
+export const DATASET_STATES = ['queued', 'running', 'stored', 'failed', 'cancelled'] as const;
+
+/**
+ * pg-boss's own SQL for a new installation, without its BEGIN/COMMIT: TypeORM already runs each
+ * migration in a transaction, and an inner COMMIT would end it half-way.
+ */
+export function jobQueueConstructionSql(schema: string): string {
+  const plan = getConstructionPlans(schema, { createSchema: true }).trim();
+  const unwrapped = /^BEGIN;([\s\S]*)COMMIT;$/.exec(plan);
+  if (!unwrapped) throw new Error('pg-boss construction plans are no longer one BEGIN ... COMMIT block: review this migration');
+  return unwrapped[1];
+}
+
+/**
+ * The data-generation service's datasets (one row per stored dataset: its recipe, who asked,
+ * progress, manifest and content hash) and the platform's job queue. The services' runtime role
+ * cannot create schemas, so the queue's schema is made here, by the owner, and pg-boss runs with
+ * `migrate: false`; a pg-boss upgrade that changes its schema version needs a migration of its own
+ * (pg-boss's getMigrationPlans).
+ */
 export class GenerationDatasets1765100000000 implements MigrationInterface {
   name = 'GenerationDatasets1765100000000';
 
-  async up(_db: QueryRunner): Promise<void> {}
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE generation_datasets (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        protocol_id varchar(64) NOT NULL,
+        method varchar(16) NOT NULL,
+        recipe jsonb NOT NULL,
+        actor jsonb NOT NULL,
+        state varchar(16) NOT NULL DEFAULT 'queued'
+          CHECK (state IN (${DATASET_STATES.map((state) => `'${state}'`).join(', ')})),
+        rows_total integer NOT NULL CHECK (rows_total >= 0),
+        subjects_total integer NOT NULL CHECK (subjects_total >= 0),
+        rows_written integer NOT NULL DEFAULT 0,
+        subjects_written integer NOT NULL DEFAULT 0,
+        attempts integer NOT NULL DEFAULT 0,
+        error text,
+        manifest jsonb,
+        content_hash varchar(128),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        finished_at timestamptz,
+        heartbeat_at timestamptz
+      )`);
+    await db.query(`CREATE INDEX generation_datasets_created ON generation_datasets (created_at DESC, id)`);
+    await db.query(`CREATE INDEX generation_datasets_unfinished ON generation_datasets (state) WHERE state IN ('queued', 'running')`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE ON generation_datasets TO ${RUNTIME_ROLE}`);
 
-  async down(_db: QueryRunner): Promise<void> {}
+    await db.query(jobQueueConstructionSql(JOB_QUEUE_SCHEMA));
+    // The runtime sends, takes, settles and cleans up jobs: rows only, never the schema's objects.
+    await db.query(`REVOKE ALL ON SCHEMA ${JOB_QUEUE_SCHEMA} FROM PUBLIC`);
+    await db.query(`GRANT USAGE ON SCHEMA ${JOB_QUEUE_SCHEMA} TO ${RUNTIME_ROLE}`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${JOB_QUEUE_SCHEMA} TO ${RUNTIME_ROLE}`);
+    await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${JOB_QUEUE_SCHEMA} TO ${RUNTIME_ROLE}`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP SCHEMA ${JOB_QUEUE_SCHEMA} CASCADE`);
+    await db.query(`DROP TABLE generation_datasets`);
+  }
 }
