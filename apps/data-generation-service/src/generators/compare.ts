@@ -1,7 +1,7 @@
 import type { SourceRow } from './dataset.js';
 import { ksTest } from './ks.js';
 import { correlationMatrix, covarianceMatrix } from './matrix.js';
-import { sortedSourceRows, VITAL_VARIABLES, vitalVector } from './source-rows.js';
+import { sortedSourceRows, VITAL_VARIABLES, vitalVector, type VitalVariable } from './source-rows.js';
 
 /** The compared variables under the names an API answer uses, in the order of VITAL_VARIABLES. */
 export const COMPARED_VARIABLES = ['systolic_bp', 'diastolic_bp', 'heart_rate', 'temperature'] as const;
@@ -87,11 +87,9 @@ export function compareDatasets(source: SourceRow[], generated: SourceRow[]): Da
 }
 
 function compareVariables(source: SourceRow[], generated: SourceRow[]): VariableComparisons {
-  const sourceVectors = source.map(vitalVector);
-  const generatedVectors = generated.map(vitalVector);
   const entries = COMPARED_VARIABLES.map((name, i) => {
-    const a = sourceVectors.map((vector) => vector[i]);
-    const b = generatedVectors.map((vector) => vector[i]);
+    const a = column(source, VITAL_VARIABLES[i]);
+    const b = column(generated, VITAL_VARIABLES[i]);
     const sourceSummary = summarise(a);
     const generatedSummary = summarise(b);
     const ks = a.length > 0 && b.length > 0 ? ksTest(a, b) : null;
@@ -135,7 +133,15 @@ function correlationsOf(rows: SourceRow[]): number[][] {
   );
 }
 
-function summarise(values: number[]): SampleSummary {
+/** One variable's values, in a typed array: a million rows compare without a million small arrays. */
+function column(rows: SourceRow[], variable: VitalVariable): Float64Array {
+  // A plain loop: Float64Array.from with a mapping function is several times slower.
+  const values = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i += 1) values[i] = rows[i][variable];
+  return values;
+}
+
+function summarise(values: Float64Array): SampleSummary {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null };
   const mean = values.reduce((sum, value) => sum + value, 0) / n;
