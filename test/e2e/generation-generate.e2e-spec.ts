@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import type { Response } from 'supertest';
+import { createUser } from '../support/auth.js';
+import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+
+/** The status, with the body's message beside it so that a failure shows what the platform said. */
+function expectStatus(response: Response, status: number): void {
+  expect({ status: response.status, message: response.body?.message }).toEqual({ status, message: response.body?.message });
+}
+
+const STORE_VITALS_FIELDS = [
+  'SubjectID', 'VisitName', 'TreatmentArm', 'SystolicBP', 'DiastolicBP', 'HeartRate', 'Temperature', 'RespiratoryRate',
+  'SiteID', 'ProtocolID', 'VisitDate', 'MeasurementTime',
+];
+const DEFAULT_VISITS = ['Screening', 'Day 1', 'Week 4', 'Week 12'];
+
+interface Record_ { SubjectID: string; VisitName: string; TreatmentArm: string; SystolicBP: number; DiastolicBP: number; [field: string]: unknown }
+
+/** Previews of each mode, by request, so the second mode can be compared byte for byte with the first. */
+const previewBytes = new Map<string, string>();
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe.each(['all-in-one', 'split'] as const)('Data generation: previews and comparisons (%s mode)', (mode) => {
+  let platform: PlatformUnderTest;
+
+  beforeAll(async () => {
+    platform = await startPlatform(mode);
+  });
+  afterAll(() => platform?.close());
+
+  const generate = (method: string, body: Record<string, unknown>) => platform.admin.post(`/generation/generate/${method}`).send(body);
+
+  describe('the rules generator', () => {
+    it('answers records in exactly the field names of store-vitals, with subjects, adverse events and a manifest that counts them', async () => {
+      const response = await generate('rules', { n_per_arm: 4, seed: 42 });
+      expectStatus(response, 200);
+      const { records, subjects, adverse_events, manifest } = response.body;
+      expect(Object.keys(response.body).sort()).toEqual(['adverse_events', 'manifest', 'records', 'subjects']);
+      for (const record of records as Array<Record<string, unknown>>) {
+        expect(Object.keys(record).filter((field) => !STORE_VITALS_FIELDS.includes(field))).toEqual([]);
+      }
+      expect(subjects).toHaveLength(8);
+      expect(manifest.counts).toMatchObject({ subjects: 8, records: records.length, adverse_events: adverse_events.length });
+      expect(manifest).toMatchObject({ method: 'rules', seed: 42, parameters: { n_per_arm: 4, target_effect: -5, effect_visit: 'Week 12' } });
+      expect(manifest.content_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(new Set((records as Record_[]).map((record) => record.VisitName))).toEqual(new Set(DEFAULT_VISITS));
+      expect((subjects as Array<{ SubjectID: string }>).map((subject) => subject.SubjectID)).toEqual(
+        expect.arrayContaining(['RA001-001', 'RA001-008']),
+      );
+      expect(new Set((subjects as Array<{ TreatmentArm: string }>).map((subject) => subject.TreatmentArm))).toEqual(new Set(['Active', 'Placebo']));
+    });
+
+    it('gives the same bytes for the same method, parameters and seed, and other data for another seed', async () => {
+      const body = { n_per_arm: 6, seed: 7, errors: { out_of_range: 0.1, typo: 0.1 }, missing_rate: 0.1 };
+      const first = await generate('rules', body);
+      const second = await generate('rules', body);
+      expectStatus(first, 200);
+      expect(second.text).toBe(first.text);
+      const other = await generate('rules', { ...body, seed: 8 });
+      expect(other.body.manifest.content_hash).not.toBe(first.body.manifest.content_hash);
+      previewBytes.set(`${mode}:rules`, sha256(first.text));
+    });
+
+    it('gives the same bytes in every run mode', () => {
+      const modes = [...previewBytes.keys()].filter((key) => key.endsWith(':rules'));
+      if (mode === 'split') expect(modes).toEqual(['all-in-one:rules', 'split:rules']);
+      expect(new Set(modes.map((key) => previewBytes.get(key))).size).toBe(1);
+    });
+
+    it('makes records the EDC stores unchanged: a preview posted to store-vitals is stored whole', async () => {
+      const response = await generate('rules', { n_per_arm: 3, seed: 3, first_subject_number: 700 + (mode === 'split' ? 50 : 0) });
+      expectStatus(response, 200);
+      const stored = await platform.admin.post('/edc/store-vitals').send({ records: response.body.records });
+      expectStatus(stored, 201);
+      expect(stored.body.records_stored).toBe(response.body.records.length);
+      const [first] = response.body.records as Record_[];
+      const read = await platform.admin.get(`/edc/patients/${first.SubjectID}/vitals`);
+      expectStatus(read, 200);
+      expect(read.body.vitals.map((vital: { visit_name: string }) => vital.visit_name).sort()).toEqual([...DEFAULT_VISITS].sort());
+    });
+
+    it('records every injected error in the manifest, marking those capture refuses as not storable', async () => {
+      const response = await generate('rules', { n_per_arm: 40, seed: 11, errors: { swapped_bp: 0.05, unit_flip: 0.05, duplicate_visit: 0.05, out_of_range: 0.05 } });
+      expectStatus(response, 200);
+      const { manifest, records } = response.body;
+      const kinds = new Set((manifest.injected_errors as Array<{ kind: string }>).map((error) => error.kind));
+      expect(kinds).toEqual(new Set(['swapped_bp', 'unit_flip', 'duplicate_visit', 'out_of_range']));
+      for (const error of manifest.injected_errors as Array<{ kind: string; storable: boolean }>) {
+        if (error.kind === 'swapped_bp' || error.kind === 'unit_flip') expect(error).toMatchObject({ storable: false });
+        if (error.kind === 'duplicate_visit') expect(error).toMatchObject({ storable: true });
+      }
+      const swapped = (records as Record_[]).filter((record) => record.DiastolicBP >= record.SystolicBP);
+      expect(swapped.length).toBeGreaterThan(0);
+      expect(manifest.counts.not_storable_records).toBeGreaterThanOrEqual(swapped.length);
+    });
+
+    it('takes n_total with the allocation ratio, a list of sites, a reference date and an effect visit', async () => {
+      const response = await generate('rules', { n_total: 9, sites: ['X01', 'X02'], reference_date: '2024-02-05', effect_visit: 'Week 4', seed: 5 });
+      expectStatus(response, 200);
+      const { subjects, manifest } = response.body;
+      expect(subjects).toHaveLength(9);
+      expect(new Set((subjects as Array<{ SiteID: string }>).map((subject) => subject.SiteID))).toEqual(new Set(['X01', 'X02']));
+      expect(manifest.parameters).toMatchObject({ n_per_arm: null, n_total: 9, sites: ['X01', 'X02'], reference_date: '2024-02-05', effect_visit: 'Week 4' });
+      const enrolled = (subjects as Array<{ EnrollmentDate: string }>).map((subject) => subject.EnrollmentDate).sort();
+      expect(enrolled[0] >= '2024-02-05').toBe(true);
+    });
+  });
+
+  describe('refusals', () => {
+    it.each([
+      ['an unknown field', { n_per_arm: 2, colour: 'blue' }, 'colour'],
+      ['a count that is not a whole number', { n_per_arm: 2.5 }, 'n_per_arm'],
+      ['a count given as text', { n_per_arm: '10' }, 'n_per_arm'],
+      ['a negative rate', { missing_rate: -0.1 }, 'missing_rate'],
+      ['an unknown error kind', { errors: { gremlins: 0.1 } }, 'errors.gremlins'],
+      ['a seed beyond 32 bits', { seed: 4_294_967_296 }, 'seed'],
+      ['an impossible date', { reference_date: '2025-02-30' }, 'reference_date'],
+      ['repeated site ids', { sites: ['S01', 'S01'] }, 'sites'],
+      ['null for a setting', { seed: null }, 'seed'],
+      ['both n_per_arm and n_total', { n_per_arm: 2, n_total: 4 }, 'n_total'],
+      ['an effect visit the schedule lacks', { effect_visit: 'Week 99' }, 'effect_visit'],
+    ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
+      const response = await generate('rules', body);
+      expectStatus(response, 400);
+      expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
+    });
+
+    it('refuses a preview too large for one answer, saying what to do instead', async () => {
+      const response = await generate('rules', { n_per_arm: 2_000 });
+      expectStatus(response, 400);
+      expect(response.body.message).toMatch(/at most 2,500 subjects and 10,000 records.*"store": true/);
+    });
+
+    it('answers 404 for a study that does not exist', async () => {
+      const response = await generate('rules', { protocol_id: 'NO-SUCH-STUDY' });
+      expectStatus(response, 404);
+      expect(response.body.message).toContain('NO-SUCH-STUDY');
+    });
+
+    it('refuses broken JSON', async () => {
+      const response = await platform.admin.post('/generation/generate/rules').set('Content-Type', 'application/json').send('{"n_per_arm": 2,');
+      expectStatus(response, 400);
+    });
+  });
+
+  describe('mvn, bootstrap and ae', () => {
+    let source: Record_[];
+
+    beforeAll(async () => {
+      const response = await generate('rules', { n_per_arm: 30, seed: 99 });
+      expectStatus(response, 200);
+      source = response.body.records;
+    });
+
+    it('mvn fits supplied records and samples the study schedule; blocks below 8 rows fall back to the design', async () => {
+      const response = await generate('mvn', { n_per_arm: 20, seed: 1, source: { records: source } });
+      expectStatus(response, 200);
+      expect(response.body.manifest).toMatchObject({ method: 'mvn', source: '240 supplied records' });
+      expect(response.body.records).toHaveLength(160);
+      const few = await generate('mvn', { n_per_arm: 2, seed: 1, source: { records: source.slice(0, 5) } });
+      expectStatus(few, 200);
+    });
+
+    it('mvn learns from the study\'s stored vitals when no source is named', async () => {
+      const response = await generate('mvn', { n_per_arm: 2, seed: 1 });
+      expectStatus(response, 200);
+      expect(response.body.manifest.source).toMatch(/^study DEFAULT \(/);
+    });
+
+    it('bootstrap resamples whole trajectories of the same arm with new ids', async () => {
+      const response = await generate('bootstrap', { n_per_arm: 5, seed: 2, jitter: 0, source: { records: source } });
+      expectStatus(response, 200);
+      const bySubject = (records: Record_[]) => {
+        const trajectories = new Map<string, string>();
+        for (const record of records) {
+          trajectories.set(record.SubjectID, `${trajectories.get(record.SubjectID) ?? `${record.TreatmentArm}`}|${record.VisitName}:${record.SystolicBP}/${record.DiastolicBP}`);
+        }
+        return trajectories;
+      };
+      const sourceTrajectories = new Set(bySubject(source).values());
+      for (const trajectory of bySubject(response.body.records).values()) expect(sourceTrajectories).toContain(trajectory);
+    });
+
+    it('bootstrap refuses a source without subjects in one of the arms', async () => {
+      const response = await generate('bootstrap', { n_per_arm: 2, source: { records: source.filter((record) => record.TreatmentArm === 'Active') } });
+      expectStatus(response, 400);
+      expect(response.body.message).toContain('"Placebo"');
+    });
+
+    it('a source names exactly one of a study, a dataset or records', async () => {
+      const response = await generate('mvn', { source: { protocol_id: 'DEFAULT', records: source.slice(0, 1) } });
+      expectStatus(response, 400);
+      expect(response.body.message).toMatch(/exactly one of protocol_id/);
+    });
+
+    it('ae answers adverse events with rates per arm and no vitals records', async () => {
+      const response = await generate('ae', { n_per_arm: 50, seed: 4, ae_rates: { Active: 3, Placebo: 0 } });
+      expectStatus(response, 200);
+      const { records, adverse_events, subjects } = response.body;
+      expect(records).toEqual([]);
+      const armOf = new Map((subjects as Array<{ SubjectID: string; TreatmentArm: string }>).map((subject) => [subject.SubjectID, subject.TreatmentArm]));
+      const arms = (adverse_events as Array<{ SubjectID: string }>).map((event) => armOf.get(event.SubjectID));
+      expect(arms.filter((arm) => arm === 'Placebo')).toEqual([]);
+      expect(arms.length).toBeGreaterThan(100);
+    });
+
+    it('compare finds no difference between a dataset and itself, and measures one between source and generated data', async () => {
+      const same = await platform.admin.post('/generation/generate/compare').send({ source: { records: source }, generated: { records: source } });
+      expectStatus(same, 200);
+      expect(same.body.overall.systolic_bp).toMatchObject({ mean_difference: 0, ks_d: 0 });
+      expect(same.body.correlation.max_absolute_difference).toBe(0);
+      const generated = await generate('mvn', { n_per_arm: 30, seed: 8, source: { records: source } });
+      const compared = await platform.admin.post('/generation/generate/compare').send({ source: { records: source }, generated: { records: generated.body.records } });
+      expectStatus(compared, 200);
+      expect(compared.body).toMatchObject({ source_records: 240, generated_records: 240 });
+      expect(compared.body.overall.systolic_bp.ks_d).toBeGreaterThan(0);
+      expect(compared.body.overall.systolic_bp.ks_d).toBeLessThan(0.25);
+      expect(compared.body.by_visit.map((visit: { visit: string }) => visit.visit)).toEqual(DEFAULT_VISITS);
+    });
+  });
+
+  it('previews for statisticians, and refuses monitors', async () => {
+    const statistician = (await createUser(platform.baseUrl, platform.admin, { username: `stat-${mode}`, roles: ['statistician'] })).client;
+    expectStatus(await statistician.post('/generation/generate/rules').send({ n_per_arm: 1 }), 200);
+    const monitor = (await createUser(platform.baseUrl, platform.admin, { username: `mon-${mode}`, roles: ['monitor'] })).client;
+    expectStatus(await monitor.post('/generation/generate/rules').send({ n_per_arm: 1 }), 403);
+  });
+});
