@@ -24,8 +24,17 @@ const INTEGER_FIELDS = [
   'records_stored', 'records_received', 'records_already_stored', 'patients_created',
   'position', 'events_checked', 'pending', 'seq', 'chain_position', 'statusCode', 'expires_in', 'refresh_expires_in',
 ];
-/** The only fields that may hold fractions (a repair's `old` and `new` are values of any vital sign, temperatures too). */
-const FRACTIONAL_FIELDS = ['Temperature', 'temperature', 'height_cm', 'weight_kg', 'old', 'new'];
+/**
+ * The only fields that may hold fractions: a repair's `old` and `new` are values of any vital sign,
+ * temperatures too; data generation takes rates, an effect size and jitter, and compares datasets
+ * with means, SDs and distances.
+ */
+const FRACTIONAL_FIELDS = [
+  'Temperature', 'temperature', 'height_cm', 'weight_kg', 'old', 'new',
+  'missing_rate', 'dropout_rate', 'serious_rate', 'out_of_range', 'swapped_bp', 'unit_flip', 'typo', 'duplicate_visit', 'arm_switch',
+  'target_effect', 'jitter',
+  'mean', 'sd', 'mean_difference', 'sd_ratio', 'ks_d', 'ks_p_value', 'max_absolute_difference',
+];
 
 type Schema = SchemaObject | ReferenceObject;
 
@@ -230,7 +239,7 @@ describe.each<Mode>(['all-in-one', 'split'])('the OpenAPI document at /docs-json
     expect(statusesOf('GET /health')).toEqual(['200', '503']);
   });
 
-  it('types whole-number fields as integer in requests and answers; only temperatures, heights and weights are fractional', () => {
+  it('types whole-number fields as integer in requests and answers; only temperatures, heights, weights, rates and statistics are fractional', () => {
     const named = namedSchemas(document);
     for (const field of INTEGER_FIELDS) {
       const occurrences = named.filter(({ name }) => name === field);
