@@ -343,14 +343,22 @@ function finishFunction(): string {
       ${refusal('CT422', `'the load holds no subjects; nothing was stored. Send each subject as a row of kind subject before its vital signs and adverse events'`)};
     END IF;
 
+    -- The load's subjects, with the ids they will have, in a small table the planner has statistics
+    -- of: every later join hashes it instead of guessing at the load (a nested loop over a million
+    -- rows would never end).
+    DROP TABLE IF EXISTS pg_temp.edc_bulk_load_subjects;
+    CREATE TEMPORARY TABLE edc_bulk_load_subjects ON COMMIT DROP AS
+      SELECT gen_random_uuid() AS id, r.subject_number, r.site_id, r.treatment_arm, r.status, r.enrollment_date, r.consent_date, r.demographics
+        FROM pg_temp.edc_bulk_load_rows r WHERE r.kind = 'subject';
+    ANALYZE pg_temp.edc_bulk_load_subjects;
+
     SELECT count(*), min(d.subject_number) INTO inserted, first_row FROM (
-      SELECT r.subject_number FROM pg_temp.edc_bulk_load_rows r WHERE r.kind = 'subject' GROUP BY r.subject_number HAVING count(*) > 1) d;
+      SELECT s.subject_number FROM pg_temp.edc_bulk_load_subjects s GROUP BY s.subject_number HAVING count(*) > 1) d;
     IF inserted > 0 THEN
       ${refusal('CT422', `format('%s subject number(s) appear more than once in the load; nothing was stored (first: subject %s). Each subject is sent once, followed by its records', inserted, first_row)`)};
     END IF;
     SELECT count(*), min(p.subject_number) INTO inserted, first_row
-      FROM pg_temp.edc_bulk_load_rows r JOIN patients p ON p.protocol_id = p_protocol_id AND p.subject_number = r.subject_number
-     WHERE r.kind = 'subject';
+      FROM pg_temp.edc_bulk_load_subjects s JOIN patients p ON p.protocol_id = p_protocol_id AND p.subject_number = s.subject_number;
     IF inserted > 0 THEN
       ${refusal('CT409', `format('%s subject number(s) of the dataset exist already in study %s (first: subject %s); a dataset never adds to or changes existing subjects; nothing was stored. Generate it again with a first_subject_number beyond the study''s subjects (it holds %s)',
                                  inserted, p_protocol_id, first_row, (SELECT count(*) FROM patients p WHERE p.protocol_id = p_protocol_id))`)};
@@ -360,7 +368,7 @@ function finishFunction(): string {
     IF study.allow_new_sites THEN
       WITH added AS (
         INSERT INTO study_sites (protocol_id, site_id)
-        SELECT DISTINCT p_protocol_id, r.site_id FROM pg_temp.edc_bulk_load_rows r WHERE r.kind = 'subject' AND r.site_id <> ALL (sites)
+        SELECT DISTINCT p_protocol_id, s.site_id FROM pg_temp.edc_bulk_load_subjects s WHERE s.site_id <> ALL (sites)
         ON CONFLICT (protocol_id, site_id) DO NOTHING
         RETURNING site_id)
       SELECT array_agg(site_id::text ORDER BY site_id) INTO added_sites FROM added;
@@ -373,22 +381,22 @@ function finishFunction(): string {
       END IF;
     END IF;
 
-    INSERT INTO patients (protocol_id, subject_number, site_id, enrollment_date, treatment_arm, status, demographics,
+    INSERT INTO patients (id, protocol_id, subject_number, site_id, enrollment_date, treatment_arm, status, demographics,
                           consent_date, randomized_by_platform, dataset_id)
-    SELECT p_protocol_id, r.subject_number, r.site_id, r.enrollment_date, r.treatment_arm, r.status,
-           coalesce(r.demographics, '{}'::jsonb), r.consent_date, false, p_dataset_id
-      FROM pg_temp.edc_bulk_load_rows r WHERE r.kind = 'subject';
+    SELECT s.id, p_protocol_id, s.subject_number, s.site_id, s.enrollment_date, s.treatment_arm, s.status,
+           coalesce(s.demographics, '{}'::jsonb), s.consent_date, false, p_dataset_id
+      FROM pg_temp.edc_bulk_load_subjects s;
 
     -- A record joins only its own subject of this load, with the subject's arm and site: what does
     -- not join is diagnosed after the insert, so a good load pays for no extra pass.
     BEGIN
       INSERT INTO vital_signs (patient_id, visit_name, visit_date, measurement_time, systolic_bp, diastolic_bp, heart_rate,
                                temperature, respiratory_rate, data_batch)
-      SELECT p.id, r.visit_name, r.visit_date, r.measurement_time, r.systolic_bp, r.diastolic_bp, r.heart_rate,
+      SELECT s.id, r.visit_name, r.visit_date, r.measurement_time, r.systolic_bp, r.diastolic_bp, r.heart_rate,
              r.temperature, r.respiratory_rate, p_dataset_id
         FROM pg_temp.edc_bulk_load_rows r
-        JOIN patients p ON p.dataset_id = p_dataset_id AND p.protocol_id = p_protocol_id AND p.subject_number = r.subject_number
-                       AND (r.treatment_arm IS NULL OR p.treatment_arm = r.treatment_arm) AND (r.site_id IS NULL OR p.site_id = r.site_id)
+        JOIN pg_temp.edc_bulk_load_subjects s ON s.subject_number = r.subject_number
+         AND (r.treatment_arm IS NULL OR s.treatment_arm = r.treatment_arm) AND (r.site_id IS NULL OR s.site_id = r.site_id)
        WHERE r.kind = 'vital';
       GET DIAGNOSTICS inserted = ROW_COUNT;
     EXCEPTION WHEN unique_violation THEN
@@ -405,7 +413,7 @@ function finishFunction(): string {
                          ELSE format('site %s, but the subject is at site %s', r.site_id, s.site_id) END)
         INTO first_row
         FROM pg_temp.edc_bulk_load_rows r
-        LEFT JOIN pg_temp.edc_bulk_load_rows s ON s.kind = 'subject' AND s.subject_number = r.subject_number
+        LEFT JOIN pg_temp.edc_bulk_load_subjects s ON s.subject_number = r.subject_number
        WHERE r.kind = 'vital' AND (s.subject_number IS NULL OR (r.treatment_arm IS NOT NULL AND r.treatment_arm <> s.treatment_arm)
                                    OR (r.site_id IS NOT NULL AND r.site_id <> s.site_id))
        ORDER BY r.ctid LIMIT 1;
@@ -414,15 +422,14 @@ function finishFunction(): string {
 
     INSERT INTO adverse_events (patient_id, term, body_system, onset_date, end_date, severity_grade, serious, relationship,
                                 outcome, action_taken)
-    SELECT p.id, r.term, r.body_system, r.onset_date, r.end_date, r.severity_grade, r.serious, r.relationship, r.outcome, r.action_taken
-      FROM pg_temp.edc_bulk_load_rows r
-      JOIN patients p ON p.dataset_id = p_dataset_id AND p.protocol_id = p_protocol_id AND p.subject_number = r.subject_number
+    SELECT s.id, r.term, r.body_system, r.onset_date, r.end_date, r.severity_grade, r.serious, r.relationship, r.outcome, r.action_taken
+      FROM pg_temp.edc_bulk_load_rows r JOIN pg_temp.edc_bulk_load_subjects s ON s.subject_number = r.subject_number
      WHERE r.kind = 'adverse_event';
     GET DIAGNOSTICS inserted = ROW_COUNT;
     IF inserted <> event_rows THEN
       SELECT ${OF_EVENT} INTO first_row FROM pg_temp.edc_bulk_load_rows r
        WHERE r.kind = 'adverse_event'
-         AND NOT EXISTS (SELECT 1 FROM pg_temp.edc_bulk_load_rows s WHERE s.kind = 'subject' AND s.subject_number = r.subject_number)
+         AND NOT EXISTS (SELECT 1 FROM pg_temp.edc_bulk_load_subjects s WHERE s.subject_number = r.subject_number)
        ORDER BY r.ctid LIMIT 1;
       ${refusal('CT422', `format('%s adverse event row(s) do not belong to a subject of the load; nothing was stored (first: %s). Send each event after its subject', event_rows - inserted, first_row)`)};
     END IF;
@@ -430,10 +437,10 @@ function finishFunction(): string {
     -- Cached reads of these subject numbers (a cached "not found", a subject of another study) and of
     -- the study must not be served after commit: the EDC's tags (subject-cache.ts, study-cache.ts).
     INSERT INTO cache_invalidations (tag)
-    SELECT 'edc:subject:' || r.subject_number FROM pg_temp.edc_bulk_load_rows r WHERE r.kind = 'subject'
+    SELECT 'edc:subject:' || s.subject_number FROM pg_temp.edc_bulk_load_subjects s
     UNION ALL SELECT 'edc:study:' || p_protocol_id;
 
-    DROP TABLE pg_temp.edc_bulk_load_rows;
+    DROP TABLE pg_temp.edc_bulk_load_rows, pg_temp.edc_bulk_load_subjects;
     RETURN QUERY SELECT subject_rows, vital_rows, event_rows;
   END $$`;
 }
