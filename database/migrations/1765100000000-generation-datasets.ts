@@ -29,12 +29,14 @@ export class GenerationDatasets1765100000000 implements MigrationInterface {
   name = 'GenerationDatasets1765100000000';
 
   async up(db: QueryRunner): Promise<void> {
+    // recipe and manifest as json, not jsonb: kept exactly as written (key order included), so a
+    // dataset made again from its recipe carries the same manifest bytes.
     await db.query(`
       CREATE TABLE generation_datasets (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         protocol_id varchar(64) NOT NULL,
         method varchar(16) NOT NULL,
-        recipe jsonb NOT NULL,
+        recipe json NOT NULL,
         actor jsonb NOT NULL,
         state varchar(16) NOT NULL DEFAULT 'queued'
           CHECK (state IN (${DATASET_STATES.map((state) => `'${state}'`).join(', ')})),
@@ -44,7 +46,7 @@ export class GenerationDatasets1765100000000 implements MigrationInterface {
         subjects_written integer NOT NULL DEFAULT 0,
         attempts integer NOT NULL DEFAULT 0,
         error text,
-        manifest jsonb,
+        manifest json,
         content_hash varchar(128),
         created_at timestamptz NOT NULL DEFAULT now(),
         started_at timestamptz,

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { PgBoss } from 'pg-boss';
+import type { Response } from 'supertest';
+import type { AuditActor } from '../../libs/audit/src/index.js';
+import type { AuthenticatedUser } from '../../libs/auth/src/index.js';
+import { DatasetJobs, STORE_DATASET_QUEUE } from '../../apps/data-generation-service/src/datasets/dataset-jobs.service.js';
+import { defaultDesign } from '../../apps/data-generation-service/src/generators/default-design.js';
+import { withDefaults } from '../../apps/data-generation-service/src/generators/parameters.js';
+import type { Recipe } from '../../apps/data-generation-service/src/generators/recipe.js';
+import { JOB_QUEUE_SCHEMA } from '../../database/migrations/1765100000000-generation-datasets.js';
+import { listening, type PlatformProcess, startPlatformProcess } from '../support/platform-process.js';
+import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { eventually } from '../support/wait.js';
+
+const ACTOR: AuditActor = { userId: null, username: 'dm.generator', role: 'data_manager', clientAddress: '127.0.0.1', requestId: 'jobs-e2e' };
+const USER = { id: 'jobs-e2e', username: 'dm.generator', roles: ['data_manager'] } as unknown as AuthenticatedUser;
+
+/** A rules recipe for the default study: 4 records per subject (no visit missed), subjects numbered from `first`. */
+function recipe(subjects: number, first: number): Recipe {
+  const design = defaultDesign('DEFAULT');
+  return { method: 'rules', parameters: withDefaults('rules', { n_total: subjects, first_subject_number: first, seed: 5 }, design), design };
+}
+
+/** 200,000 records: long enough to be seen half-way. */
+const LARGE = 50_000;
+
+function expectStatus(response: Response, status: number): void {
+  expect({ status: response.status, message: response.body?.message }).toEqual({ status, message: response.body?.message });
+}
+
+const countIn = async (database: TestDatabase, view: string, datasetId: string): Promise<number> =>
+  (await database.admin(`SELECT count(*)::int AS n FROM ${view} WHERE dataset_id = $1`, [datasetId])).rows[0].n;
+
+describe('background jobs storing generated datasets', () => {
+  describe('progress and cancellation', () => {
+    let platform: PlatformUnderTest;
+    let jobs: DatasetJobs;
+
+    beforeAll(async () => {
+      platform = await startPlatform('all-in-one');
+      jobs = (platform.apps[0] as INestApplication).get(DatasetJobs, { strict: false });
+    });
+    afterAll(() => platform?.close());
+
+    const job = async (id: string): Promise<Response> => {
+      const answer = await platform.admin.get(`/generation/jobs/${id}`);
+      expectStatus(answer, 200);
+      return answer;
+    };
+
+    it('shows a large job part-way, then stops it on cancel, storing nothing; a job queued behind it, cancelled, never starts', async () => {
+      const large = await jobs.enqueue(USER, ACTOR, recipe(LARGE, 100_001));
+      expect(large).toMatchObject({ state: 'queued', rows_total: 4 * LARGE, subjects_total: LARGE });
+      const behind = await jobs.enqueue(USER, ACTOR, recipe(10, 300_001));
+
+      const partWay = await eventually(
+        async () => {
+          const seen = await job(large.id);
+          if (['stored', 'failed', 'cancelled'].includes(seen.body.state)) throw new Error(`the job finished before it was seen part-way: ${JSON.stringify(seen.body)}`);
+          return seen.body.state === 'running' && seen.body.percent > 0 ? seen : undefined;
+        },
+        60_000,
+        20,
+      );
+      expect(partWay.body.percent).toBeLessThan(100);
+      expect(partWay.body.rows_written).toBeGreaterThan(0);
+      expect(partWay.body.rows_written).toBeLessThan(4 * LARGE);
+      expect(partWay.body.subjects_written).toBeGreaterThan(0);
+      expect(partWay.body.started_at).not.toBeNull();
+      expect((await job(behind.id)).body.state).toBe('queued');
+
+      const cancelBehind = await platform.admin.delete(`/generation/jobs/${behind.id}`);
+      expectStatus(cancelBehind, 200);
+      expect(cancelBehind.body).toMatchObject({ id: behind.id, state: 'cancelled', percent: 0 });
+      const cancelLarge = await platform.admin.delete(`/generation/jobs/${large.id}`);
+      expectStatus(cancelLarge, 200);
+      expect(cancelLarge.body).toMatchObject({ id: large.id, state: 'cancelled', percent: 0, rows_written: 0 });
+
+      // One worker per process: a job sent now is stored only once the cancelled one has let go.
+      const after = await jobs.enqueue(USER, ACTOR, recipe(3, 400_001));
+      await eventually(async () => ((await job(after.id)).body.state === 'stored' ? true : undefined), 60_000, 100);
+
+      for (const id of [large.id, behind.id]) {
+        expect(await countIn(platform.database!, 'edc_subjects', id)).toBe(0);
+        expect(await countIn(platform.database!, 'edc_vitals', id)).toBe(0);
+      }
+      expect((await job(large.id)).body).toMatchObject({ state: 'cancelled', rows_written: 0 });
+      expect((await job(behind.id)).body).toMatchObject({ state: 'cancelled', started_at: null, attempts: 0 });
+      const { rows } = await platform.database!.admin(`SELECT count(*)::int AS n FROM audit_events WHERE entity_type = 'dataset' AND entity_id = ANY($1)`, [[large.id, behind.id]]);
+      expect(rows[0].n).toBe(0);
+      const again = await platform.admin.delete(`/generation/jobs/${large.id}`);
+      expectStatus(again, 409);
+      expect(again.body.message).toBe(`Job ${large.id} is cancelled already: only a queued or running job can be cancelled`);
+    });
+  });
+
+  describe('a process killed in the middle of a job', () => {
+    let database: TestDatabase;
+    const processes: PlatformProcess[] = [];
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+    });
+    afterAll(async () => {
+      for (const started of processes) {
+        if (started.child.exitCode === null && started.child.signalCode === null) {
+          started.child.kill('SIGTERM');
+          await started.exited;
+        }
+      }
+      await database?.drop();
+    });
+
+    const start = async (): Promise<PlatformProcess> => {
+      const started = startPlatformProcess({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, LOG_LEVEL: 'log', DB_POOL_MIN: '1' });
+      processes.push(started);
+      await listening(started);
+      return started;
+    };
+
+    /** What DatasetJobs.enqueue does, from outside the process: the dataset's row, then its job under the same id. */
+    async function enqueue(stored: Recipe): Promise<string> {
+      const id = randomUUID();
+      await database.admin(
+        `INSERT INTO generation_datasets (id, protocol_id, method, recipe, actor, rows_total, subjects_total) VALUES ($1, 'DEFAULT', 'rules', $2, $3, $4, $5)`,
+        [id, JSON.stringify(stored), JSON.stringify(ACTOR), stored.parameters.n_total * 4, stored.parameters.n_total],
+      );
+      const boss = new PgBoss({ connectionString: database.url, schema: JOB_QUEUE_SCHEMA, migrate: false, createSchema: false, supervise: false, schedule: false });
+      await boss.start();
+      try {
+        await boss.send(STORE_DATASET_QUEUE, { dataset_id: id }, { id });
+      } finally {
+        await boss.stop({ graceful: false });
+      }
+      return id;
+    }
+
+    const datasetRow = async (id: string) =>
+      (await database.admin(`SELECT state, rows_written, attempts, error FROM generation_datasets WHERE id = $1`, [id])).rows[0] as {
+        state: string;
+        rows_written: number;
+        attempts: number;
+        error: string | null;
+      };
+
+    it('leaves no rows of the dead attempt behind, and the next process runs the job again from the start, storing it whole', async () => {
+      const first = await start();
+      const id = await enqueue(recipe(LARGE, 700_001));
+      await eventually(async () => ((await datasetRow(id)).rows_written > 0 ? true : undefined), 60_000, 20);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      // PostgreSQL rolls the dead connection's transaction back: nothing of it is, or becomes, visible.
+      expect(await countIn(database, 'edc_subjects', id)).toBe(0);
+      expect((await datasetRow(id)).state).toBe('running');
+
+      const second = await start();
+      const ended = await eventually(
+        async () => {
+          const row = await datasetRow(id);
+          return ['stored', 'failed', 'cancelled'].includes(row.state) ? row : undefined;
+        },
+        120_000,
+        250,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; the next process said:\n${second.output()}`);
+      });
+      expect(ended).toMatchObject({ state: 'stored', error: null, rows_written: 4 * LARGE });
+      expect(ended.attempts).toBeGreaterThanOrEqual(2);
+      expect(await countIn(database, 'edc_subjects', id)).toBe(LARGE);
+      expect(await countIn(database, 'edc_vitals', id)).toBe(4 * LARGE);
+      const { rows } = await database.admin(`SELECT count(*)::int AS n FROM audit_events WHERE entity_type = 'dataset' AND entity_id = $1`, [id]);
+      expect(rows[0].n).toBe(1);
+    }, 240_000);
+  });
+});
