@@ -7,7 +7,7 @@ import { injectErrors } from './errors.js';
 import type { GenerationParameters } from './parameters.js';
 import { StreamSource } from './random.js';
 import { dayOneOf, type ScheduledVisit, scheduleFor } from './schedule.js';
-import { ArmAllocator, otherArms, SiteAssigner, subjectNumber } from './subject-ids.js';
+import { ArmAllocator, otherArms, SiteAssigner, subjectNumberer } from './subject-ids.js';
 
 /** Everything a generation run needs: normalized parameters (see `withDefaults`), the design, and where values come from. */
 export interface GenerationPlan {
@@ -31,12 +31,13 @@ export function* generateBlocks(plan: GenerationPlan): Generator<SubjectBlock> {
   const arms = new ArmAllocator(parameters.arm_counts, study.allocation);
   const sites = new SiteAssigner(parameters.sites, study.sites);
   const visitNames = design.visits.map((visit) => visit.visitName);
+  const subjectNumber = subjectNumberer(design.subjectIdFormat);
 
   for (let index = 0; index < parameters.n_total; index += 1) {
     const random = streams.nextSubject();
     const arm = arms.next();
     const site = sites.next();
-    const subjectId = subjectNumber(design.subjectIdFormat, site, parameters.first_subject_number + index);
+    const subjectId = subjectNumber(site, parameters.first_subject_number + index);
     const dayOne = dayOneOf(parameters.reference_date, parameters.enrolment_days, index, parameters.n_total);
     const schedule = scheduleFor(design, parameters, subjectId, dayOne, random.schedule);
     const subject: GeneratedSubject = {

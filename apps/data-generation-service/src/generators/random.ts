@@ -125,7 +125,15 @@ export function weightedIndex(random: RandomStream, weights: readonly number[]):
 
 /** One of `choices` drawn with their weights. */
 export function weightedChoice<T>(random: RandomStream, choices: ReadonlyArray<readonly [T, number]>): T {
-  return choices[weightedIndex(random, choices.map(([, weight]) => weight))][0];
+  // weightedIndex's arithmetic, without building the weights' array on every draw.
+  let total = 0;
+  for (const choice of choices) total += choice[1];
+  let threshold = random.uniform() * total;
+  for (const choice of choices) {
+    threshold -= choice[1];
+    if (threshold < 0) return choice[0];
+  }
+  return choices[choices.length - 1][0];
 }
 
 /** A Poisson count (Knuth's product of uniforms: fine for the small means adverse events use). */

@@ -1,7 +1,7 @@
 import type { TrialDesign } from './dataset.js';
 import { defaultDesign } from './default-design.js';
 import { allBlocks, recipeFor } from './generation.test-support.js';
-import { subjectNumber, subjectNumberPattern } from './subject-ids.js';
+import { subjectNumber, subjectNumberer, subjectNumberPattern } from './subject-ids.js';
 
 const design = defaultDesign('RA001');
 const twoToOne: TrialDesign = { ...design, arms: [{ armCode: 'Active', allocationRatio: 2 }, { armCode: 'Placebo', allocationRatio: 1 }] };
@@ -13,6 +13,13 @@ describe('subject numbers', () => {
     expect(subjectNumber('{site}-{seq:4}', 'S02', 12)).toBe('S02-0012');
     expect(subjectNumber(null, 'S02', 12)).toBe('S02-0012');
     expect(subjectNumber('X{seq}', 'S02', 5)).toBe('X5');
+  });
+
+  it('are the same numbered one by one or by a numberer made for the format', () => {
+    for (const format of ['RA001-{seq:3}', '{site}-{seq:4}', null, 'X{seq}', '{seq:2}.{site}_A']) {
+      const numberer = subjectNumberer(format);
+      for (const sequence of [1, 42, 12345]) expect(numberer('S07', sequence)).toBe(subjectNumber(format, 'S07', sequence));
+    }
   });
 
   it('are the default study format, in order from first_subject_number', () => {

@@ -17,6 +17,22 @@ export function subjectNumber(format: string | null, siteId: string, sequence: n
   return used.replace(PLACEHOLDER, (placeholder) => (placeholder === '{site}' ? siteId : String(sequence).padStart(digits, '0')));
 }
 
+/** `subjectNumber` for one format, with the format read once (it runs for every subject). */
+export function subjectNumberer(format: string | null): (siteId: string, sequence: number) => string {
+  const used = format ?? FALLBACK_SUBJECT_ID_FORMAT;
+  const digits = Number(/\{seq(?::([1-9]))?\}/.exec(used)?.[1] ?? 1);
+  const literals = used.split(PLACEHOLDER);
+  const placeholders = used.match(PLACEHOLDER) ?? [];
+  return (siteId, sequence) => {
+    let number = literals[0];
+    for (let index = 0; index < placeholders.length; index += 1) {
+      number += placeholders[index] === '{site}' ? siteId : String(sequence).padStart(digits, '0');
+      number += literals[index + 1];
+    }
+    return number;
+  };
+}
+
 /** A pattern matching the numbers a format gives (for tests and for checking supplied ids). */
 export function subjectNumberPattern(format: string | null): RegExp {
   const used = format ?? FALLBACK_SUBJECT_ID_FORMAT;
