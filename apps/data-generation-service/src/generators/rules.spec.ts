@@ -1,4 +1,4 @@
-import { isStorable } from './capture-rules.js';
+import { EDIT_CHECK_RANGES, isStorable } from './capture-rules.js';
 import type { GeneratedVital, TrialDesign } from './dataset.js';
 import { defaultDesign } from './default-design.js';
 import { allBlocks, recipeFor } from './generation.test-support.js';
@@ -60,6 +60,18 @@ describe('the rules generator', () => {
 
   it('gives clean records that capture stores as they are (integers, ranges, diastolic below systolic)', () => {
     expect(records.every((record) => isStorable(record, record.TreatmentArm))).toBe(true);
+  });
+
+  it('gives clean records that no edit-check range flags, so every flag on generated data is an injected error', () => {
+    const flagged = records.filter((record) =>
+      (['SystolicBP', 'DiastolicBP', 'HeartRate', 'Temperature'] as const).some(
+        (field) => record[field] < EDIT_CHECK_RANGES[field].min || record[field] > EDIT_CHECK_RANGES[field].max,
+      ),
+    );
+    expect(flagged).toEqual([]);
+  });
+
+  it('gives a respiratory rate of 12 to 20 on every record', () => {
     expect(records.every((record) => record.RespiratoryRate !== undefined && record.RespiratoryRate >= 12 && record.RespiratoryRate <= 20)).toBe(true);
   });
 
