@@ -6,7 +6,7 @@ import { ACTIONS_TAKEN, BODY_SYSTEMS, OUTCOMES, RELATIONSHIPS } from '../apps/ed
 import { subjectCacheTag } from '../apps/edc-service/src/patients/subject-cache.js';
 import { studyCacheTag } from '../apps/edc-service/src/studies/study-cache.js';
 import { loadPlatformConfig } from '../libs/config/src/index.js';
-import { DatabaseConnection } from '../libs/database/src/index.js';
+import { DatabaseConnection, runMigrations } from '../libs/database/src/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /**
@@ -233,6 +233,46 @@ describe('the EDC bulk-load contract for generated datasets', () => {
       expect(guards.rows.map((row) => row.tgname)).toEqual(['adverse_events_guard_insert', 'vital_signs_guard_insert']);
     } finally {
       await database.admin(`DROP TRIGGER zz_probe ON vital_signs; DROP TRIGGER zz_probe ON adverse_events; DROP TABLE trigger_probe; DROP FUNCTION probe_insert()`);
+    }
+  });
+});
+
+describe('reverting the EDC bulk-load contract', () => {
+  it('is refused while synthetic subjects exist, and otherwise gives the views back as they were, still readable by the runtime role', async () => {
+    const fresh = await createTestDatabase();
+    const owner = await DatabaseConnection.open(
+      loadPlatformConfig({}, { DATABASE_URL: fresh.url, DATABASE_MIGRATION_URL: fresh.migrationUrl, DB_MIGRATIONS_RUN: 'false', DB_POOL_MIN: '0' }),
+      { applicationName: 'edc-bulk-load-revert', as: 'owner' },
+    );
+    const newest = async () => ((await owner.dataSource.query('SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1')) as Array<{ name: string }>)[0].name;
+    const columnsOf = async (view: string) =>
+      ((await owner.dataSource.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [view])) as Array<{ column_name: string }>).map(
+        (row) => row.column_name,
+      );
+    try {
+      await runMigrations(owner.dataSource);
+      while ((await newest()) !== 'EdcBulkLoad1765000000000') await owner.dataSource.undoLastMigration({ transaction: 'each' });
+      await owner.dataSource.query(`INSERT INTO patients (protocol_id, subject_number, treatment_arm, dataset_id) VALUES ('P1', 'SYN-001', 'Active', gen_random_uuid())`);
+      await expect(owner.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/holds synthetic subjects/);
+      expect(await columnsOf('edc_subjects')).toContain('dataset_id');
+
+      await owner.dataSource.transaction(async (db) => {
+        await db.query(`SELECT set_config('ctp.change_reason', 'spec: no synthetic subjects left', true)`);
+        await db.query(`UPDATE patients SET dataset_id = NULL`);
+      });
+      await owner.dataSource.undoLastMigration({ transaction: 'each' });
+      for (const view of ['edc_subjects', 'edc_vitals', 'edc_adverse_events']) expect(await columnsOf(view)).not.toContain('dataset_id');
+      expect(await columnsOf('edc_study_sites')).toEqual([]);
+      const runtime = new pg.Client({ connectionString: fresh.url });
+      await runtime.connect();
+      try {
+        await expect(runtime.query('SELECT count(*) FROM edc_subjects, edc_vitals, edc_adverse_events')).resolves.toBeDefined();
+      } finally {
+        await runtime.end();
+      }
+    } finally {
+      await owner.close();
+      await fresh.drop();
     }
   });
 });
