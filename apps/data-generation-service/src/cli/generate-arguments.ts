@@ -109,7 +109,9 @@ function parametersOf(given: Map<Flag, string[]>, text: (flag: Flag) => string |
   const decimal = (flag: Flag) => (given.has(flag) ? decimalNumber(`--${flag}`, text(flag) as string) : undefined);
   const subjects = (flag: Flag) => {
     const count = whole(flag);
-    if (count !== undefined && count > MAX_SUBJECTS) throw new UsageError(`--${flag} must be at most ${MAX_SUBJECTS.toLocaleString('en-US')} (as the API takes)`);
+    if (count !== undefined && (count < 1 || count > MAX_SUBJECTS)) {
+      throw new UsageError(`--${flag} must be from 1 to ${MAX_SUBJECTS.toLocaleString('en-US')}, as the API takes (got ${count})`);
+    }
     return count;
   };
   const assign = <K extends keyof GenerationParametersInput>(key: K, value: GenerationParametersInput[K] | undefined) => {
