@@ -219,6 +219,46 @@ describe.each(['all-in-one', 'split'] as const)('Data generation: previews and c
     });
   });
 
+  describe('storing ("store": true)', () => {
+    async function finished(jobPath: string): Promise<Record<string, unknown>> {
+      for (;;) {
+        const job = await platform.admin.get(jobPath);
+        expectStatus(job, 200);
+        if (!['queued', 'running'].includes(job.body.state)) return job.body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    it('answers 202 with the job and its Location, and the job stores the dataset in the EDC', async () => {
+      const first = mode === 'split' ? 9_100 : 9_000;
+      const response = await generate('rules', { n_per_arm: 3, seed: 21, first_subject_number: first, store: true });
+      expectStatus(response, 202);
+      expect(response.headers.location).toBe(`/generation/jobs/${response.body.id}`);
+      expect(response.body).toMatchObject({ dataset_id: response.body.id, state: expect.stringMatching(/^(queued|running|stored)$/) });
+      expect(await finished(response.headers.location)).toMatchObject({ state: 'stored', percent: 100, rows_total: 24 });
+      const subject = await platform.admin.get(`/edc/patients/RA001-${first + 5}/vitals`);
+      expectStatus(subject, 200);
+      expect(subject.body.vitals).toHaveLength(4);
+    });
+
+    it('refuses to store for roles that may only preview, saying so', async () => {
+      const statistician = (await createUser(platform.baseUrl, platform.admin, { username: `stat-store-${mode}`, roles: ['statistician'] })).client;
+      const response = await statistician.post('/generation/generate/rules').send({ n_per_arm: 1, store: true });
+      expectStatus(response, 403);
+      expect(response.body.message).toMatch(/admin, data_manager.*leave "store" out for a preview/);
+    });
+
+    it('lets a data manager limited to sites store only at those sites', async () => {
+      const limited = (await createUser(platform.baseUrl, platform.admin, { username: `dm-s01-${mode}`, roles: ['data_manager'], site_ids: ['S01'] })).client;
+      const elsewhere = await limited.post('/generation/generate/rules').send({ n_per_arm: 1, sites: ['S01', 'S02'], store: true });
+      expectStatus(elsewhere, 403);
+      expect(elsewhere.body.message).toContain('S02');
+      const own = await limited.post('/generation/generate/rules').send({ n_per_arm: 1, sites: ['S01'], first_subject_number: mode === 'split' ? 9_300 : 9_200, store: true });
+      expectStatus(own, 202);
+      expect(await finished(own.headers.location)).toMatchObject({ state: 'stored' });
+    });
+  });
+
   it('previews for statisticians, and refuses monitors', async () => {
     const statistician = (await createUser(platform.baseUrl, platform.admin, { username: `stat-${mode}`, roles: ['statistician'] })).client;
     expectStatus(await statistician.post('/generation/generate/rules').send({ n_per_arm: 1 }), 200);

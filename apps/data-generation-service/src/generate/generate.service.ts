@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { AuditActor } from '../../../../libs/audit/src/index.js';
+import { ACCESS, type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { armsMissingFromSource } from '../generators/bootstrap.js';
 import type { GenerationMethod, TrialDesign } from '../generators/dataset.js';
@@ -10,9 +11,13 @@ import { type Preview, preview } from '../generators/preview.js';
 import type { Recipe } from '../generators/recipe.js';
 import { compareDatasets, type DatasetComparison } from '../generators/compare.js';
 import { StudyDesigns } from '../design/study-designs.js';
+import { DatasetJobs } from '../datasets/dataset-jobs.service.js';
+import type { JobResponse } from '../datasets/dto/job.response.js';
 import type { CompareDto } from './dto/compare.dto.js';
 import type { GenerationParametersDto, MvnParametersDto } from './dto/generation-parameters.dto.js';
 import { SourceResolution } from './source-resolution.js';
+
+export type GenerationAnswer = { stored: false; preview: Preview } | { stored: true; job: JobResponse };
 
 /** A preview is answered in one body: larger datasets are stored (a job) and exported (streamed). */
 export const MAX_PREVIEW_RECORDS = 10_000;
@@ -25,7 +30,22 @@ export class GenerateService {
     private readonly config: PlatformConfig,
     private readonly designs: StudyDesigns,
     private readonly sources: SourceResolution,
+    private readonly jobs: DatasetJobs,
   ) {}
+
+  /** A preview, or with `store: true` a background job that stores the dataset in the study (admin, data manager). */
+  async generate(method: GenerationMethod, dto: GenerationParametersDto, user: AuthenticatedUser, actor: AuditActor): Promise<GenerationAnswer> {
+    if (!dto.store) return { stored: false, preview: await this.preview(method, dto, user) };
+    if (!user.roles.some((role) => (ACCESS.storeGeneratedData as readonly string[]).includes(role))) {
+      throw new ForbiddenException(`Storing a generated dataset needs one of the roles ${ACCESS.storeGeneratedData.join(', ')}; leave "store" out for a preview`);
+    }
+    const recipe = await this.recipe(method, dto, user);
+    const outside = isSiteLimited(user) ? recipe.parameters.sites.filter((site) => !user.siteIds.includes(site)) : [];
+    if (outside.length > 0) {
+      throw new ForbiddenException(`Sites ${outside.join(', ')} are not among your sites (${user.siteIds.join(', ')}); name your sites in "sites" to store a dataset`);
+    }
+    return { stored: true, job: await this.jobs.enqueue(user, actor, recipe) };
+  }
 
   async recipe(method: GenerationMethod, dto: GenerationParametersDto, user: AuthenticatedUser): Promise<Recipe> {
     const { store: _store, source: _source, ...input } = dto as MvnParametersDto;
