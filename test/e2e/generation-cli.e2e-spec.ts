@@ -92,6 +92,7 @@ describe('npm run generate: the generators from the command line', () => {
         seed: 12,
         sites: ['S01', 'S02'],
         reference_date: '2024-03-04',
+        enrolment_days: 30,
         missing_rate: 0.05,
         dropout_rate: 0.1,
         errors: { swapped_bp: 0.03, typo: 0.03, arm_switch: 0.1 },
@@ -102,7 +103,7 @@ describe('npm run generate: the generators from the command line', () => {
       const response = await api('rules', body);
       expectStatus(response, 200);
       const run = await generate(
-        '--subjects', '41', '--seed', '12', '--sites', 'S01,S02', '--reference-date', '2024-03-04', '--missing-rate', '0.05',
+        '--subjects', '41', '--seed', '12', '--sites', 'S01,S02', '--reference-date', '2024-03-04', '--enrolment-days', '30', '--missing-rate', '0.05',
         '--dropout-rate', '0.1', '--error-rate', 'swapped_bp=0.03', '--error-rate', 'typo=0.03', '--error-rate', 'arm_switch=0.1',
         '--ae-rate', 'Active=1.5', '--target-effect', '-8', '--effect-visit', 'Week 4',
         '--out', file('rules.json'), '--manifest', file('rules.manifest.json'),

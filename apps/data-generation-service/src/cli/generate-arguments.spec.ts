@@ -32,7 +32,7 @@ describe('npm run generate: arguments', () => {
 
   it('maps each generation flag to the API parameter of the same meaning', () => {
     const { parameters } = optionsOf(
-      '--subjects', '200', '--seed', '42', '--reference-date', '2024-02-05', '--sites', '4', '--protocol', 'RA001',
+      '--subjects', '200', '--seed', '42', '--reference-date', '2024-02-05', '--enrolment-days', '30', '--sites', '4', '--protocol', 'RA001',
       '--first-subject-number', '700', '--missing-rate', '0.1', '--dropout-rate', '.05', '--serious-rate', '0.2',
       '--target-effect', '-7.5', '--effect-visit', 'Week 4',
     );
@@ -41,6 +41,7 @@ describe('npm run generate: arguments', () => {
       n_total: 200,
       seed: 42,
       reference_date: '2024-02-05',
+      enrolment_days: 30,
       sites: 4,
       first_subject_number: 700,
       missing_rate: 0.1,
@@ -108,6 +109,8 @@ describe('npm run generate: arguments', () => {
       ['a count written as words', ['--per-arm', 'ten'], /^--per-arm must be a whole number/],
       ['more subjects than the API takes', ['--subjects', '500001'], /^--subjects must be from 1 to 500,000, as the API takes \(got 500001\)/],
       ['no subjects', ['--per-arm', '0'], /^--per-arm must be from 1 to 500,000/],
+      ['no enrolment period', ['--enrolment-days', '0'], /^--enrolment-days must be from 1 to 3650, as the API takes/],
+      ['an enrolment period over ten years', ['--enrolment-days', '3651'], /^--enrolment-days must be from 1 to 3650/],
       ['a rate that is not a number', ['--missing-rate', 'lots'], /^--missing-rate must be a number/],
       ['a rate in hexadecimal', ['--dropout-rate', '0x1'], /^--dropout-rate must be a number/],
       ['an empty rate', ['--serious-rate='], /^--serious-rate must be a number/],

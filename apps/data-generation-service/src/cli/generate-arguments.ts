@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATION_METHODS, type GenerationMethod } from '../generators/dataset.js';
-import type { GenerationParametersInput } from '../generators/parameters.js';
+import { type GenerationParametersInput, PARAMETER_LIMITS } from '../generators/parameters.js';
 import { MAX_SUBJECTS, PROTOCOL_ID, VISIT_NAME } from './api-limits.js';
 import { decimalNumber, ratesByName, sitesValue, wholeNumber } from './flag-values.js';
 import { UsageError } from './usage-error.js';
@@ -36,6 +36,7 @@ const FLAGS = {
   'per-arm': { type: 'string' },
   seed: { type: 'string' },
   'reference-date': { type: 'string' },
+  'enrolment-days': { type: 'string' },
   sites: { type: 'string' },
   protocol: { type: 'string' },
   'first-subject-number': { type: 'string' },
@@ -122,6 +123,12 @@ function parametersOf(given: Map<Flag, string[]>, text: (flag: Flag) => string |
   assign('n_per_arm', subjects('per-arm'));
   assign('seed', whole('seed'));
   assign('reference_date', text('reference-date'));
+  const enrolmentDays = whole('enrolment-days');
+  // The API's DTO takes at least 1 (withDefaults would take 0).
+  if (enrolmentDays !== undefined && (enrolmentDays < 1 || enrolmentDays > PARAMETER_LIMITS.enrolment_days.max)) {
+    throw new UsageError(`--enrolment-days must be from 1 to ${PARAMETER_LIMITS.enrolment_days.max}, as the API takes (got ${enrolmentDays})`);
+  }
+  assign('enrolment_days', enrolmentDays);
   assign('sites', given.has('sites') ? sitesValue('--sites', text('sites') as string) : undefined);
   assign('first_subject_number', whole('first-subject-number'));
   assign('missing_rate', decimal('missing-rate'));

@@ -15,6 +15,7 @@ Generation
   --per-arm N                  subjects per arm (n_per_arm; default ${DEFAULTS.n_per_arm})
   --seed N                     0 to 4294967295 (default ${DEFAULTS.seed}); same parameters and seed, same bytes
   --reference-date YYYY-MM-DD  the first subject's Day 1 (default ${DEFAULTS.reference_date})
+  --enrolment-days N           subjects' Day 1 spread over this many days (default ${DEFAULTS.enrolment_days})
   --sites N | --sites S01,S02  how many sites, or which (default ${DEFAULTS.sites})
   --protocol ID                protocol id written in the data (default DEFAULT)
   --first-subject-number N     number of the first subject (default ${DEFAULTS.first_subject_number})

@@ -18,6 +18,7 @@ const FLAG_OF_PARAMETER: Record<string, string> = {
   sites: '--sites',
   seed: '--seed',
   reference_date: '--reference-date',
+  enrolment_days: '--enrolment-days',
   first_subject_number: '--first-subject-number',
   missing_rate: '--missing-rate',
   dropout_rate: '--dropout-rate',
