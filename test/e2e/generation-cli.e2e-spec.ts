@@ -116,9 +116,9 @@ describe('npm run generate: the generators from the command line', () => {
     });
 
     it('rules: the CSV is the preview\'s records under the store-vitals header', async () => {
-      const response = await api('rules', { n_per_arm: 5, seed: 3, sites: 2 });
+      const response = await api('rules', { n_per_arm: 5, seed: 3, sites: ['S01', 'S02'] });
       expectStatus(response, 200);
-      const run = await generate('--per-arm', '5', '--seed', '3', '--sites', '2');
+      const run = await generate('--per-arm', '5', '--seed', '3', '--sites', 'S01,S02');
       expect(run.code).toBe(0);
       expect(run.stdout.slice(0, run.stdout.indexOf('\n'))).toBe(STORE_VITALS_FIELDS);
       expect(run.stdout).toBe(csvHeader() + csvLines(response.body.records));
@@ -143,9 +143,9 @@ describe('npm run generate: the generators from the command line', () => {
     });
 
     it('ae: the same adverse events as the API', async () => {
-      const response = await api('ae', { n_per_arm: 10, seed: 5, sites: 1, ae_rates: { Active: 2, Placebo: 1 }, serious_rate: 0.3 });
+      const response = await api('ae', { n_per_arm: 10, seed: 5, sites: ['S01'], ae_rates: { Active: 2, Placebo: 1 }, serious_rate: 0.3 });
       expectStatus(response, 200);
-      const run = await generate('--method', 'ae', '--per-arm', '10', '--seed', '5', '--sites', '1', '--ae-rate', 'Active=2', '--ae-rate', 'Placebo=1', '--serious-rate', '0.3', '--format', 'json');
+      const run = await generate('--method', 'ae', '--per-arm', '10', '--seed', '5', '--sites', 'S01', '--ae-rate', 'Active=2', '--ae-rate', 'Placebo=1', '--serious-rate', '0.3', '--format', 'json');
       expect(run.code).toBe(0);
       expect(run.stdout).toBe(response.text);
     });
