@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query, type StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature, PageQuery } from '../../../../libs/platform/src/index.js';
 import { DatasetsService } from './datasets.service.js';
@@ -40,7 +40,6 @@ export class DatasetsController {
       'Holds every generated record, those capture refuses (never stored) included; the same bytes on every call, in any state of the dataset',
   })
   @ApiParam(DATASET_ID)
-  @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({
     description: 'the file (Content-Disposition: attachment, with a file name)',
     content: {
