@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { SubjectBlock } from '../apps/data-generation-service/src/generators/dataset.js';
-import { type BulkLoadCounts, bulkLoad } from '../apps/data-generation-service/src/storage/edc-bulk-load.js';
+import { BULK_LOAD_STATEMENT_TIMEOUT_MS, type BulkLoadCounts, beginBulkLoad, bulkLoad } from '../apps/data-generation-service/src/storage/edc-bulk-load.js';
 import { ACTIONS_TAKEN, BODY_SYSTEMS, OUTCOMES, RELATIONSHIPS } from '../apps/edc-service/src/adverse-events/adverse-event-fields.js';
 import { subjectCacheTag } from '../apps/edc-service/src/patients/subject-cache.js';
 import { studyCacheTag } from '../apps/edc-service/src/studies/study-cache.js';
@@ -175,6 +175,16 @@ describe('the EDC bulk-load contract for generated datasets', () => {
       { proname: 'edc_bulk_load_begin', runtime: true, public: false },
       { proname: 'edc_bulk_load_finish', runtime: true, public: false },
     ]);
+  });
+
+  it("gives the load's transaction a statement timeout long enough for a large dataset, and only that transaction", async () => {
+    await runtime.query('BEGIN');
+    await beginBulkLoad(runtime);
+    const during = (await runtime.query(`SELECT setting::int AS timeout FROM pg_settings WHERE name = 'statement_timeout'`)).rows[0].timeout;
+    await runtime.query('ROLLBACK');
+    const after = (await runtime.query(`SELECT setting::int AS timeout FROM pg_settings WHERE name = 'statement_timeout'`)).rows[0].timeout;
+    expect(during).toBe(BULK_LOAD_STATEMENT_TIMEOUT_MS);
+    expect(after).not.toBe(during);
   });
 
   it('refuses to finish a load that was never begun', async () => {

@@ -36,9 +36,21 @@ const VITAL_SUBJECT_FIELDS = NULLS(4);
 const AFTER_VITAL = NULLS(9);
 const BEFORE_EVENT = NULLS(14);
 
-/** Opens the load: the contract's temporary table for this transaction. Call inside a transaction. */
-export async function beginBulkLoad(client: pg.ClientBase): Promise<void> {
-  await client.query('SELECT edc_bulk_load_begin()');
+/**
+ * The platform's connections end any statement after DB_STATEMENT_TIMEOUT_MS (30 s by default); a
+ * load's COPY lasts as long as generation, and its finish about as long as a plain COPY of the same
+ * rows (about a minute for a million vitals), so the load's transaction gets its own limit.
+ */
+export const BULK_LOAD_STATEMENT_TIMEOUT_MS = 60 * 60 * 1000;
+
+/**
+ * Opens the load: the contract's temporary table for this transaction, and a statement timeout
+ * long enough for a large dataset (for this transaction only). Call inside a transaction.
+ */
+export async function beginBulkLoad(client: pg.ClientBase, options: { statementTimeoutMs?: number } = {}): Promise<void> {
+  await client.query(`SELECT set_config('statement_timeout', $1, true), edc_bulk_load_begin()`, [
+    String(options.statementTimeoutMs ?? BULK_LOAD_STATEMENT_TIMEOUT_MS),
+  ]);
 }
 
 /** The COPY into the load's table: write `copyLinesOf` text to it, end it, await its finish. */
@@ -111,9 +123,9 @@ export async function finishBulkLoad(client: pg.ClientBase, datasetId: string, p
 export async function bulkLoad(
   client: pg.ClientBase,
   load: { datasetId: string; protocolId: string; blocks: Iterable<SubjectBlock> | AsyncIterable<SubjectBlock> },
-  options: { chunkBytes?: number; onProgress?: (progress: CopyProgress) => void } = {},
+  options: { chunkBytes?: number; statementTimeoutMs?: number; onProgress?: (progress: CopyProgress) => void } = {},
 ): Promise<BulkLoadCounts> {
-  await beginBulkLoad(client);
+  await beginBulkLoad(client, options);
   await copySubjectBlocks(client, load.blocks, options);
   return finishBulkLoad(client, load.datasetId, load.protocolId);
 }
