@@ -147,6 +147,9 @@ describe('database migrations', () => {
         WITH p AS (INSERT INTO patients (protocol_id, subject_number, treatment_arm) VALUES ('P1', 'M-001', 'Active') RETURNING id)
         INSERT INTO adverse_events (patient_id, term, body_system, onset_date, severity_grade, serious, relationship, outcome, action_taken)
         SELECT id, 'Nausea', 'Gastrointestinal disorders', '2026-01-02', 1, false, 'unlikely_related', 'recovered', 'none' FROM p`);
+      // The migrations after it hold nothing here, so they revert; then the EDC trial design refuses.
+      const last = async () => ((await owner.dataSource.query('SELECT name FROM schema_migrations ORDER BY timestamp DESC LIMIT 1')) as Array<{ name: string }>)[0].name;
+      while ((await last()) !== 'EdcTrialDesign1764900000000') await owner.dataSource.undoLastMigration({ transaction: 'each' });
       await expect(owner.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/reverting would lose them/);
       expect(((await owner.dataSource.query('SELECT count(*)::int AS n FROM adverse_events')) as Array<{ n: number }>)[0].n).toBe(1);
     } finally {
