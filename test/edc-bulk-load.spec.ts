@@ -179,7 +179,7 @@ describe('the EDC bulk-load contract for generated datasets', () => {
 
   it("gives the load's transaction a statement timeout long enough for a large dataset, and only that transaction", async () => {
     await runtime.query('BEGIN');
-    await beginBulkLoad(runtime);
+    await beginBulkLoad(runtime, { statementTimeoutMs: BULK_LOAD_STATEMENT_TIMEOUT_MS });
     const during = (await runtime.query(`SELECT setting::int AS timeout FROM pg_settings WHERE name = 'statement_timeout'`)).rows[0].timeout;
     await runtime.query('ROLLBACK');
     const after = (await runtime.query(`SELECT setting::int AS timeout FROM pg_settings WHERE name = 'statement_timeout'`)).rows[0].timeout;

@@ -39,18 +39,20 @@ const BEFORE_EVENT = NULLS(14);
 /**
  * The platform's connections end any statement after DB_STATEMENT_TIMEOUT_MS (30 s by default); a
  * load's COPY lasts as long as generation, and its finish about as long as a plain COPY of the same
- * rows (about a minute for a million vitals), so the load's transaction gets its own limit.
+ * rows (about a minute for a million vitals): the load's transaction needs a limit of its own.
  */
 export const BULK_LOAD_STATEMENT_TIMEOUT_MS = 60 * 60 * 1000;
 
 /**
- * Opens the load: the contract's temporary table for this transaction, and a statement timeout
- * long enough for a large dataset (for this transaction only). Call inside a transaction.
+ * Opens the load: the contract's temporary table for this transaction. Call inside a transaction
+ * whose statement timeout suits the load (set it here with `statementTimeoutMs`, for this
+ * transaction only, or before).
  */
 export async function beginBulkLoad(client: pg.ClientBase, options: { statementTimeoutMs?: number } = {}): Promise<void> {
-  await client.query(`SELECT set_config('statement_timeout', $1, true), edc_bulk_load_begin()`, [
-    String(options.statementTimeoutMs ?? BULK_LOAD_STATEMENT_TIMEOUT_MS),
-  ]);
+  if (options.statementTimeoutMs !== undefined) {
+    await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(options.statementTimeoutMs)]);
+  }
+  await client.query('SELECT edc_bulk_load_begin()');
 }
 
 /** The COPY into the load's table: write `copyLinesOf` text to it, end it, await its finish. */
@@ -119,13 +121,16 @@ export async function finishBulkLoad(client: pg.ClientBase, datasetId: string, p
   return { subjects: rows[0].subjects, vitalSigns: rows[0].vital_signs, adverseEvents: rows[0].adverse_events };
 }
 
-/** begin, COPY and finish, in the caller's transaction (which also records the dataset's audit event). */
+/**
+ * begin, COPY and finish, in the caller's transaction (which also records the dataset's audit
+ * event), with a statement timeout of BULK_LOAD_STATEMENT_TIMEOUT_MS unless told otherwise.
+ */
 export async function bulkLoad(
   client: pg.ClientBase,
   load: { datasetId: string; protocolId: string; blocks: Iterable<SubjectBlock> | AsyncIterable<SubjectBlock> },
   options: { chunkBytes?: number; statementTimeoutMs?: number; onProgress?: (progress: CopyProgress) => void } = {},
 ): Promise<BulkLoadCounts> {
-  await beginBulkLoad(client, options);
+  await beginBulkLoad(client, { statementTimeoutMs: options.statementTimeoutMs ?? BULK_LOAD_STATEMENT_TIMEOUT_MS });
   await copySubjectBlocks(client, load.blocks, options);
   return finishBulkLoad(client, load.datasetId, load.protocolId);
 }
