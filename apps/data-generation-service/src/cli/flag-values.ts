@@ -1,4 +1,4 @@
-import { SITE_ID } from './api-limits.js';
+import { SITE_ID } from '../generators/request-limits.js';
 import { UsageError } from './usage-error.js';
 
 /** Turning flag text into the values the API takes, with a message naming the flag when it cannot. */

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATION_METHODS, type GenerationMethod } from '../generators/dataset.js';
 import { type GenerationParametersInput, PARAMETER_LIMITS } from '../generators/parameters.js';
-import { MAX_SUBJECTS, PROTOCOL_ID, VISIT_NAME } from './api-limits.js';
+import { MAX_SUBJECTS, PROTOCOL_ID, VISIT_NAME } from '../generators/request-limits.js';
 import { decimalNumber, ratesByName, sitesValue, wholeNumber } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 

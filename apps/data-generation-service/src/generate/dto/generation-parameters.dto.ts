@@ -3,10 +3,9 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsISO8601, IsNumber, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { NotNullWhenGiven } from '../../../../../libs/platform/src/index.js';
 import { SourceDto } from './source.dto.js';
+import { MAX_SUBJECTS, VISIT_NAME } from '../../generators/request-limits.js';
 import { IsRatesByArm, IsSitesParameter, PROTOCOL_ID, PROTOCOL_ID_RULE } from './parameter-validators.js';
 
-/** Subjects per request: a stored dataset of 1,000,000 records is about 250,000 subjects with the default schedule. */
-export const MAX_SUBJECTS = 500_000;
 export const MAX_SEED = 4_294_967_295;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -114,7 +113,7 @@ export class RulesParametersDto extends GenerationParametersDto {
   target_effect?: number;
 
   @ApiPropertyOptional({ example: 'Week 12', description: "the visit at which the effect is reached (default: the schedule's last visit)" })
-  @NotNullWhenGiven() @IsString() @Matches(/^(?=[\s\S]*\S)[\s\S]{1,64}$/u, { message: 'effect_visit must be a visit name of 1 to 64 characters' })
+  @NotNullWhenGiven() @IsString() @Matches(VISIT_NAME, { message: 'effect_visit must be a visit name of 1 to 64 characters' })
   effect_visit?: string;
 }
 

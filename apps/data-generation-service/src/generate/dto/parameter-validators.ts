@@ -1,8 +1,7 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { SITE_ID } from '../../generators/request-limits.js';
 
-export const PROTOCOL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const PROTOCOL_ID_RULE = 'must be a protocol code such as RA001 (letters, digits, dots, dashes, underscores; at most 64)';
-export const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export { PROTOCOL_ID, PROTOCOL_ID_RULE } from '../../generators/request-limits.js';
 export const MAX_SITES = 99;
 
 function rule(name: string, validate: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
