@@ -157,6 +157,24 @@ describe('the EDC bulk-load contract for generated datasets', () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('refuses with CT409 a load whose subject numbers a concurrent load took and committed first', async () => {
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await bulkLoad(other, { datasetId: randomUUID(), protocolId: 'STRICT', blocks: [blockOf('RACE-001')] });
+      const second = refusalOf(load('STRICT', [blockOf('RACE-002'), blockOf('RACE-001')]));
+      // The second load waits on the first's uncommitted subject, then finds it taken.
+      await waitForLockWait(database);
+      await other.query('COMMIT');
+      expect(await second).toEqual({ code: 'CT409', message: expect.stringMatching(/^subject numbers of the dataset were taken in study STRICT by a write that committed during this load/) });
+      const { rows } = await runtime.query(`SELECT subject_number FROM patients WHERE subject_number LIKE 'RACE-%' ORDER BY 1`);
+      expect(rows).toEqual([{ subject_number: 'RACE-001' }]);
+    } finally {
+      await other.end();
+    }
+  });
+
   it("adds the sites a study that takes new sites has not seen yet, audited, and takes its unscheduled visits and unlisted arms", async () => {
     const counts = await load('OPEN', [blockOf('O-001', { site: 'S42', arm: 'Anything', visit: 'Extra visit' })]);
     expect(counts.subjects).toBe(1);
@@ -286,6 +304,16 @@ describe('reverting the EDC bulk-load contract', () => {
     }
   });
 });
+
+/** Until some session of the test database waits for a lock held by another. */
+async function waitForLockWait(database: TestDatabase): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { rows } = await database.admin(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database.name]);
+    if (rows[0].n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('no session ever waited for a lock');
+}
 
 interface BlockOptions {
   site?: string;

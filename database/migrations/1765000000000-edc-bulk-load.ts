@@ -381,11 +381,16 @@ function finishFunction(): string {
       END IF;
     END IF;
 
-    INSERT INTO patients (id, protocol_id, subject_number, site_id, enrollment_date, treatment_arm, status, demographics,
-                          consent_date, randomized_by_platform, dataset_id)
-    SELECT s.id, p_protocol_id, s.subject_number, s.site_id, s.enrollment_date, s.treatment_arm, s.status,
-           coalesce(s.demographics, '{}'::jsonb), s.consent_date, false, p_dataset_id
-      FROM pg_temp.edc_bulk_load_subjects s;
+    -- A write committed since the check above (a concurrent load or capture) may have taken a number.
+    BEGIN
+      INSERT INTO patients (id, protocol_id, subject_number, site_id, enrollment_date, treatment_arm, status, demographics,
+                            consent_date, randomized_by_platform, dataset_id)
+      SELECT s.id, p_protocol_id, s.subject_number, s.site_id, s.enrollment_date, s.treatment_arm, s.status,
+             coalesce(s.demographics, '{}'::jsonb), s.consent_date, false, p_dataset_id
+        FROM pg_temp.edc_bulk_load_subjects s;
+    EXCEPTION WHEN unique_violation THEN
+      ${refusal('CT409', `format('subject numbers of the dataset were taken in study %s by a write that committed during this load; nothing was stored. Generate it again with a first_subject_number beyond the study''s subjects', p_protocol_id)`)};
+    END;
 
     -- A record joins only its own subject of this load, with the subject's arm and site: what does
     -- not join is diagnosed after the insert, so a good load pays for no extra pass.
