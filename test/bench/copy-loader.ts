@@ -12,9 +12,12 @@ export interface CopyFigures {
   recordsPerSecond: number;
 }
 
-/** COPY text format: tab-separated, `\N` for null, backslash escapes. */
-function copyLine(values: Array<string | number | null>): string {
-  return values.map((value) => (value === null ? '\\N' : String(value).replace(/[\\\t\n\r]/g, (c) => escapes[c]))).join('\t') + '\n';
+/** A record as COPY loads it: the workload's, or a generated one (whose respiratory rate may be absent). */
+export type CopiedRecord = Omit<VitalRecordBody, 'RespiratoryRate'> & { RespiratoryRate?: number };
+
+/** COPY text format: tab-separated, `\N` for null (or absent), backslash escapes. */
+function copyLine(values: Array<string | number | null | undefined>): string {
+  return values.map((value) => (value === null || value === undefined ? '\\N' : String(value).replace(/[\\\t\n\r]/g, (c) => escapes[c]))).join('\t') + '\n';
 }
 const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -30,7 +33,7 @@ async function copyRows(client: pg.Client, sql: string, text: string): Promise<n
  * must belong to `protocolId` only, and to subjects not stored yet. The timed part starts at BEGIN:
  * the connection is already open, as the platform's pooled ones are.
  */
-export async function copyLoad(client: pg.Client, protocolId: string, records: VitalRecordBody[]): Promise<CopyFigures> {
+export async function copyLoad(client: pg.Client, protocolId: string, records: CopiedRecord[]): Promise<CopyFigures> {
   const subjects = new Map(records.map((r) => [r.SubjectID, r]));
   const patientsText = [...subjects.values()].map((r) => copyLine([protocolId, r.SubjectID, r.SiteID, r.TreatmentArm])).join('');
   const started = performance.now();

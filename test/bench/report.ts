@@ -1,9 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { CopyFigures } from './copy-loader.js';
+import type { GenerationResults } from './generation-phase.js';
 import type { IngestionFigures, ReadFigures } from './http-load.js';
 
 export const TARGET_RATIO = 0.5;
+
+export interface Ratio {
+  value: number;
+  target: number;
+  meetsTarget: boolean;
+}
 
 export interface BenchResults {
   timestamp: string;
@@ -18,9 +25,13 @@ export interface BenchResults {
   /** The same bare handler inside plain Express: the framework's own ceiling, for context. */
   expressReads: ReadFigures;
   ratios: {
-    ingestionToCopy: { value: number; target: number; meetsTarget: boolean };
-    cachedReadsToBare: { value: number; target: number; meetsTarget: boolean };
+    ingestionToCopy: Ratio;
+    cachedReadsToBare: Ratio;
+    /** Null when the generation phase was skipped or its job did not store. */
+    generatedToCopy: Ratio | null;
   };
+  /** Generated-and-stored records against a COPY of the same rows; null when the phase was skipped. */
+  generation: GenerationResults | null;
   context: { expressToBare: number; cachedReadsToExpress: number };
   /** Sanity checks behind the figures (e.g. that the reads really were served from the cache). */
   checks: Record<string, number | boolean>;
@@ -44,23 +55,24 @@ export function medianBy<T>(runs: T[], value: (run: T) => number): T {
   return [...runs].sort((a, b) => value(a) - value(b))[Math.floor((runs.length - 1) / 2)];
 }
 
-export function ratio(service: number, limit: number): BenchResults['ratios']['ingestionToCopy'] {
+export function ratio(service: number, limit: number): Ratio {
   const value = service / limit;
   return { value, target: TARGET_RATIO, meetsTarget: value >= TARGET_RATIO };
 }
 
-const fmt = (value: number, digits = 0): string =>
+export const fmt = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function ratioLine(label: string, r: BenchResults['ratios']['ingestionToCopy']): string {
+export function ratioLine(label: string, r: Ratio): string {
   return `  ${label.padEnd(36)} ${fmt(r.value, 2).padStart(6)}  (target >= ${r.target})  ${r.meetsTarget ? 'PASS' : 'BELOW'}`;
 }
+
+export const row = (label: string, value: string, detail = ''): string => `  ${label.padEnd(36)} ${value.padStart(12)}  ${detail}`;
 
 export function printResults(results: BenchResults): void {
   const { ingestion, copy, cachedReads, bareReads, expressReads, ratios, context, machine } = results;
   const runs = (figures: Array<{ recordsPerSecond: number }>) =>
     figures.length > 1 ? `; runs ${figures.map((f) => fmt(f.recordsPerSecond)).join(' / ')} rec/s, median shown` : '';
-  const row = (label: string, value: string, detail = '') => `  ${label.padEnd(36)} ${value.padStart(12)}  ${detail}`;
   console.log(
     [
       '',

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { readLoad, type ReadLoad } from './http-load.js';
+import { type GenerationResults, measureGeneration } from './generation-phase.js';
+import { printGenerationResults } from './generation-report.js';
 import { apiSubjects, measureCopy, measureStoreVitals, verifyStored } from './ingestion-phase.js';
 import { benchCredentials, platformAuthEnv, platformHeaders } from './platform-auth.js';
 import { findFreePort } from '../../libs/database/src/index.js';
@@ -9,13 +11,25 @@ import { type NodeChild, startNode, waitForHealth } from './processes.js';
 import { checkBareAnswers, warmReads } from './read-phase.js';
 import { type BenchResults, machineInfo, printResults, ratio, writeResults } from './report.js';
 import { createBenchDatabase, deleteKeys, serverVersions } from './resources.js';
-import { BATCH_SIZE, HEALTH_TIMEOUT_MS, INGEST_CLIENTS, READ_CONNECTIONS, readSeconds, RUNS, SUBJECTS } from './settings.js';
+import {
+  BATCH_SIZE,
+  GENERATION_VISITS_PER_SUBJECT,
+  generationRecords,
+  HEALTH_TIMEOUT_MS,
+  INGEST_CLIENTS,
+  READ_CONNECTIONS,
+  readSeconds,
+  RUNS,
+  SUBJECTS,
+} from './settings.js';
 import { VISITS } from './workload.js';
 
 /**
  * `npm run bench`: the platform (all-in-one, as its own process, on the real PostgreSQL and Redis)
  * against the machine's limits: ingestion through store-vitals vs COPY into the same tables, and
- * cached subject reads vs a bare Node server answering the same bodies from Redis.
+ * cached subject reads vs a bare Node server answering the same bodies from Redis, and a generated
+ * dataset stored as a background job vs COPY of the same rows (last: its million rows would weigh
+ * on the other figures).
  * A measurement, not a test: figures below target still exit 0; only errors exit non-zero.
  */
 const REPO_ROOT = new URL('../../../', import.meta.url);
@@ -68,6 +82,7 @@ async function startChild(cleanup: Cleanup, name: string, script: URL, env: Node
 
 async function run(cleanup: Cleanup): Promise<void> {
   const seconds = readSeconds();
+  const recordsToGenerate = generationRecords();
   const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const runId = randomBytes(6).toString('hex');
@@ -128,6 +143,12 @@ async function run(cleanup: Cleanup): Promise<void> {
   const expressReads = await readLoad(expressOrigin, warmed.paths, load);
   await bareExpress.stop();
 
+  let generation: GenerationResults | null = null;
+  if (recordsToGenerate > 0) {
+    console.log(`Generation: ${recordsToGenerate} records (rules, n_total ${recordsToGenerate / GENERATION_VISITS_PER_SUBJECT}) stored by a background job, then COPY of the same rows...`);
+    generation = await measureGeneration(origin, () => platformHeaders(origin, credentials), db, platform, recordsToGenerate);
+  }
+
   const results: BenchResults = {
     timestamp: new Date().toISOString(),
     machine: machineInfo(versions),
@@ -147,6 +168,8 @@ async function run(cleanup: Cleanup): Promise<void> {
       platformNodeEnv: 'production',
       authenticated: 'authorization' in headers,
       rateLimitsPerMinute: `${UNREACHABLE_RATE_LIMIT} per client and per user (counted, never reached)`,
+      generationRecords: recordsToGenerate,
+      generationRequest: `POST /generation/generate/rules {"n_total": ${recordsToGenerate / GENERATION_VISITS_PER_SUBJECT}, "store": true}, the default study`,
     },
     ingestion: storeVitals.median,
     copy: copy.median,
@@ -158,7 +181,9 @@ async function run(cleanup: Cleanup): Promise<void> {
     ratios: {
       ingestionToCopy: ratio(storeVitals.median.recordsPerSecond, copy.median.recordsPerSecond),
       cachedReadsToBare: ratio(cachedReads.requestsPerSecond, bareReads.requestsPerSecond),
+      generatedToCopy: generation?.copy ? ratio(generation.job.recordsPerSecond, generation.copy.recordsPerSecond) : null,
     },
+    generation,
     context: {
       expressToBare: expressReads.requestsPerSecond / bareReads.requestsPerSecond,
       cachedReadsToExpress: cachedReads.requestsPerSecond / expressReads.requestsPerSecond,
@@ -172,6 +197,7 @@ async function run(cleanup: Cleanup): Promise<void> {
     platformOutput: { lines: platform.lineCount(), first: platform.firstLines },
   };
   printResults(results);
+  if (generation) printGenerationResults(generation, results.ratios.generatedToCopy);
   const file = await writeResults(RESULTS_FOLDER, results);
   console.log(`Results written to ${file.href.slice(REPO_ROOT.href.length)}`);
 }
