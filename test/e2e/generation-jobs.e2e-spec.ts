@@ -5,6 +5,7 @@ import type { Response } from 'supertest';
 import type { AuditActor } from '../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../libs/auth/src/index.js';
 import { DatasetJobs, STORE_DATASET_QUEUE } from '../../apps/data-generation-service/src/datasets/dataset-jobs.service.js';
+import { ABANDONED_ERROR, DatasetSweeper } from '../../apps/data-generation-service/src/datasets/dataset-sweeper.js';
 import { defaultDesign } from '../../apps/data-generation-service/src/generators/default-design.js';
 import { withDefaults } from '../../apps/data-generation-service/src/generators/parameters.js';
 import type { Recipe } from '../../apps/data-generation-service/src/generators/recipe.js';
@@ -28,6 +29,33 @@ const LARGE = 50_000;
 
 function expectStatus(response: Response, status: number): void {
   expect({ status: response.status, message: response.body?.message }).toEqual({ status, message: response.body?.message });
+}
+
+/** A dataset's row as DatasetJobs.enqueue writes it (the tests that run processes have no in-process DatasetJobs). */
+async function insertDataset(database: TestDatabase, stored: Recipe, state: 'queued' | 'running'): Promise<string> {
+  const id = randomUUID();
+  await database.admin(
+    `INSERT INTO generation_datasets (id, protocol_id, method, recipe, actor, rows_total, subjects_total, state) VALUES ($1, 'DEFAULT', 'rules', $2, $3, $4, $5, $6)`,
+    [id, JSON.stringify(stored), JSON.stringify(ACTOR), stored.parameters.n_total * 4, stored.parameters.n_total, state],
+  );
+  return id;
+}
+
+async function withBoss<T>(database: TestDatabase, work: (boss: PgBoss) => Promise<T>): Promise<T> {
+  const boss = new PgBoss({ connectionString: database.url, schema: JOB_QUEUE_SCHEMA, migrate: false, createSchema: false, supervise: false, schedule: false });
+  await boss.start();
+  try {
+    return await work(boss);
+  } finally {
+    await boss.stop({ graceful: false });
+  }
+}
+
+/** Store jobs under the datasets' ids, as DatasetJobs sends them. */
+async function sendJobs(database: TestDatabase, ids: string[], options: { startAfter?: number } = {}): Promise<void> {
+  await withBoss(database, async (boss) => {
+    for (const id of ids) await boss.send(STORE_DATASET_QUEUE, { dataset_id: id }, { id, ...options });
+  });
 }
 
 const countIn = async (database: TestDatabase, view: string, datasetId: string): Promise<number> =>
@@ -94,27 +122,43 @@ describe('background jobs storing generated datasets', () => {
       expectStatus(again, 409);
       expect(again.body.message).toBe(`Job ${large.id} is cancelled already: only a queued or running job can be cancelled`);
     });
+
+    it('marks failed a dataset left running whose job the queue has given up, and leaves one whose job still waits', async () => {
+      const database = platform.database!;
+      const givenUp = await insertDataset(database, recipe(2, 800_001), 'running');
+      const waiting = await insertDataset(database, recipe(2, 800_101), 'queued');
+      // Far in the future: no worker takes them while the test looks.
+      await sendJobs(database, [givenUp, waiting], { startAfter: 3_600 });
+      await withBoss(database, (boss) => boss.cancel(STORE_DATASET_QUEUE, givenUp));
+      await database.admin(`UPDATE generation_datasets SET heartbeat_at = now() - interval '10 minutes', created_at = now() - interval '10 minutes'`);
+
+      const sweeper = (platform.apps[0] as INestApplication).get(DatasetSweeper, { strict: false });
+      expect(await sweeper.sweep(60)).toBe(1);
+      expect((await job(givenUp)).body).toMatchObject({ state: 'failed', error: ABANDONED_ERROR, rows_written: 0 });
+      expect((await job(waiting)).body.state).toBe('queued');
+    });
   });
 
-  describe('a process killed in the middle of a job', () => {
+  describe('a process that stops in the middle of a job', () => {
     let database: TestDatabase;
     const processes: PlatformProcess[] = [];
 
     beforeAll(async () => {
       database = await createTestDatabase();
     });
-    afterAll(async () => {
-      for (const started of processes) {
+    /** Each test's processes end with it: a process left running would take the next test's job. */
+    afterEach(async () => {
+      for (const started of processes.splice(0)) {
         if (started.child.exitCode === null && started.child.signalCode === null) {
           started.child.kill('SIGTERM');
           await started.exited;
         }
       }
-      await database?.drop();
     });
+    afterAll(() => database?.drop());
 
-    const start = async (): Promise<PlatformProcess> => {
-      const started = startPlatformProcess({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, LOG_LEVEL: 'log', DB_POOL_MIN: '1' });
+    const start = async (settings: Record<string, string> = {}): Promise<PlatformProcess> => {
+      const started = startPlatformProcess({ DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, LOG_LEVEL: 'log', DB_POOL_MIN: '1', ...settings });
       processes.push(started);
       await listening(started);
       return started;
@@ -122,18 +166,8 @@ describe('background jobs storing generated datasets', () => {
 
     /** What DatasetJobs.enqueue does, from outside the process: the dataset's row, then its job under the same id. */
     async function enqueue(stored: Recipe): Promise<string> {
-      const id = randomUUID();
-      await database.admin(
-        `INSERT INTO generation_datasets (id, protocol_id, method, recipe, actor, rows_total, subjects_total) VALUES ($1, 'DEFAULT', 'rules', $2, $3, $4, $5)`,
-        [id, JSON.stringify(stored), JSON.stringify(ACTOR), stored.parameters.n_total * 4, stored.parameters.n_total],
-      );
-      const boss = new PgBoss({ connectionString: database.url, schema: JOB_QUEUE_SCHEMA, migrate: false, createSchema: false, supervise: false, schedule: false });
-      await boss.start();
-      try {
-        await boss.send(STORE_DATASET_QUEUE, { dataset_id: id }, { id });
-      } finally {
-        await boss.stop({ graceful: false });
-      }
+      const id = await insertDataset(database, stored, 'queued');
+      await sendJobs(database, [id]);
       return id;
     }
 
@@ -172,6 +206,33 @@ describe('background jobs storing generated datasets', () => {
       expect(await countIn(database, 'edc_vitals', id)).toBe(4 * LARGE);
       const { rows } = await database.admin(`SELECT count(*)::int AS n FROM audit_events WHERE entity_type = 'dataset' AND entity_id = $1`, [id]);
       expect(rows[0].n).toBe(1);
+    }, 240_000);
+
+    it('stops a job on SIGTERM within the shutdown deadline, storing nothing, and the next process stores it whole', async () => {
+      const stopping = await start({ SHUTDOWN_TIMEOUT_MS: '15000' });
+      const id = await enqueue(recipe(LARGE, 900_001));
+      await eventually(async () => ((await datasetRow(id)).rows_written > 0 ? true : undefined), 60_000, 20);
+      stopping.child.kill('SIGTERM');
+      const exit = await stopping.exited;
+      // Closed by its own shutdown (Nest re-raises the signal once closed), not by the deadline's exit(1).
+      expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+      expect(stopping.output()).not.toMatch(/shutdown did not finish/);
+      expect(await datasetRow(id)).toMatchObject({ state: 'queued', rows_written: 0, error: null });
+      expect(await countIn(database, 'edc_subjects', id)).toBe(0);
+
+      const next = await start();
+      const ended = await eventually(
+        async () => {
+          const row = await datasetRow(id);
+          return ['stored', 'failed', 'cancelled'].includes(row.state) ? row : undefined;
+        },
+        120_000,
+        250,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; the next process said:\n${next.output()}`);
+      });
+      expect(ended).toMatchObject({ state: 'stored', attempts: 2, rows_written: 4 * LARGE });
+      expect(await countIn(database, 'edc_vitals', id)).toBe(4 * LARGE);
     }, 240_000);
   });
 });
