@@ -125,8 +125,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     this.stopping.abort(new ShutdownReason());
     // Handlers stop at their next check and roll back; a fraction of the shutdown deadline is left for the rest.
     const grace = Math.max(1_000, Math.floor(this.config.SHUTDOWN_TIMEOUT_MS / 3));
-    await this.boss.stop({ graceful: true, timeout: grace, close: false }).catch((error: Error) => logger.error(`job queue did not stop cleanly: ${error.message}`));
-    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+    const stopped = this.boss.stop({ graceful: true, timeout: grace, close: false }).catch((error: Error) => logger.error(`job queue did not stop cleanly: ${error.message}`));
+    // Bounded even when the database does not answer: the rest of the shutdown (and its deadline) goes on.
+    await Promise.race([Promise.allSettled([stopped, ...this.running]), new Promise((resolve) => setTimeout(resolve, 2 * grace).unref())]);
   }
 
   private async start(): Promise<void> {
