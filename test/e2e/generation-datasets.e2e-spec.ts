@@ -180,6 +180,18 @@ describe.each(['all-in-one', 'split'] as const)('generated datasets stored in th
     expect(rows[0].n).toBe(0);
   });
 
+  it('stores through POST /generation/generate/rules with "store": true, and exports byte for byte the preview of the same parameters', async () => {
+    const parameters = { n_total: 6, first_subject_number: 601, seed: 3, errors: { swapped_bp: 0.1 } };
+    const accepted = await platform.admin.post('/generation/generate/rules').send({ ...parameters, store: true });
+    expectStatus(accepted, 202);
+    expect(accepted.headers.location).toBe(`/generation/jobs/${accepted.body.id}`);
+    expect((await finished(accepted.body.id)).body.state).toBe('stored');
+    const previewed = await platform.admin.post('/generation/generate/rules').send(parameters);
+    expectStatus(previewed, 200);
+    const exported = await platform.admin.get(`/generation/datasets/${accepted.body.id}/export?format=json`).buffer(true);
+    expect(exported.text).toBe(previewed.text);
+  });
+
   it('answers 404 for a job or dataset it does not have, and 400 for an id that is not a UUID', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     expectStatus(await platform.admin.get(`/generation/jobs/${unknown}`), 404);
