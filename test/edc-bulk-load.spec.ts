@@ -49,7 +49,7 @@ describe('the EDC bulk-load contract for generated datasets', () => {
     await runtime.query('BEGIN');
     try {
       await runtime.query(`SELECT set_config('ctp.actor', '{"username":"dm.gen","role":"data_manager"}', true)`);
-      const counts = await bulkLoad(runtime, { datasetId, protocolId, blocks }, { chunkBytes: 512 });
+      const counts = await bulkLoad(runtime, { datasetId, protocolId, blocks }, { chunkCharacters: 512 });
       await runtime.query('COMMIT');
       return counts;
     } catch (error) {

@@ -1,16 +1,12 @@
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATION_METHODS, type GenerationMethod } from '../generators/dataset.js';
+import { EXPORT_FORMATS, EXPORT_TABLES, type ExportFormat, type ExportTable } from '../generators/export.js';
 import { type GenerationParametersInput, PARAMETER_LIMITS } from '../generators/parameters.js';
 import { MAX_SUBJECTS, PROTOCOL_ID, VISIT_NAME } from '../generators/request-limits.js';
 import { decimalNumber, ratesByName, sitesValue, wholeNumber } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 
-export const OUTPUT_FORMATS = ['csv', 'json'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-/** The tables a CSV holds one of (JSON holds them all), as the stored dataset's export names them. */
-export const OUTPUT_TABLES = ['vitals', 'adverse_events', 'subjects'] as const;
-export type OutputTable = (typeof OUTPUT_TABLES)[number];
 
 /** The platform's default study (DEFAULT_PROTOCOL_ID's default). */
 export const DEFAULT_PROTOCOL = 'DEFAULT';
@@ -21,8 +17,8 @@ export interface GenerateOptions {
   parameters: GenerationParametersInput & { protocol_id: string };
   /** A JSON file of records to learn from (mvn, bootstrap). */
   source: string | null;
-  format: OutputFormat;
-  table: OutputTable;
+  format: ExportFormat;
+  table: ExportTable;
   /** null: standard output. */
   out: string | null;
   manifest: string | null;
@@ -82,9 +78,9 @@ export function parseGenerateArguments(args: readonly string[]): ParsedArguments
   if (given.has('subjects') && given.has('per-arm')) throw new UsageError('--subjects cannot be given with --per-arm (one or the other)');
 
   const out = text('out') ?? null;
-  const format = oneOf('--format', text('format') ?? (out !== null && extname(out).toLowerCase() === '.json' ? 'json' : 'csv'), OUTPUT_FORMATS);
+  const format = oneOf('--format', text('format') ?? (out !== null && extname(out).toLowerCase() === '.json' ? 'json' : 'csv'), EXPORT_FORMATS);
   if (format === 'json' && given.has('table')) throw new UsageError('--table applies to --format csv only (JSON holds every table)');
-  const table = oneOf('--table', text('table') ?? (method === 'ae' ? 'adverse_events' : 'vitals'), OUTPUT_TABLES);
+  const table = oneOf('--table', text('table') ?? (method === 'ae' ? 'adverse_events' : 'vitals'), EXPORT_TABLES);
 
   return {
     help: false,

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { completedDesign } from '../generators/default-design.js';
 import type { Manifest } from '../generators/manifest.js';
 import type { Recipe } from '../generators/recipe.js';
-import { datasetPieces, passesFor } from './dataset-pieces.js';
+import { datasetPieces, passesFor } from '../generators/export.js';
 import { type GenerateOptions, parseGenerateArguments } from './generate-arguments.js';
 import { GENERATE_HELP } from './generate-help.js';
 import { fileSink, type OutputSink, stdoutSink } from './output-sink.js';

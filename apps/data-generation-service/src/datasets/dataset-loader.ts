@@ -6,8 +6,7 @@ import { CacheService } from '../../../../libs/database/src/index.js';
 import type { SubjectBlock } from '../generators/dataset.js';
 import { type Manifest, ManifestBuilder } from '../generators/manifest.js';
 import { blocksOf, type Recipe } from '../generators/recipe.js';
-import { beginBulkLoad, type BulkLoadCounts, finishBulkLoad } from '../storage/edc-bulk-load.js';
-import { streamIntoCopy } from './copy-stream.js';
+import { beginBulkLoad, type BulkLoadCounts, copySubjectBlocks, finishBulkLoad } from '../storage/edc-bulk-load.js';
 import { DatasetsRepository } from './datasets.repository.js';
 
 /** Progress is recorded (and cancellation looked for) at most this often. */
@@ -89,7 +88,7 @@ export class DatasetLoader {
     ]);
     const manifest = new ManifestBuilder(recipe);
     await beginBulkLoad(client);
-    await streamIntoCopy(client, this.watched(datasetId, blocksOf(recipe), manifest, request.signal));
+    await copySubjectBlocks(client, this.watched(datasetId, blocksOf(recipe), manifest, request.signal));
     request.signal.throwIfAborted();
     const counts = await finishBulkLoad(client, datasetId, recipe.parameters.protocol_id);
     const finished = manifest.finish();

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { GeneratedAdverseEvent, GeneratedSubject, GeneratedVital, SubjectBlock } from '../generators/dataset.js';
@@ -43,6 +44,9 @@ const BEFORE_EVENT = NULLS(14);
  */
 export const BULK_LOAD_STATEMENT_TIMEOUT_MS = 60 * 60 * 1000;
 
+/** Memory for finish's sorts and joins, for this transaction only. */
+const BULK_LOAD_WORK_MEM = '64MB';
+
 /**
  * Opens the load: the contract's temporary table for this transaction. Call inside a transaction
  * whose statement timeout suits the load (set it here with `statementTimeoutMs`, for this
@@ -52,6 +56,8 @@ export async function beginBulkLoad(client: pg.ClientBase, options: { statementT
   if (options.statementTimeoutMs !== undefined) {
     await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(options.statementTimeoutMs)]);
   }
+  // Finish joins a million records to their subjects: with the default 4 MB it spills to disk.
+  await client.query(`SELECT set_config('work_mem', $1, true)`, [BULK_LOAD_WORK_MEM]);
   await client.query('SELECT edc_bulk_load_begin()');
 }
 
@@ -71,43 +77,44 @@ export function copyLinesOf(block: SubjectBlock): string {
   return text;
 }
 
-export interface CopyProgress {
-  subjects: number;
-  vitalSigns: number;
-}
+/** Text handed to the COPY at a time: few writes, bounded memory. */
+const CHUNK_CHARACTERS = 256 * 1024;
 
 /**
- * Streams the blocks through the COPY in chunks of about `chunkBytes`, waiting whenever the
- * connection is behind, so memory stays bounded whatever the dataset's size.
+ * Streams the blocks into the COPY in chunks, waiting whenever the connection is behind
+ * (backpressure), so memory stays bounded whatever the dataset's size. When the blocks stop with
+ * an error (a cancellation, an abort), the COPY is failed with it and the error is thrown here,
+ * once: the server's answer to the failed COPY is awaited, never left to surface on its own.
  */
 export async function copySubjectBlocks(
   client: pg.ClientBase,
   blocks: Iterable<SubjectBlock> | AsyncIterable<SubjectBlock>,
-  options: { chunkBytes?: number; onProgress?: (progress: CopyProgress) => void } = {},
-): Promise<CopyProgress> {
-  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  options: { chunkCharacters?: number } = {},
+): Promise<void> {
+  const chunkCharacters = options.chunkCharacters ?? CHUNK_CHARACTERS;
   const stream = bulkLoadStream(client);
-  const progress: CopyProgress = { subjects: 0, vitalSigns: 0 };
+  const done = finished(stream);
+  // Awaited below; until then a refusal by the server must not count as unhandled.
+  done.catch(() => undefined);
   let chunk = '';
-  const flush = async () => {
-    const ready = stream.write(chunk);
-    chunk = '';
-    options.onProgress?.({ ...progress });
-    if (!ready) await once(stream, 'drain');
-  };
   try {
     for await (const block of blocks) {
       chunk += copyLinesOf(block);
-      progress.subjects += 1;
-      progress.vitalSigns += block.records.length - new Set(block.unstorable).size;
-      if (chunk.length >= chunkBytes) await flush();
+      if (chunk.length >= chunkCharacters) {
+        const ready = stream.write(chunk);
+        chunk = '';
+        if (!ready) await Promise.race([once(stream, 'drain'), done]);
+        // Generation is synchronous and drain can come without a turn of the event loop: give the
+        // process's other requests their turn after each chunk, or they wait for the whole load.
+        await setImmediate();
+      }
     }
-    if (chunk.length > 0) await flush();
+    if (chunk.length > 0) stream.write(chunk);
     stream.end();
-    await finished(stream);
-    return progress;
+    await done;
   } catch (error) {
     stream.destroy(error as Error);
+    await done.catch(() => undefined);
     throw error;
   }
 }
@@ -128,7 +135,7 @@ export async function finishBulkLoad(client: pg.ClientBase, datasetId: string, p
 export async function bulkLoad(
   client: pg.ClientBase,
   load: { datasetId: string; protocolId: string; blocks: Iterable<SubjectBlock> | AsyncIterable<SubjectBlock> },
-  options: { chunkBytes?: number; statementTimeoutMs?: number; onProgress?: (progress: CopyProgress) => void } = {},
+  options: { chunkCharacters?: number; statementTimeoutMs?: number } = {},
 ): Promise<BulkLoadCounts> {
   await beginBulkLoad(client, { statementTimeoutMs: options.statementTimeoutMs ?? BULK_LOAD_STATEMENT_TIMEOUT_MS });
   await copySubjectBlocks(client, load.blocks, options);

@@ -1,11 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-
-export const EXPORT_FORMATS = ['csv', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const EXPORT_TABLES = ['vitals', 'adverse_events', 'subjects'] as const;
-export type ExportTable = (typeof EXPORT_TABLES)[number];
+import { EXPORT_FORMATS, EXPORT_TABLES, type ExportFormat, type ExportTable } from '../../generators/export.js';
 
 export class ExportDatasetQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })

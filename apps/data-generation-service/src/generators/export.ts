@@ -1,14 +1,20 @@
-import type { SubjectBlock } from '../generators/dataset.js';
-import { type Manifest, ManifestBuilder } from '../generators/manifest.js';
-import { blocksOf, type Recipe } from '../generators/recipe.js';
-import { aeCsvHeader, aeCsvLines, csvHeader, csvLines, subjectCsvHeader, subjectCsvLines } from '../generators/serialize.js';
-import type { OutputFormat, OutputTable } from './generate-arguments.js';
+import type { SubjectBlock } from './dataset.js';
+import { type Manifest, ManifestBuilder } from './manifest.js';
+import { blocksOf, type Recipe } from './recipe.js';
+import { aeCsvHeader, aeCsvLines, csvHeader, csvLines, subjectCsvHeader, subjectCsvLines } from './serialize.js';
+
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** CSV holds one table; JSON holds them all. */
+export const EXPORT_TABLES = ['vitals', 'adverse_events', 'subjects'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 /**
  * A dataset as text pieces of about 64 KB, made subject by subject from its recipe so that any
- * size is written in bounded memory; the generator's return value is the manifest. The bytes are
- * the API's: CSV from serialize.ts (as a stored dataset's export), JSON byte for byte
- * `JSON.stringify(preview(recipe))`, the body a preview is answered with.
+ * size is written in bounded memory; the generator's return value is the manifest. One way for a
+ * stored dataset's export and the generate command: CSV from serialize.ts, JSON byte for byte
+ * `JSON.stringify(preview(recipe))`, the body a preview is answered with. Exports hold every
+ * generated record, the ones capture would refuse (and that were never stored) included.
  */
 
 const PIECE_CHARACTERS = 64 * 1024;
@@ -16,20 +22,20 @@ const PIECE_CHARACTERS = 64 * 1024;
 /** Told of every block generated, in every pass (JSON makes one pass per array). */
 export type BlockObserver = (block: SubjectBlock) => void;
 
-const CSV_TABLES: Record<OutputTable, { header: () => string; lines: (block: SubjectBlock) => string }> = {
+const CSV_TABLES: Record<ExportTable, { header: () => string; lines: (block: SubjectBlock) => string }> = {
   vitals: { header: csvHeader, lines: (block) => csvLines(block.records) },
   adverse_events: { header: aeCsvHeader, lines: (block) => aeCsvLines(block.adverseEvents) },
   subjects: { header: subjectCsvHeader, lines: (block) => subjectCsvLines([block.subject]) },
 };
 
 /** How many times the recipe is generated for this output (for a progress bar's total). */
-export const passesFor = (format: OutputFormat): number => (format === 'json' ? 3 : 1);
+export const passesFor = (format: ExportFormat): number => (format === 'json' ? 3 : 1);
 
-export function datasetPieces(recipe: Recipe, format: OutputFormat, table: OutputTable, observe: BlockObserver): Generator<string, Manifest> {
+export function datasetPieces(recipe: Recipe, format: ExportFormat, table: ExportTable, observe: BlockObserver = () => undefined): Generator<string, Manifest> {
   return format === 'json' ? jsonPieces(recipe, observe) : csvPieces(recipe, table, observe);
 }
 
-function* csvPieces(recipe: Recipe, table: OutputTable, observe: BlockObserver): Generator<string, Manifest> {
+function* csvPieces(recipe: Recipe, table: ExportTable, observe: BlockObserver): Generator<string, Manifest> {
   const manifest = new ManifestBuilder(recipe);
   const { header, lines } = CSV_TABLES[table];
   let piece = header();

@@ -1,11 +1,10 @@
-import { defaultDesign } from '../generators/default-design.js';
-import type { Manifest } from '../generators/manifest.js';
-import { withDefaults } from '../generators/parameters.js';
-import { preview } from '../generators/preview.js';
-import type { Recipe } from '../generators/recipe.js';
-import { aeCsvHeader, aeCsvLines, csvHeader, csvLines, subjectCsvHeader, subjectCsvLines } from '../generators/serialize.js';
-import { datasetPieces } from './dataset-pieces.js';
-import type { OutputFormat, OutputTable } from './generate-arguments.js';
+import { defaultDesign } from './default-design.js';
+import type { Manifest } from './manifest.js';
+import { withDefaults } from './parameters.js';
+import { preview } from './preview.js';
+import type { Recipe } from './recipe.js';
+import { aeCsvHeader, aeCsvLines, csvHeader, csvLines, subjectCsvHeader, subjectCsvLines } from './serialize.js';
+import { datasetPieces, type ExportFormat, type ExportTable } from './export.js';
 
 const design = defaultDesign('DEFAULT');
 const recipe: Recipe = {
@@ -14,7 +13,7 @@ const recipe: Recipe = {
   parameters: withDefaults('rules', { n_per_arm: 150, seed: 9, errors: { duplicate_visit: 0.05, swapped_bp: 0.02 }, missing_rate: 0.1 }, design),
 };
 
-function written(format: OutputFormat, table: OutputTable = 'vitals'): { text: string; pieces: string[]; manifest: Manifest; observed: number } {
+function written(format: ExportFormat, table: ExportTable = 'vitals'): { text: string; pieces: string[]; manifest: Manifest; observed: number } {
   let observed = 0;
   const generator = datasetPieces(recipe, format, table, () => {
     observed += 1;
