@@ -360,8 +360,8 @@ function finishFunction(): string {
     SELECT count(*), min(p.subject_number) INTO inserted, first_row
       FROM pg_temp.edc_bulk_load_subjects s JOIN patients p ON p.protocol_id = p_protocol_id AND p.subject_number = s.subject_number;
     IF inserted > 0 THEN
-      ${refusal('CT409', `format('%s subject number(s) of the dataset exist already in study %s (first: subject %s); a dataset never adds to or changes existing subjects; nothing was stored. Generate it again with a first_subject_number beyond the study''s subjects (it holds %s)',
-                                 inserted, p_protocol_id, first_row, (SELECT count(*) FROM patients p WHERE p.protocol_id = p_protocol_id))`)};
+      ${refusal('CT409', `format('%s subject number(s) of the dataset exist already in study %s (first: subject %s); a dataset never adds to or changes existing subjects; nothing was stored. Generate it again with a higher first_subject_number',
+                                 inserted, p_protocol_id, first_row)`)};
     END IF;
 
     -- Sites new to a study that takes them are added, as capture does, and audited.

@@ -259,6 +259,80 @@ describe.each(['all-in-one', 'split'] as const)('Data generation: previews and c
     });
   });
 
+  describe('datasets and jobs as users limited to sites see them', () => {
+    let stored: { s01: string; s01s02: string; bootstrapFromS02: string };
+    let statisticianS01: Awaited<ReturnType<typeof createUser>>['client'];
+    let dataManagerS02: Awaited<ReturnType<typeof createUser>>['client'];
+
+    async function storedJob(body: Record<string, unknown>): Promise<string> {
+      const response = await generate('rules', { ...body, store: true });
+      expectStatus(response, 202);
+      for (;;) {
+        const job = await platform.admin.get(response.headers.location);
+        if (job.body.state === 'stored') return response.body.id;
+        expect(['queued', 'running']).toContain(job.body.state);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    beforeAll(async () => {
+      const base = mode === 'split' ? 20_000 : 10_000;
+      const s02Subject = `RA001-${base + 900}`;
+      expectStatus(
+        await platform.admin.post('/edc/store-vitals').send({
+          records: ['Active', 'Placebo'].flatMap((arm, i) =>
+            ['Screening', 'Day 1', 'Week 4', 'Week 12'].map((visit) => ({
+              SubjectID: `${s02Subject}${i}`, VisitName: visit, TreatmentArm: arm, SystolicBP: 141, DiastolicBP: 91, HeartRate: 77, Temperature: 36.9, SiteID: 'S02',
+            })),
+          ),
+        }),
+        201,
+      );
+      const bootstrap = await generate('bootstrap', { n_per_arm: 1, jitter: 0, sites: ['S01'], first_subject_number: base + 300, store: true, source: { protocol_id: 'DEFAULT' } });
+      expectStatus(bootstrap, 202);
+      stored = {
+        s01: await storedJob({ n_per_arm: 1, sites: ['S01'], first_subject_number: base + 100 }),
+        s01s02: await storedJob({ n_per_arm: 1, sites: ['S01', 'S02'], first_subject_number: base + 200 }),
+        bootstrapFromS02: bootstrap.body.id,
+      };
+      statisticianS01 = (await createUser(platform.baseUrl, platform.admin, { username: `stat-s01-${mode}`, roles: ['statistician'], site_ids: ['S01'] })).client;
+      dataManagerS02 = (await createUser(platform.baseUrl, platform.admin, { username: `dm-s02-${mode}`, roles: ['data_manager'], site_ids: ['S02'] })).client;
+    });
+
+    it('lists, shows and exports only datasets all of whose sites, and whose stored source\'s sites, are theirs', async () => {
+      const listed = await statisticianS01.get('/generation/datasets?limit=500');
+      expectStatus(listed, 200);
+      const ids = (listed.body.data as Array<{ id: string }>).map((dataset) => dataset.id);
+      expect(ids).toContain(stored.s01);
+      expect(ids).not.toContain(stored.s01s02);
+      expect(ids).not.toContain(stored.bootstrapFromS02);
+      expect(listed.body.page.total).toBe(ids.length);
+      expectStatus(await statisticianS01.get(`/generation/datasets/${stored.s01}/export?format=csv`), 200);
+      for (const hidden of [stored.s01s02, stored.bootstrapFromS02]) {
+        expectStatus(await statisticianS01.get(`/generation/datasets/${hidden}`), 404);
+        expectStatus(await statisticianS01.get(`/generation/datasets/${hidden}/export?format=csv`), 404);
+        expectStatus(await statisticianS01.get(`/generation/jobs/${hidden}`), 404);
+      }
+      expectStatus(await platform.admin.get(`/generation/datasets/${stored.bootstrapFromS02}/export?format=csv`), 200);
+    });
+
+    it("neither shows nor cancels another site's job", async () => {
+      const response = await generate('rules', { n_per_arm: 1, sites: ['S01'], first_subject_number: (mode === 'split' ? 20_000 : 10_000) + 400, store: true });
+      expectStatus(response, 202);
+      expectStatus(await dataManagerS02.get(`/generation/jobs/${response.body.id}`), 404);
+      expectStatus(await dataManagerS02.delete(`/generation/jobs/${response.body.id}`), 404);
+    });
+  });
+
+  it('refuses a reference date whose dates would leave four-digit years, and a store dated in the future', async () => {
+    const far = await generate('rules', { n_per_arm: 1, reference_date: '9999-12-31' });
+    expectStatus(far, 400);
+    expect(far.body.details[0]).toMatchObject({ field: 'reference_date' });
+    const future = await generate('rules', { n_per_arm: 1, reference_date: '2199-01-01', store: true });
+    expectStatus(future, 400);
+    expect(future.body.message).toMatch(/cannot be dated in the future.*earlier reference_date/);
+  });
+
   it('previews for statisticians, and refuses monitors', async () => {
     const statistician = (await createUser(platform.baseUrl, platform.admin, { username: `stat-${mode}`, roles: ['statistician'] })).client;
     expectStatus(await statistician.post('/generation/generate/rules').send({ n_per_arm: 1 }), 200);

@@ -6,6 +6,7 @@ import { JobQueue } from '../../../../libs/jobs/src/index.js';
 import { completedDesign } from '../generators/default-design.js';
 import type { Recipe } from '../generators/recipe.js';
 import { FINISHED_STATES } from './dataset.row.js';
+import { maySeeDataset } from './dataset-visibility.js';
 import { DatasetsRepository } from './datasets.repository.js';
 import { type JobResponse, toJobResponse } from './dto/job.response.js';
 
@@ -51,14 +52,13 @@ export class DatasetJobs {
     return toJobResponse(row);
   }
 
-  async view(id: string): Promise<JobResponse> {
-    const row = await this.datasets.find(id);
-    if (!row) throw new NotFoundException(`No job ${id}`);
-    return toJobResponse(row);
+  async view(id: string, user: AuthenticatedUser): Promise<JobResponse> {
+    return toJobResponse(await this.found(id, user));
   }
 
   /** A queued job never starts; a running one stops within a second and stores nothing. A finished job: 409. */
-  async cancel(id: string): Promise<JobResponse> {
+  async cancel(id: string, user: AuthenticatedUser): Promise<JobResponse> {
+    await this.found(id, user);
     const cancelled = await this.datasets.cancel(id);
     if (!cancelled) {
       const row = await this.datasets.find(id);
@@ -70,5 +70,12 @@ export class DatasetJobs {
     }
     await this.jobs.cancel(STORE_DATASET_QUEUE, id);
     return toJobResponse(cancelled);
+  }
+
+  /** A job whose dataset the user may not see (another site's) answers as one that does not exist. */
+  private async found(id: string, user: AuthenticatedUser) {
+    const row = await this.datasets.find(id);
+    if (!row || !maySeeDataset(user, row.recipe as Recipe)) throw new NotFoundException(`No job ${id} at sites you may see`);
+    return row;
   }
 }

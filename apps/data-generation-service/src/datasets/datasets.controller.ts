@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query, type StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
+import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature, PageQuery } from '../../../../libs/platform/src/index.js';
 import { DatasetsService } from './datasets.service.js';
 import { DatasetPage, DatasetResponse } from './dto/dataset.response.js';
@@ -18,8 +18,8 @@ export class DatasetsController {
   @Get()
   @ApiOperation({ operationId: 'listDatasets', summary: 'Generated datasets stored (or being stored) in the EDC, newest first' })
   @ApiOkResponse({ type: DatasetPage })
-  list(@Query() query: PageQuery): Promise<DatasetPage> {
-    return this.datasets.list(query);
+  list(@Query() query: PageQuery, @CurrentUser() user: AuthenticatedUser): Promise<DatasetPage> {
+    return this.datasets.list(query, user);
   }
 
   @Get(':id')
@@ -28,8 +28,8 @@ export class DatasetsController {
   @ApiOkResponse({ type: DatasetResponse })
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<DatasetResponse> {
-    return this.datasets.get(id);
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<DatasetResponse> {
+    return this.datasets.get(id, user);
   }
 
   @Get(':id/export')
@@ -59,7 +59,7 @@ export class DatasetsController {
   })
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID, or format/table is not one of the listed values')
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
-  export(@Param('id', ParseUUIDPipe) id: string, @Query() query: ExportDatasetQuery): Promise<StreamableFile> {
-    return this.datasets.export(id, query);
+  export(@Param('id', ParseUUIDPipe) id: string, @Query() query: ExportDatasetQuery, @CurrentUser() user: AuthenticatedUser): Promise<StreamableFile> {
+    return this.datasets.export(id, query, user);
   }
 }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../libs/audit/src/index.js';
 import type { GenerationMethod } from '../generators/dataset.js';
 import type { DatasetRow } from './dataset.row.js';
+import { visibleToSites } from './dataset-visibility.js';
 
 export interface NewDataset {
   id: string;
@@ -46,13 +47,17 @@ export class DatasetsRepository {
     return rows[0] ?? null;
   }
 
-  /** Newest first. */
-  async list(limit: number, offset: number): Promise<{ rows: DatasetRow[]; total: number }> {
+  /** Newest first; `siteIds`: only the datasets a user limited to these sites may see (null: all). */
+  async list(limit: number, offset: number, siteIds: string[] | null): Promise<{ rows: DatasetRow[]; total: number }> {
     const rows = (await this.dataSource.query(
-      `SELECT d.*, count(*) OVER () AS total FROM generation_datasets d ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
-      [limit, offset],
+      `SELECT d.*, count(*) OVER () AS total FROM generation_datasets d WHERE ${visibleToSites('$3')}
+        ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
+      [limit, offset, siteIds],
     )) as Array<DatasetRow & { total: string }>;
-    const total = rows.length > 0 ? Number(rows[0].total) : Number((await this.dataSource.query(`SELECT count(*) AS n FROM generation_datasets`))[0].n);
+    const total =
+      rows.length > 0
+        ? Number(rows[0].total)
+        : Number((await this.dataSource.query(`SELECT count(*) AS n FROM generation_datasets d WHERE ${visibleToSites('$1')}`, [siteIds]))[0].n);
     return { rows: rows.map(({ total: _total, ...row }) => row), total };
   }
 

@@ -6,7 +6,14 @@ import type { SourceRow } from '../generators/dataset.js';
 /** Where mvn and bootstrap learn from: a study's stored vitals, or a stored generated dataset's. */
 export type StoredSource = { protocolId: string } | { datasetId: string };
 
+/** Stored rows and the sites they came from (a user limited to sites gets only theirs). */
+export interface StoredRows {
+  rows: SourceRow[];
+  sites: string[];
+}
+
 interface VitalRow {
+  site_id: string | null;
   subject_number: string;
   treatment_arm: string;
   visit_name: string;
@@ -26,10 +33,10 @@ export class SourceRowsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** At most `limit` rows; answers `limit + 1` rows when there are more, so the caller can say so. */
-  async read(source: StoredSource, user: AuthenticatedUser, limit: number): Promise<SourceRow[]> {
+  async read(source: StoredSource, user: AuthenticatedUser, limit: number): Promise<StoredRows> {
     const byStudy = 'protocolId' in source;
     const rows: VitalRow[] = await this.dataSource.query(
-      `SELECT subject_number, treatment_arm, visit_name, systolic_bp, diastolic_bp, heart_rate, temperature
+      `SELECT site_id, subject_number, treatment_arm, visit_name, systolic_bp, diastolic_bp, heart_rate, temperature
          FROM edc_vitals
         WHERE ${byStudy ? 'protocol_id = $1' : 'dataset_id = $1::uuid'}
           AND treatment_arm IS NOT NULL
@@ -38,7 +45,8 @@ export class SourceRowsRepository {
         LIMIT $3`,
       [byStudy ? source.protocolId : source.datasetId, isSiteLimited(user) ? user.siteIds : null, limit + 1],
     );
-    return rows.map((row) => ({
+    const sites = [...new Set(rows.flatMap((row) => (row.site_id === null ? [] : [row.site_id])))].sort();
+    const sourceRows = rows.map((row) => ({
       subject: row.subject_number,
       arm: row.treatment_arm,
       visit: row.visit_name,
@@ -47,5 +55,6 @@ export class SourceRowsRepository {
       heartRate: row.heart_rate,
       temperature: Number(row.temperature),
     }));
+    return { rows: sourceRows, sites };
   }
 }

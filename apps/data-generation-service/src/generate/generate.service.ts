@@ -4,6 +4,7 @@ import { ACCESS, type AuthenticatedUser, isSiteLimited } from '../../../../libs/
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { armsMissingFromSource } from '../generators/bootstrap.js';
 import type { GenerationMethod, TrialDesign } from '../generators/dataset.js';
+import { addDays, offsetOfStudyDay } from '../generators/calendar.js';
 import { completedDesign } from '../generators/default-design.js';
 import { fitMvn } from '../generators/mvn.js';
 import { GenerationParameterError, type GenerationParametersInput, withDefaults } from '../generators/parameters.js';
@@ -40,6 +41,14 @@ export class GenerateService {
       throw new ForbiddenException(`Storing a generated dataset needs one of the roles ${ACCESS.storeGeneratedData.join(', ')}; leave "store" out for a preview`);
     }
     const recipe = await this.recipe(method, dto, user);
+    const lastDate = latestDateOf(recipe);
+    const today = new Date().toISOString().slice(0, 10);
+    if (lastDate > today) {
+      throw new BadRequestException({
+        message: `Stored data cannot be dated in the future: from reference_date ${recipe.parameters.reference_date}, enrolment and the schedule run to ${lastDate}. Choose an earlier reference_date, or preview it instead`,
+        details: [{ field: 'reference_date', problems: [`makes visits run to ${lastDate}, after today`] }],
+      });
+    }
     const outside = isSiteLimited(user) ? recipe.parameters.sites.filter((site) => !user.siteIds.includes(site)) : [];
     if (outside.length > 0) {
       throw new ForbiddenException(`Sites ${outside.join(', ')} are not among your sites (${user.siteIds.join(', ')}); name your sites in "sites" to store a dataset`);
@@ -59,7 +68,7 @@ export class GenerateService {
 
     const source = await this.sources.resolve((dto as MvnParametersDto).source ?? { protocol_id: protocolId }, 'source', user);
     const arms = completedDesign(design).arms.map((arm) => arm.armCode);
-    if (method === 'mvn') return { method, parameters, design, source: { fit: fitMvn(source.rows, design), description: source.description } };
+    if (method === 'mvn') return { method, parameters, design, source: { fit: fitMvn(source.rows, design), description: source.description, sites: source.sites } };
     const missing = armsMissingFromSource(source.rows, arms);
     if (missing.length > 0) {
       throw new BadRequestException({
@@ -67,7 +76,7 @@ export class GenerateService {
         details: [{ field: 'source', problems: [`has no subjects in arm${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`] }],
       });
     }
-    return { method, parameters, design, source: { rows: source.rows, description: source.description } };
+    return { method, parameters, design, source: { rows: source.rows, description: source.description, sites: source.sites } };
   }
 
   async preview(method: GenerationMethod, dto: GenerationParametersDto, user: AuthenticatedUser): Promise<Preview> {
@@ -99,4 +108,11 @@ function parametersOf(method: GenerationMethod, input: GenerationParametersInput
     if (!(error instanceof GenerationParameterError)) throw error;
     throw new BadRequestException({ message: `Validation failed: ${error.message}`, details: [{ field: error.field, problems: [error.message.slice(error.field.length + 1)] }] });
   }
+}
+
+/** The last day a dataset's visits can fall on: the last subject's Day 1 plus the schedule's latest visit window. */
+function latestDateOf(recipe: Recipe): string {
+  const { reference_date, enrolment_days } = recipe.parameters;
+  const lastVisitDay = Math.max(...completedDesign(recipe.design).visits.map((visit) => visit.plannedDay + visit.windowAfter));
+  return addDays(reference_date, enrolment_days + offsetOfStudyDay(lastVisitDay));
 }

@@ -12,6 +12,8 @@ export interface ResolvedSource {
   rows: SourceRow[];
   /** For the manifest: where the rows came from, e.g. `study DEFAULT (1,204 records)`. */
   description: string;
+  /** The sites of stored rows (none for records supplied in the request): who may see what is made from them. */
+  sites: string[];
 }
 
 /** A source as the API names it (a study, a generated dataset, or records given inline) read into rows. */
@@ -27,9 +29,9 @@ export class SourceResolution {
         details: [{ field, problems: [given.length === 0 ? 'names no source' : `names ${given.join(' and ')}`] }],
       });
     }
-    if (source.records) return { rows: suppliedRows(source.records, field), description: `${source.records.length} supplied records` };
+    if (source.records) return { rows: suppliedRows(source.records, field), description: `${source.records.length} supplied records`, sites: [] };
     const stored = source.protocol_id !== undefined ? { protocolId: source.protocol_id } : { datasetId: source.dataset_id as string };
-    const rows = await this.stored.read(stored, user, MAX_STORED_SOURCE_ROWS);
+    const { rows, sites } = await this.stored.read(stored, user, MAX_STORED_SOURCE_ROWS);
     const name = 'protocolId' in stored ? `study ${stored.protocolId}` : `dataset ${stored.datasetId}`;
     if (rows.length > MAX_STORED_SOURCE_ROWS) {
       throw new BadRequestException(
@@ -37,7 +39,7 @@ export class SourceResolution {
       );
     }
     if (rows.length === 0 && 'datasetId' in stored) throw new NotFoundException(`${field}: no stored vitals of ${name} at sites you may see`);
-    return { rows, description: `${name} (${rows.length.toLocaleString('en-US')} stored records)` };
+    return { rows, description: `${name} (${rows.length.toLocaleString('en-US')} stored records)`, sites };
   }
 }
 

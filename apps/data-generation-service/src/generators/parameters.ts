@@ -225,5 +225,12 @@ function calendarDate(field: string, value: string): string {
   const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
   if (!date || date.toISOString().slice(0, 10) !== value) throw new GenerationParameterError(field, 'must be a real date written YYYY-MM-DD');
+  if (value < EARLIEST_REFERENCE_DATE || value > LATEST_REFERENCE_DATE) {
+    throw new GenerationParameterError(field, `must be from ${EARLIEST_REFERENCE_DATE} to ${LATEST_REFERENCE_DATE}`);
+  }
   return value;
 }
+
+/** Dates of a dataset stay four-digit years however long its enrolment and schedule (at most ten years each). */
+const EARLIEST_REFERENCE_DATE = '1900-01-01';
+const LATEST_REFERENCE_DATE = '2200-12-31';

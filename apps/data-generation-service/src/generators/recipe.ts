@@ -15,7 +15,8 @@ export interface Recipe {
   method: GenerationMethod;
   parameters: GenerationParameters;
   design: TrialDesign;
-  source?: { fit?: MvnFit; rows?: SourceRow[]; description: string };
+  /** `sites`: where stored source rows came from (none for supplied records): who may see the dataset depends on them. */
+  source?: { fit?: MvnFit; rows?: SourceRow[]; description: string; sites?: string[] };
 }
 
 /** A recipe whose method needs a source it does not carry. */

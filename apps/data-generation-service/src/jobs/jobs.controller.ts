@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpStatus, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { ACCESS, Roles } from '../../../../libs/auth/src/index.js';
+import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
 import { DatasetJobs } from '../datasets/dataset-jobs.service.js';
 import { JobResponse } from '../datasets/dto/job.response.js';
@@ -20,8 +20,8 @@ export class JobsController {
   @ApiOkResponse({ type: JobResponse })
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<JobResponse> {
-    return this.jobs.view(id);
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<JobResponse> {
+    return this.jobs.view(id, user);
   }
 
   @Delete(':id')
@@ -35,7 +35,7 @@ export class JobsController {
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
   @ApiError(HttpStatus.CONFLICT, 'The job has finished already (stored, failed or cancelled): the answer says which')
-  cancel(@Param('id', ParseUUIDPipe) id: string): Promise<JobResponse> {
-    return this.jobs.cancel(id);
+  cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<JobResponse> {
+    return this.jobs.cancel(id, user);
   }
 }
