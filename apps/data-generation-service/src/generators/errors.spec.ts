@@ -68,6 +68,34 @@ describe('error injection', () => {
     }
   });
 
+  it('marks a duplicate visit storable only when capture stores both records of the pair (else the database holds no duplicate to find)', () => {
+    let pairs = 0;
+    for (const block of blocks) {
+      for (const error of block.injected.filter((candidate) => candidate.kind === 'duplicate_visit')) {
+        const duplicate = block.records.findIndex((record) => record.VisitName === error.VisitName && record.MeasurementTime === error.injected);
+        const original = duplicate - 1;
+        expect(duplicate).toBeGreaterThan(0);
+        expect(block.records[original].VisitName).toBe(error.VisitName);
+        const bothStored = !block.unstorable.includes(original) && !block.unstorable.includes(duplicate);
+        expect(error.storable).toBe(bothStored);
+        pairs += 1;
+      }
+    }
+    expect(pairs).toBe(count('duplicate_visit'));
+  });
+
+  it('marks a duplicate of a record capture refuses not storable, though the duplicate itself is clean and stored alone', () => {
+    const refusedOriginals = allBlocks(recipeFor({ n_total: 50, seed: 5, errors: { swapped_bp: 1, duplicate_visit: 1 } }));
+    const duplicates = refusedOriginals.flatMap((block) => block.injected.filter((error) => error.kind === 'duplicate_visit'));
+    expect(duplicates.length).toBeGreaterThan(100);
+    expect(duplicates.filter((error) => error.storable)).toEqual([]);
+    for (const block of refusedOriginals) {
+      // Every original is swapped (refused); every duplicate, drawn from the clean values, is stored.
+      expect(block.unstorable).toEqual(block.records.flatMap((record, index) => (isStorable(record, block.subject.TreatmentArm) ? [] : [index])));
+      expect(block.unstorable.length * 2).toBe(block.records.length);
+    }
+  });
+
   it('puts out-of-range values outside the edit-check ranges', () => {
     const ranges: Record<string, [number, number]> = { SystolicBP: [95, 200], DiastolicBP: [55, 130], HeartRate: [50, 120], Temperature: [35, 40] };
     for (const error of injected.filter((candidate) => candidate.kind === 'out_of_range')) {

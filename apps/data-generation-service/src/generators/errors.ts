@@ -7,7 +7,12 @@ import type { ErrorRates } from './parameters.js';
  * measured. Whether each record is drawn for each kind comes from one stream (a fixed number of
  * draws per record: raising one rate changes no other kind's choices), what the error looks like
  * from another. A record's errors share its fate: `storable` says whether capture would store the
- * record as it ends up (see `isStorable`).
+ * record as it ends up (see `isStorable`). A duplicate visit is an error of a pair, not of one
+ * record: it is storable (findable in the database) only when capture stores both the duplicate
+ * and its original. When the original is refused (an earlier error in it, or the subject's arm
+ * switched on it) the duplicate record may still be stored, alone and clean-looking, and its
+ * error says `storable: false`. Duplicates are still drawn whatever the other kinds did, so
+ * raising one rate changes no other kind's choices, and no record or content hash changes.
  */
 
 /** Kinds drawn per record, in the order they are applied. */
@@ -37,7 +42,8 @@ export function injectErrors(
 ): ErrorInjection {
   const { choice, detail } = streams;
   const records: GeneratedVital[] = [];
-  const errors: Array<{ recordIndex: number; error: Omit<InjectedError, 'storable'> }> = [];
+  /** `pairedWith`: a duplicate's original, which must be stored too for the duplicate to be found. */
+  const errors: Array<{ recordIndex: number; pairedWith?: number; error: Omit<InjectedError, 'storable'> }> = [];
   const switchesArm = choice.uniform() < rates.arm_switch;
 
   for (const original of clean) {
@@ -49,7 +55,7 @@ export function injectErrors(
       if (!hits[index]) return;
       if (kind === 'duplicate_visit') {
         const duplicate = redrawn(original, detail);
-        errors.push({ recordIndex: records.length, error: describe(kind, record, null, null, duplicate.MeasurementTime) });
+        errors.push({ recordIndex: records.length, pairedWith: recordIndex, error: describe(kind, record, null, null, duplicate.MeasurementTime) });
         records.push(duplicate);
         return;
       }
@@ -69,7 +75,10 @@ export function injectErrors(
   return {
     records,
     unstorable: storable.flatMap((ok, index) => (ok ? [] : [index])),
-    injected: errors.map(({ recordIndex, error }) => ({ ...error, storable: storable[recordIndex] })),
+    injected: errors.map(({ recordIndex, pairedWith, error }) => ({
+      ...error,
+      storable: storable[recordIndex] && (pairedWith === undefined || storable[pairedWith]),
+    })),
   };
 }
 
