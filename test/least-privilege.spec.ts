@@ -128,8 +128,14 @@ describe('the runtime database role', () => {
     ['disable the lock and signature guard', 'ALTER TABLE vital_signs DISABLE TRIGGER vital_signs_guard_update'],
     ['delete a generated dataset\'s record', 'DELETE FROM generation_datasets'],
     ['create objects in the job queue\'s schema', 'CREATE TABLE pgboss.shadow (id int)'],
+    ['delete the job queue\'s version row', 'DELETE FROM pgboss.version'],
+    ['renumber the job queue\'s schema version', 'UPDATE pgboss.version SET version = version + 1'],
   ])('cannot %s', async (_what, sql) => {
     await refused(sql);
+  });
+
+  it('may stamp the job queue\'s maintenance times on its version row (pg-boss does at run time), nothing else there', async () => {
+    await runtime.query('UPDATE pgboss.version SET cron_on = now(), monitor_backoff_on = NULL');
   });
 
   it('left the data and the trail as they were after every refusal', async () => {

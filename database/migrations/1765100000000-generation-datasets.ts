@@ -63,6 +63,15 @@ export class GenerationDatasets1765100000000 implements MigrationInterface {
     await db.query(`GRANT USAGE ON SCHEMA ${JOB_QUEUE_SCHEMA} TO ${RUNTIME_ROLE}`);
     await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${JOB_QUEUE_SCHEMA} TO ${RUNTIME_ROLE}`);
     await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${JOB_QUEUE_SCHEMA} TO ${RUNTIME_ROLE}`);
+    // The version row is the schema's identity: the runtime only stamps its maintenance times
+    // (cron_on, monitor_backoff_on, ...), never inserts, deletes or renumbers it.
+    await db.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${JOB_QUEUE_SCHEMA}.version FROM ${RUNTIME_ROLE}`);
+    const stamps = (await db.query(
+      `SELECT quote_ident(column_name) AS name FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = 'version' AND column_name <> 'version'`,
+      [JOB_QUEUE_SCHEMA],
+    )) as Array<{ name: string }>;
+    await db.query(`GRANT UPDATE (${stamps.map((column) => column.name).join(', ')}) ON ${JOB_QUEUE_SCHEMA}.version TO ${RUNTIME_ROLE}`);
   }
 
   async down(db: QueryRunner): Promise<void> {
