@@ -3,7 +3,8 @@ import { loadPlatformConfig } from '../../config/src/index.js';
 import { DatabaseConnection } from '../../database/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { waitUntil } from '../../../test/support/wait.js';
-import { JobQueue, type RunningJob } from './job-queue.js';
+import { JobQueue, type QueueSettings, type RunningJob } from './job-queue.js';
+import { installedJobQueueSchemaVersion } from './schema-version.js';
 
 interface Note {
   text: string;
@@ -14,6 +15,7 @@ const SETTINGS = { retryLimit: 1, heartbeatSeconds: 10, expireInSeconds: 60 };
 /** The platform's job queue on a real PostgreSQL, as the services' runtime role (which cannot create schemas). */
 describe('JobQueue', () => {
   let database: TestDatabase;
+  let config: ReturnType<typeof loadPlatformConfig>;
   let connection: DatabaseConnection;
   let queue: JobQueue;
   const ran: Array<RunningJob<Note>> = [];
@@ -22,7 +24,7 @@ describe('JobQueue', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const config = loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1', SHUTDOWN_TIMEOUT_MS: '3000' });
+    config = loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1', SHUTDOWN_TIMEOUT_MS: '3000' });
     connection = await DatabaseConnection.open(config, { applicationName: 'job-queue-spec' });
     queue = new JobQueue(connection.dataSource, config);
     queue.work<Note>({
@@ -83,5 +85,34 @@ describe('JobQueue', () => {
 
   it('answers null for a job it never had', async () => {
     expect(await queue.status('notes', randomUUID())).toBeNull();
+  });
+
+  it('applies a worker\'s changed settings to its queue when the queue already exists', async () => {
+    const startWith = async (settings: QueueSettings): Promise<void> => {
+      const other = new JobQueue(connection.dataSource, config);
+      other.work({ queue: 'settings', settings, concurrency: 1, handle: async () => undefined });
+      await other.onApplicationBootstrap();
+      await other.beforeApplicationShutdown();
+    };
+    const stored = async () =>
+      (await database.admin(`SELECT retry_limit, heartbeat_seconds, expire_seconds FROM pgboss.queue WHERE name = 'settings'`)).rows[0] as unknown;
+    await startWith({ retryLimit: 1, heartbeatSeconds: 10, expireInSeconds: 60 });
+    expect(await stored()).toEqual({ retry_limit: 1, heartbeat_seconds: 10, expire_seconds: 60 });
+    await startWith({ retryLimit: 4, heartbeatSeconds: 20, expireInSeconds: 120 });
+    expect(await stored()).toEqual({ retry_limit: 4, heartbeat_seconds: 20, expire_seconds: 120 });
+  });
+
+  it('refuses to start on a queue schema of another pg-boss version, naming both versions and the way out', async () => {
+    const installed = installedJobQueueSchemaVersion();
+    await database.admin(`UPDATE pgboss.version SET version = $1`, [installed - 1]);
+    try {
+      const other = new JobQueue(connection.dataSource, config);
+      await expect(other.onApplicationBootstrap()).rejects.toThrow(
+        `The job queue's schema "pgboss" holds version ${installed - 1}, but the installed pg-boss needs schema version ${installed}. ` +
+          `pg-boss was upgraded: add a database migration that runs pg-boss's getMigrationPlans('pgboss', ${installed - 1}) and run the migrations, or install the pg-boss version the database was built with.`,
+      );
+    } finally {
+      await database.admin(`UPDATE pgboss.version SET version = $1`, [installed]);
+    }
   });
 });

@@ -3,11 +3,16 @@ import { type JobWithMetadata, PgBoss } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../../config/src/index.js';
 import { JOB_QUEUE_SCHEMA } from '../../../database/migrations/1765100000000-generation-datasets.js';
+import { OutageLog } from './outage-log.js';
 import { PlatformPoolDatabase } from './platform-pool-database.js';
+import { assertJobQueueSchemaVersion } from './schema-version.js';
 
 /** How a queue's jobs are retried and watched. */
 export interface QueueSettings {
-  /** Attempts after the first: a job whose process died, or that failed, runs again from the start. */
+  /**
+   * Attempts after the first: a job whose process died, or that failed, runs again from the start.
+   * An attempt stopped by a graceful shutdown is not counted: the job waits for the next process.
+   */
   retryLimit: number;
   /** A running job's process proves it is alive this often; silent for this long, the job is retried (at least 10). */
   heartbeatSeconds: number;
@@ -19,7 +24,7 @@ export interface QueueSettings {
 export interface RunningJob<T> {
   id: string;
   data: T;
-  /** 1 for the first attempt. */
+  /** 1 for the first attempt; attempts stopped by a graceful shutdown count here, but not against the limit. */
   attempt: number;
   /** No retry follows this attempt if it fails. */
   lastAttempt: boolean;
@@ -44,12 +49,22 @@ export type JobStatus = 'created' | 'retry' | 'active' | 'completed' | 'cancelle
 /** Why a handler's signal was aborted when the process stops. */
 class ShutdownReason extends Error {
   constructor() {
-    super('the process is shutting down; the job runs again from the start in the next process to take it');
+    super('the process is shutting down; the job goes back to the queue for the next process to take it');
     this.name = 'ShutdownReason';
   }
 }
 
 const logger = new Logger('JobQueue');
+
+/** How often a quiet spell ends an outage report, or a summary falls due (see OutageLog). */
+const OUTAGE_TICK_MS = 5_000;
+
+/** One attempt running in this process, as the queue knows it (its attempt fence). */
+interface ClaimedJob {
+  queue: string;
+  id: string;
+  retryCount: number;
+}
 
 /**
  * The platform's background jobs: pg-boss on the platform's own PostgreSQL and connection pool,
@@ -65,14 +80,19 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private readonly workers: Array<JobWorker<never>> = [];
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  private readonly claimed = new Set<ClaimedJob>();
+  private readonly db: PlatformPoolDatabase;
+  private readonly outage = new OutageLog();
+  private outageTimer?: NodeJS.Timeout;
   private started?: Promise<void>;
 
   constructor(
     dataSource: DataSource,
     private readonly config: PlatformConfig,
   ) {
+    this.db = new PlatformPoolDatabase(dataSource);
     this.boss = new PgBoss({
-      db: new PlatformPoolDatabase(dataSource),
+      db: this.db,
       schema: JOB_QUEUE_SCHEMA,
       // The schema is the owner's (a migration made it); the runtime role only reads and writes rows.
       migrate: false,
@@ -84,7 +104,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       superviseIntervalSeconds: 5,
       monitorIntervalSeconds: 5,
     });
-    this.boss.on('error', (error: Error) => logger.error(`job queue: ${error.message}`));
+    // While the database is down every poll and supervision pass fails: a few lines, not one per failure.
+    this.boss.on('error', (error: Error) => this.logOutage(this.outage.error(error.message, Date.now())));
     this.boss.on('warning', (warning: { message: string }) => logger.warn(`job queue: ${warning.message}`));
   }
 
@@ -122,6 +143,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     await this.started.catch(() => undefined);
+    clearInterval(this.outageTimer);
+    await this.handBack();
     this.stopping.abort(new ShutdownReason());
     // Handlers stop at their next check and roll back; a fraction of the shutdown deadline is left for the rest.
     const grace = Math.max(1_000, Math.floor(this.config.SHUTDOWN_TIMEOUT_MS / 3));
@@ -131,9 +154,14 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   private async start(): Promise<void> {
+    await assertJobQueueSchemaVersion(this.db, JOB_QUEUE_SCHEMA);
     await this.boss.start();
+    this.outageTimer = setInterval(() => this.logOutage(this.outage.tick(Date.now())), OUTAGE_TICK_MS);
+    this.outageTimer.unref();
     for (const worker of this.workers) {
       await this.boss.createQueue(worker.queue, { ...worker.settings, policy: 'standard' });
+      // createQueue leaves an existing queue as it was: settings changed since apply from this start on.
+      await this.boss.updateQueue(worker.queue, { ...worker.settings });
       await this.boss.work(
         worker.queue,
         { includeMetadata: true, batchSize: 1, localConcurrency: worker.concurrency, pollingIntervalSeconds: 1 },
@@ -142,7 +170,35 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     }
   }
 
+  /**
+   * Attempts stopped by this shutdown are not charged to their jobs: each still-claimed job gets one
+   * more attempt in its limit, fenced to this process's claim (pg-boss's own attempt fence: the same
+   * id, retry count and active state), before its handler is told to stop and pg-boss fails the
+   * attempt back to the queue. pg-boss has no public call for it, hence the statement on its table.
+   */
+  private async handBack(): Promise<void> {
+    const claims = [...this.claimed];
+    if (claims.length === 0) return;
+    try {
+      await this.db.executeSql(
+        `UPDATE ${JOB_QUEUE_SCHEMA}.job j SET retry_limit = j.retry_limit + 1
+          FROM unnest($1::text[], $2::uuid[], $3::int[]) AS c(name, id, retry_count)
+          WHERE j.name = c.name AND j.id = c.id AND j.retry_count = c.retry_count AND j.state = 'active'`,
+        [claims.map((claim) => claim.queue), claims.map((claim) => claim.id), claims.map((claim) => claim.retryCount)],
+      );
+    } catch (error) {
+      logger.warn(`job queue: the ${claims.length} job(s) stopped by this shutdown are counted as failed attempts (${(error as Error).message})`);
+    }
+  }
+
+  private logOutage(line: ReturnType<OutageLog['tick']>): void {
+    if (line?.level === 'error') logger.error(`job queue: ${line.message}`);
+    else if (line) logger.log(`job queue: ${line.message}`);
+  }
+
   private async run(worker: JobWorker<never>, job: JobWithMetadata<never>): Promise<void> {
+    const claim: ClaimedJob = { queue: worker.queue, id: job.id, retryCount: job.retryCount };
+    this.claimed.add(claim);
     const attempt = worker.handle({
       id: job.id,
       data: job.data,
@@ -155,6 +211,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       await attempt;
     } finally {
       this.running.delete(attempt);
+      this.claimed.delete(claim);
     }
   }
 }
