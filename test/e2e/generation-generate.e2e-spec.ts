@@ -85,10 +85,11 @@ describe.each(['all-in-one', 'split'] as const)('Data generation: previews and c
       const { manifest, records } = response.body;
       const kinds = new Set((manifest.injected_errors as Array<{ kind: string }>).map((error) => error.kind));
       expect(kinds).toEqual(new Set(['swapped_bp', 'unit_flip', 'duplicate_visit', 'out_of_range']));
-      for (const error of manifest.injected_errors as Array<{ kind: string; storable: boolean }>) {
+      const injected = manifest.injected_errors as Array<{ kind: string; storable: boolean }>;
+      for (const error of injected) {
         if (error.kind === 'swapped_bp' || error.kind === 'unit_flip') expect(error).toMatchObject({ storable: false });
-        if (error.kind === 'duplicate_visit') expect(error).toMatchObject({ storable: true });
       }
+      expect(injected.filter((error) => error.kind === 'duplicate_visit' && error.storable).length).toBeGreaterThan(0);
       const swapped = (records as Record_[]).filter((record) => record.DiastolicBP >= record.SystolicBP);
       expect(swapped.length).toBeGreaterThan(0);
       expect(manifest.counts.not_storable_records).toBeGreaterThanOrEqual(swapped.length);
@@ -239,6 +240,15 @@ describe.each(['all-in-one', 'split'] as const)('Data generation: previews and c
       const subject = await platform.admin.get(`/edc/patients/RA001-${first + 5}/vitals`);
       expectStatus(subject, 200);
       expect(subject.body.vitals).toHaveLength(4);
+      // Marked synthetic wherever the EDC shows the subject; a subject captured at a site is not.
+      const synthetic = { synthetic: true, dataset_id: response.body.id };
+      expect((await platform.admin.get(`/edc/patients/RA001-${first + 5}`)).body).toMatchObject(synthetic);
+      expect((await platform.admin.get(`/edc/patients/RA001-${first + 5}/casebook`)).body).toMatchObject(synthetic);
+      const listed = await platform.admin.get(`/edc/patients?limit=500`);
+      expect((listed.body.data as Array<{ subject_id: string }>).find((patient) => patient.subject_id === `RA001-${first}`)).toMatchObject(synthetic);
+      const captured = `RA001-${first + 50}`;
+      expectStatus(await platform.admin.post('/edc/store-vitals').send({ records: [{ SubjectID: captured, VisitName: 'Day 1', TreatmentArm: 'Active', SystolicBP: 120, DiastolicBP: 80, HeartRate: 70, Temperature: 36.6 }] }), 201);
+      expect((await platform.admin.get(`/edc/patients/${captured}`)).body).toMatchObject({ synthetic: false, dataset_id: null });
     });
 
     it('refuses to store for roles that may only preview, saying so', async () => {

@@ -50,6 +50,8 @@ export class CasebookRepository {
         arm: patient.treatmentArm === null ? null : { arm_code: patient.treatmentArm, description: armDescription(study, patient.treatmentArm) },
         randomized_by_platform: patient.randomizedByPlatform,
         randomized_at: patient.randomizedAt?.toISOString() ?? null,
+        synthetic: patient.datasetId !== null,
+        dataset_id: patient.datasetId,
         status: patient.status,
         status_date: patient.statusDate,
         status_reason: patient.statusReason,

@@ -43,6 +43,10 @@ export class Patient {
   @Column({ name: 'randomized_at', type: 'timestamptz', nullable: true })
   randomizedAt!: Date | null;
 
+  /** Synthetic subjects: the generated dataset they were stored from (through the bulk-load contract); null for subjects captured at a site. */
+  @Column({ name: 'dataset_id', type: 'uuid', nullable: true, insert: false, update: false })
+  datasetId!: string | null;
+
   @Column({ type: 'jsonb' })
   demographics!: Record<string, unknown>;
 

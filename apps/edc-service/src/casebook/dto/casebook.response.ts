@@ -112,6 +112,12 @@ export class CasebookResponse extends SubjectIdentity {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   randomized_at!: string | null;
 
+  @ApiProperty({ description: 'true for a subject of a generated dataset, never a real patient' })
+  synthetic!: boolean;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the generated dataset this synthetic subject was stored from (GET /generation/datasets/{id}); null for a subject captured at a site' })
+  dataset_id!: string | null;
+
   @ApiProperty({ enum: SUBJECT_STATUSES, example: 'randomized' })
   status!: SubjectStatus;
 

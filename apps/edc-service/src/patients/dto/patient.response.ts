@@ -42,6 +42,12 @@ export class PatientResponse extends SubjectIdentity {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   randomized_at!: string | null;
 
+  @ApiProperty({ description: 'true for a subject of a generated dataset, never a real patient' })
+  synthetic!: boolean;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the generated dataset this synthetic subject was stored from (GET /generation/datasets/{id}); null for a subject captured at a site' })
+  dataset_id!: string | null;
+
   @ApiProperty({ type: 'object', additionalProperties: true, example: {} })
   demographics!: Record<string, unknown>;
 
@@ -77,6 +83,8 @@ export function toPatientResponse(patient: Patient): PatientResponse {
     consent_date: patient.consentDate,
     randomized_by_platform: patient.randomizedByPlatform,
     randomized_at: patient.randomizedAt?.toISOString() ?? null,
+    synthetic: patient.datasetId !== null,
+    dataset_id: patient.datasetId,
     demographics: patient.demographics,
     medical_history: patient.medicalHistory,
     created_at: patient.createdAt.toISOString(),
