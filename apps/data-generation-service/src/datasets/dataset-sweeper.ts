@@ -7,6 +7,7 @@ import { DatasetsRepository } from './datasets.repository.js';
 const SWEEP_INTERVAL_MS = 30_000;
 const SILENT_SECONDS = 60;
 const QUEUE_DONE = new Set(['completed', 'cancelled', 'failed', null]);
+const QUEUE_WAITING = new Set<string | null>(['created', 'retry']);
 
 export const ABANDONED_ERROR =
   'The job ended without storing the dataset: its process stopped during the last attempt it had; nothing was stored. Generate it again.';
@@ -45,6 +46,8 @@ export class DatasetSweeper implements OnApplicationBootstrap, BeforeApplication
     let failed = 0;
     for (const dataset of await this.datasets.unfinishedAndSilent(silentSeconds)) {
       const status = await this.jobs.status(STORE_DATASET_QUEUE, dataset.id);
+      // Between attempts (its process died or stopped mid-load) a dataset shows queued, not a stale `running`.
+      if (dataset.state === 'running' && QUEUE_WAITING.has(status)) await this.datasets.markWaiting(dataset.id, null);
       if (!QUEUE_DONE.has(status)) continue;
       await this.datasets.markFailed(dataset.id, ABANDONED_ERROR);
       failed += 1;
