@@ -19,6 +19,45 @@ export function jobQueueConstructionSql(schema: string): string {
 }
 
 /**
+ * What a dataset's row may be, whoever writes it: it is recorded queued, with nothing made yet;
+ * what it is made from (id, recipe, requester, protocol, method, creation time) never changes; a
+ * finished row (stored, failed, cancelled) is final; only the step to stored, from running, sets
+ * the manifest and content hash; only a cancellation names who cancelled. The transitions
+ * DatasetsRepository makes (start, progress, stored, failed, waiting, cancelled) all touch
+ * unfinished rows and pass.
+ */
+const GUARD_FUNCTION = `
+  CREATE FUNCTION generation_datasets_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      IF NEW.state <> 'queued' OR NEW.manifest IS NOT NULL OR NEW.content_hash IS NOT NULL OR NEW.cancelled_by IS NOT NULL THEN
+        RAISE EXCEPTION 'a dataset is recorded queued, with no manifest, content hash or cancellation: it gets them by being made'
+          USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      RETURN NEW;
+    END IF;
+    IF OLD.state IN ('stored', 'failed', 'cancelled') THEN
+      RAISE EXCEPTION 'dataset % is % already: a finished dataset''s record is final', OLD.id, OLD.state
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.recipe::text IS DISTINCT FROM OLD.recipe::text OR NEW.actor IS DISTINCT FROM OLD.actor
+       OR NEW.protocol_id IS DISTINCT FROM OLD.protocol_id OR NEW.method IS DISTINCT FROM OLD.method OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+      RAISE EXCEPTION 'dataset %: what it is made from (recipe, requester, protocol, method, creation time) is fixed once recorded', OLD.id
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.state = 'stored' AND OLD.state <> 'running' THEN
+      RAISE EXCEPTION 'dataset % is %: only a running dataset becomes stored', OLD.id, OLD.state USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.state <> 'stored' AND (NEW.manifest IS NOT NULL OR NEW.content_hash IS NOT NULL) THEN
+      RAISE EXCEPTION 'dataset %: a manifest and content hash come only with its stored state', OLD.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.state <> 'cancelled' AND NEW.cancelled_by IS NOT NULL THEN
+      RAISE EXCEPTION 'dataset %: who cancelled it is named only by its cancellation', OLD.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+  END $$`;
+
+/**
  * The data-generation service's datasets (one row per stored dataset: its recipe, who asked,
  * progress, manifest and content hash) and the platform's job queue. The services' runtime role
  * cannot create schemas, so the queue's schema is made here, by the owner, and pg-boss runs with
@@ -51,10 +90,13 @@ export class GenerationDatasets1765100000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         started_at timestamptz,
         finished_at timestamptz,
-        heartbeat_at timestamptz
+        heartbeat_at timestamptz,
+        cancelled_by jsonb
       )`);
     await db.query(`CREATE INDEX generation_datasets_created ON generation_datasets (created_at DESC, id)`);
     await db.query(`CREATE INDEX generation_datasets_unfinished ON generation_datasets (state) WHERE state IN ('queued', 'running')`);
+    await db.query(GUARD_FUNCTION);
+    await db.query(`CREATE TRIGGER generation_datasets_guard BEFORE INSERT OR UPDATE ON generation_datasets FOR EACH ROW EXECUTE FUNCTION generation_datasets_guard()`);
     await db.query(`GRANT SELECT, INSERT, UPDATE ON generation_datasets TO ${RUNTIME_ROLE}`);
 
     await db.query(jobQueueConstructionSql(JOB_QUEUE_SCHEMA));
@@ -75,7 +117,14 @@ export class GenerationDatasets1765100000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`
+      DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM generation_datasets) THEN
+          RAISE EXCEPTION 'generation_datasets holds generated datasets (their recipes, requesters and content hashes): reverting would lose the record of how stored synthetic data was made';
+        END IF;
+      END $$`);
     await db.query(`DROP SCHEMA ${JOB_QUEUE_SCHEMA} CASCADE`);
     await db.query(`DROP TABLE generation_datasets`);
+    await db.query(`DROP FUNCTION generation_datasets_guard()`);
   }
 }

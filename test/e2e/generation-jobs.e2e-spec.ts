@@ -31,15 +31,34 @@ function expectStatus(response: Response, status: number): void {
   expect({ status: response.status, message: response.body?.message }).toEqual({ status, message: response.body?.message });
 }
 
-/** A dataset's row as DatasetJobs.enqueue writes it (the tests that run processes have no in-process DatasetJobs). */
-async function insertDataset(database: TestDatabase, stored: Recipe, state: 'queued' | 'running'): Promise<string> {
+/**
+ * A dataset's row as DatasetJobs.enqueue writes it (the tests that run processes have no in-process
+ * DatasetJobs); `running`: then started, as an attempt starts it. `silentSeconds`: recorded, and
+ * last heard of, that long ago.
+ */
+async function insertDataset(database: TestDatabase, stored: Recipe, state: 'queued' | 'running', silentSeconds = 0): Promise<string> {
   const id = randomUUID();
   await database.admin(
-    `INSERT INTO generation_datasets (id, protocol_id, method, recipe, actor, rows_total, subjects_total, state) VALUES ($1, 'DEFAULT', 'rules', $2, $3, $4, $5, $6)`,
-    [id, JSON.stringify(stored), JSON.stringify(ACTOR), stored.parameters.n_total * 4, stored.parameters.n_total, state],
+    `INSERT INTO generation_datasets (id, protocol_id, method, recipe, actor, rows_total, subjects_total, created_at)
+     VALUES ($1, 'DEFAULT', 'rules', $2, $3, $4, $5, now() - make_interval(secs => $6))`,
+    [id, JSON.stringify(stored), JSON.stringify(ACTOR), stored.parameters.n_total * 4, stored.parameters.n_total, silentSeconds],
   );
+  if (state === 'running') {
+    await database.admin(
+      `UPDATE generation_datasets SET state = 'running', attempts = 1, started_at = created_at, heartbeat_at = created_at WHERE id = $1`,
+      [id],
+    );
+  }
   return id;
 }
+
+/** The dataset's audit events, oldest first. */
+const auditEvents = async (database: TestDatabase, ids: string[]) =>
+  (
+    await database.admin(`SELECT entity_id, action, username, changes FROM audit_events WHERE entity_type = 'dataset' AND entity_id = ANY($1) ORDER BY seq`, [
+      ids,
+    ])
+  ).rows;
 
 async function withBoss<T>(database: TestDatabase, work: (boss: PgBoss) => Promise<T>): Promise<T> {
   const boss = new PgBoss({ connectionString: database.url, schema: JOB_QUEUE_SCHEMA, migrate: false, createSchema: false, supervise: false, schedule: false });
@@ -116,8 +135,13 @@ describe('background jobs storing generated datasets', () => {
       }
       expect((await job(large.id)).body).toMatchObject({ state: 'cancelled', rows_written: 0 });
       expect((await job(behind.id)).body).toMatchObject({ state: 'cancelled', started_at: null, attempts: 0 });
-      const { rows } = await platform.database!.admin(`SELECT count(*)::int AS n FROM audit_events WHERE entity_type = 'dataset' AND entity_id = ANY($1)`, [[large.id, behind.id]]);
-      expect(rows[0].n).toBe(0);
+      // Each cancellation audited in the name of who cancelled, and named on the dataset; nothing stored, so no 'generate'.
+      expect(await auditEvents(platform.database!, [large.id, behind.id])).toEqual([
+        { entity_id: behind.id, action: 'cancel', username: 'admin', changes: { state: { old: 'queued', new: 'cancelled' } } },
+        { entity_id: large.id, action: 'cancel', username: 'admin', changes: { state: { old: 'running', new: 'cancelled' } } },
+      ]);
+      const { rows } = await platform.database!.admin(`SELECT cancelled_by ->> 'username' AS username FROM generation_datasets WHERE id = ANY($1)`, [[large.id, behind.id]]);
+      expect(rows).toEqual([{ username: 'admin' }, { username: 'admin' }]);
       const again = await platform.admin.delete(`/generation/jobs/${large.id}`);
       expectStatus(again, 409);
       expect(again.body.message).toBe(`Job ${large.id} is cancelled already: only a queued or running job can be cancelled`);
@@ -125,17 +149,20 @@ describe('background jobs storing generated datasets', () => {
 
     it('marks failed a dataset left running whose job the queue has given up, and leaves one whose job still waits', async () => {
       const database = platform.database!;
-      const givenUp = await insertDataset(database, recipe(2, 800_001), 'running');
-      const waiting = await insertDataset(database, recipe(2, 800_101), 'queued');
+      const givenUp = await insertDataset(database, recipe(2, 800_001), 'running', 600);
+      const waiting = await insertDataset(database, recipe(2, 800_101), 'queued', 600);
       // Far in the future: no worker takes them while the test looks.
       await sendJobs(database, [givenUp, waiting], { startAfter: 3_600 });
       await withBoss(database, (boss) => boss.cancel(STORE_DATASET_QUEUE, givenUp));
-      await database.admin(`UPDATE generation_datasets SET heartbeat_at = now() - interval '10 minutes', created_at = now() - interval '10 minutes'`);
 
       const sweeper = (platform.apps[0] as INestApplication).get(DatasetSweeper, { strict: false });
       expect(await sweeper.sweep(60)).toBe(1);
       expect((await job(givenUp)).body).toMatchObject({ state: 'failed', error: ABANDONED_ERROR, rows_written: 0 });
       expect((await job(waiting)).body.state).toBe('queued');
+      // No one asked for that failure: the platform is named, with the reason.
+      expect(await auditEvents(database, [givenUp, waiting])).toEqual([
+        { entity_id: givenUp, action: 'generate_failed', username: 'system', changes: { state: { old: 'running', new: 'failed' }, error: { old: null, new: ABANDONED_ERROR } } },
+      ]);
     });
   });
 

@@ -46,7 +46,7 @@ export class DatasetJobs {
     try {
       await this.jobs.send<StoreDatasetJob>(STORE_DATASET_QUEUE, { dataset_id: id }, id);
     } catch (error) {
-      await this.datasets.markFailed(id, `The job could not be queued (${(error as Error).message}); nothing was stored. Try again.`);
+      await this.datasets.markFailed(id, `The job could not be queued (${(error as Error).message}); nothing was stored. Try again.`, actor);
       throw error;
     }
     return toJobResponse(row);
@@ -56,10 +56,13 @@ export class DatasetJobs {
     return toJobResponse(await this.found(id, user));
   }
 
-  /** A queued job never starts; a running one stops within a second and stores nothing. A finished job: 409. */
-  async cancel(id: string, user: AuthenticatedUser): Promise<JobResponse> {
+  /**
+   * A queued job never starts; a running one stops within a second and stores nothing. A finished
+   * job: 409. `actor` (who asked) is named on the dataset and in its audit event.
+   */
+  async cancel(id: string, user: AuthenticatedUser, actor: AuditActor): Promise<JobResponse> {
     await this.found(id, user);
-    const cancelled = await this.datasets.cancel(id);
+    const cancelled = await this.datasets.cancel(id, actor);
     if (!cancelled) {
       const row = await this.datasets.find(id);
       if (!row) throw new NotFoundException(`No job ${id}`);

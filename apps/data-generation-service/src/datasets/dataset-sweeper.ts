@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AuditActor } from '../../../../libs/audit/src/index.js';
 import { JobQueue } from '../../../../libs/jobs/src/index.js';
 import { STORE_DATASET_QUEUE } from './dataset-jobs.service.js';
 import { DatasetsRepository } from './datasets.repository.js';
@@ -11,6 +12,9 @@ const QUEUE_WAITING = new Set<string | null>(['created', 'retry']);
 
 export const ABANDONED_ERROR =
   'The job ended without storing the dataset: its process stopped during the last attempt it had; nothing was stored. Generate it again.';
+
+/** The sweep fails datasets on no one's request: its audit events name the platform itself. */
+export const SWEEPER_ACTOR: AuditActor = { userId: null, username: 'system', role: null, clientAddress: null, requestId: null };
 
 const logger = new Logger('DatasetSweeper');
 
@@ -49,8 +53,7 @@ export class DatasetSweeper implements OnApplicationBootstrap, BeforeApplication
       // Between attempts (its process died or stopped mid-load) a dataset shows queued, not a stale `running`.
       if (dataset.state === 'running' && QUEUE_WAITING.has(status)) await this.datasets.markWaiting(dataset.id, null);
       if (!QUEUE_DONE.has(status)) continue;
-      await this.datasets.markFailed(dataset.id, ABANDONED_ERROR);
-      failed += 1;
+      if (await this.datasets.markFailed(dataset.id, ABANDONED_ERROR, SWEEPER_ACTOR)) failed += 1;
     }
     return failed;
   }

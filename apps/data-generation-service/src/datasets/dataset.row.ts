@@ -30,4 +30,6 @@ export interface DatasetRow {
   started_at: Date | null;
   finished_at: Date | null;
   heartbeat_at: Date | null;
+  /** Who cancelled it (the audit actor of the request), once cancelled. */
+  cancelled_by: AuditActor | null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuditActor } from '../../../../libs/audit/src/index.js';
+import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import type { GenerationMethod } from '../generators/dataset.js';
 import type { DatasetRow } from './dataset.row.js';
 import { visibleToSites } from './dataset-visibility.js';
@@ -24,14 +24,24 @@ export interface StoredResult {
 
 const UNFINISHED = `state IN ('queued', 'running')`;
 
+/** Audit action of a dataset marked failed (nothing of it stored); the reason is in its changes. */
+export const FAILED_ACTION = 'generate_failed';
+/** Audit action of a dataset cancelled by a user. */
+export const CANCEL_ACTION = 'cancel';
+
 /**
  * `generation_datasets`: the state of each stored dataset. Progress and state changes run on
  * connections of their own (visible at once, whatever the loading transaction does); only the
  * final `stored` runs inside the loading transaction, so a dataset reads stored exactly when its rows are.
+ * A dataset that fails or is cancelled is audited in the transaction that says so (a stored one by
+ * the loader, with its content hash).
  */
 @Injectable()
 export class DatasetsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async insert(dataset: NewDataset, db: EntityManager = this.dataSource.manager): Promise<DatasetRow> {
     const [row] = (await db.query(
@@ -94,13 +104,24 @@ export class DatasetsRepository {
     return (updated as unknown[][])[0].length > 0;
   }
 
-  /** Nothing of it was stored; `error` says why, for people. */
-  async markFailed(id: string, error: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE generation_datasets SET state = 'failed', error = $2, rows_written = 0, subjects_written = 0, finished_at = now()
-        WHERE id = $1 AND ${UNFINISHED}`,
-      [id, error],
-    );
+  /**
+   * Nothing of it was stored; `error` says why, for people. Audited in the same transaction in the
+   * name of `actor`, by default the dataset's requester (whose request it was that failed). False
+   * when the dataset had finished already (nothing changed, nothing audited).
+   */
+  async markFailed(id: string, error: string, actor?: AuditActor): Promise<boolean> {
+    return this.dataSource.transaction(async (db) => {
+      const before = await this.lockedUnfinished(db, id);
+      if (!before) return false;
+      await db.query(
+        `UPDATE generation_datasets SET state = 'failed', error = $2, rows_written = 0, subjects_written = 0, finished_at = now() WHERE id = $1`,
+        [id, error],
+      );
+      await this.audit.record(db, actor ?? before.actor, [
+        { action: FAILED_ACTION, entityType: 'dataset', entityId: id, changes: { state: { old: before.state, new: 'failed' }, error: { old: before.error, new: error } } },
+      ]);
+      return true;
+    });
   }
 
   /** The attempt stopped (its process stopping, or an error worth another try): the dataset waits for the next one. */
@@ -112,14 +133,30 @@ export class DatasetsRepository {
     );
   }
 
-  /** Cancels an unfinished dataset; null when it had already finished (or does not exist). */
-  async cancel(id: string): Promise<DatasetRow | null> {
-    const rows = (await this.dataSource.query(
-      `UPDATE generation_datasets SET state = 'cancelled', rows_written = 0, subjects_written = 0, finished_at = now()
-        WHERE id = $1 AND ${UNFINISHED} RETURNING *`,
-      [id],
-    )) as [DatasetRow[], number];
-    return rows[0][0] ?? null;
+  /**
+   * Cancels an unfinished dataset in `actor`'s name (recorded on the row and audited, in one
+   * transaction); null when it had already finished (or does not exist).
+   */
+  async cancel(id: string, actor: AuditActor): Promise<DatasetRow | null> {
+    return this.dataSource.transaction(async (db) => {
+      const before = await this.lockedUnfinished(db, id);
+      if (!before) return null;
+      const [[row]] = (await db.query(
+        `UPDATE generation_datasets SET state = 'cancelled', cancelled_by = $2, rows_written = 0, subjects_written = 0, finished_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id, JSON.stringify(actor)],
+      )) as [DatasetRow[], number];
+      await this.audit.record(db, actor, [{ action: CANCEL_ACTION, entityType: 'dataset', entityId: id, changes: { state: { old: before.state, new: 'cancelled' } } }]);
+      return row;
+    });
+  }
+
+  /** The unfinished dataset, locked until the transaction ends (so its state cannot change meanwhile); null when finished or absent. */
+  private async lockedUnfinished(db: EntityManager, id: string): Promise<Pick<DatasetRow, 'state' | 'actor' | 'error'> | null> {
+    const rows = (await db.query(`SELECT state, actor, error FROM generation_datasets WHERE id = $1 AND ${UNFINISHED} FOR UPDATE`, [id])) as Array<
+      Pick<DatasetRow, 'state' | 'actor' | 'error'>
+    >;
+    return rows[0] ?? null;
   }
 
   /** Unfinished datasets whose job may have ended without saying so: queued or silent longer than `silentSeconds`. */

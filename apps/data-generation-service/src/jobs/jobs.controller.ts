@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpStatus, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
 import { DatasetJobs } from '../datasets/dataset-jobs.service.js';
@@ -28,14 +29,16 @@ export class JobsController {
   @Roles(ACCESS.storeGeneratedData)
   @ApiOperation({
     operationId: 'cancelJob',
-    summary: 'Cancel a job: a queued one never starts; a running one stops within about a second and stores nothing (its transaction is rolled back)',
+    summary:
+      'Cancel a job: a queued one never starts; a running one stops within about a second and stores nothing (its transaction is rolled back). ' +
+      'Audited (action cancel) in your name',
   })
   @ApiParam(JOB_ID)
   @ApiOkResponse({ type: JobResponse, description: 'the job, now cancelled' })
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
   @ApiError(HttpStatus.CONFLICT, 'The job has finished already (stored, failed or cancelled): the answer says which')
-  cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<JobResponse> {
-    return this.jobs.cancel(id, user);
+  cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<JobResponse> {
+    return this.jobs.cancel(id, user, actor);
   }
 }
