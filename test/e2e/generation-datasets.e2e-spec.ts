@@ -97,6 +97,22 @@ describe.each(['all-in-one', 'split'] as const)('generated datasets stored in th
       expect(dataset.body.content_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     });
 
+    it('is audited with what it was made from: the sha256 of its stored recipe, the parameters, reference date and software version', async () => {
+      const { rows } = await platform.database!.admin(
+        `SELECT e.changes, 'sha256:' || encode(sha256(convert_to(d.recipe::text, 'UTF8')), 'hex') AS recipe_sha256
+           FROM audit_events e JOIN generation_datasets d ON d.id::text = e.entity_id
+          WHERE e.entity_type = 'dataset' AND e.action = 'generate' AND e.entity_id = $1`,
+        [id],
+      );
+      expect(rows).toHaveLength(1);
+      const { changes, recipe_sha256: recipeSha256 } = rows[0];
+      expect(changes.recipe_sha256).toEqual({ old: null, new: recipeSha256 });
+      expect(changes.parameters).toEqual({ old: null, new: dataset.body.parameters });
+      expect(changes.reference_date).toEqual({ old: null, new: dataset.body.manifest.reference_date });
+      expect(changes.software_version).toEqual({ old: null, new: dataset.body.manifest.software_version });
+      expect(dataset.body.manifest.software_version).toMatch(/^\d+\.\d+\.\d+/);
+    });
+
     it('shows its parameters, counts and manifest (without the long lists: the JSON export has them)', () => {
       expect(dataset.body).toMatchObject({ id, protocol_id: 'DEFAULT', method: 'rules', state: 'stored', seed: 11, subjects: 60, requested_by: 'dm.generator', source: null });
       expect(dataset.body.parameters).toMatchObject({ n_total: 60, first_subject_number: 101, seed: 11 });
@@ -176,8 +192,28 @@ describe.each(['all-in-one', 'split'] as const)('generated datasets stored in th
     expect(job.body.error).toMatch(/subject number\(s\) of the dataset exist already in study DEFAULT .*nothing was stored/);
     expect(await count('edc_subjects', again.id)).toBe(0);
     expect(await count('edc_vitals', again.id)).toBe(0);
-    const { rows } = await platform.database!.admin(`SELECT count(*)::int AS n FROM audit_events WHERE entity_type = 'dataset' AND entity_id = $1`, [again.id]);
-    expect(rows[0].n).toBe(0);
+    // Nothing stored, so no 'generate'; the failure itself is audited, in the requester's name, with the contract's message.
+    const { rows } = await platform.database!.admin(`SELECT action, username, changes FROM audit_events WHERE entity_type = 'dataset' AND entity_id = $1`, [again.id]);
+    expect(rows).toEqual([{ action: 'generate_failed', username: 'dm.generator', changes: { state: { old: 'running', new: 'failed' }, error: { old: null, new: job.body.error } } }]);
+  });
+
+  it('refuses (409) to export a dataset stored by another platform version, whose generators may give other bytes', async () => {
+    const older = await jobs.enqueue(USER, ACTOR, recipe({ n_total: 3, first_subject_number: 701 }));
+    expect((await finished(older.id)).body.state).toBe('stored');
+    const running = (await platform.admin.get(`/generation/datasets/${older.id}`)).body.manifest.software_version as string;
+    // As if stored by an older release (the row's guard refuses this to anyone who does not switch triggers off).
+    await platform.database!.admin(`
+      SET session_replication_role = replica;
+      UPDATE generation_datasets SET manifest = json_build_object('software_version', '0.0.1', 'content_hash', content_hash) WHERE id = '${older.id}';
+      SET session_replication_role = origin`);
+    for (const format of ['json', 'csv']) {
+      const exported = await platform.admin.get(`/generation/datasets/${older.id}/export?format=${format}`);
+      expectStatus(exported, 409);
+      expect(exported.body.message).toBe(
+        `dataset ${older.id} was made by version 0.0.1; this platform is version ${running}, whose generators may give other bytes: ` +
+          'export it with version 0.0.1 (npm run generate with the stored parameters)',
+      );
+    }
   });
 
   it('stores through POST /generation/generate/rules with "store": true, and exports byte for byte the preview of the same parameters', async () => {

@@ -42,6 +42,8 @@ export type LoadOutcome = { stored: true; manifest: Manifest; counts: BulkLoadCo
  * Stores one dataset in the EDC, whole or not at all: one transaction on one pooled connection
  * holds the bulk-load contract's COPY (the generator streamed into it with backpressure, so memory
  * stays bounded), its checks and inserts, the dataset's one audit event and its `stored` state.
+ * The event alone tells what the dataset was made from: its parameters, reference date, software
+ * version, the sha256 of its stored recipe and its content hash.
  * Progress goes out on other connections, so readers see it while the transaction is open.
  */
 @Injectable()
@@ -92,6 +94,11 @@ export class DatasetLoader {
     request.signal.throwIfAborted();
     const counts = await finishBulkLoad(client, datasetId, recipe.parameters.protocol_id);
     const finished = manifest.finish();
+    // Of the recipe's text as stored (json keeps it byte for byte; the row's guard keeps it unchanged).
+    const [{ recipe_sha256: recipeSha256 }] = (await db.query(
+      `SELECT 'sha256:' || encode(sha256(convert_to(recipe::text, 'UTF8')), 'hex') AS recipe_sha256 FROM generation_datasets WHERE id = $1`,
+      [datasetId],
+    )) as Array<{ recipe_sha256: string }>;
     await this.audit.record(db, request.actor, [
       {
         action: 'generate',
@@ -99,8 +106,12 @@ export class DatasetLoader {
         entityId: datasetId,
         changes: {
           content_hash: { old: null, new: finished.content_hash },
+          recipe_sha256: { old: null, new: recipeSha256 },
           method: { old: null, new: recipe.method },
           seed: { old: null, new: recipe.parameters.seed },
+          reference_date: { old: null, new: finished.reference_date },
+          software_version: { old: null, new: finished.software_version },
+          parameters: { old: null, new: recipe.parameters },
           protocol_id: { old: null, new: recipe.parameters.protocol_id },
           subjects: { old: null, new: counts.subjects },
           vital_signs: { old: null, new: counts.vitalSigns },

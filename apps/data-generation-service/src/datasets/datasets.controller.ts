@@ -37,7 +37,8 @@ export class DatasetsController {
     operationId: 'exportDataset',
     summary:
       'A dataset as a download, made again from its recipe and streamed: CSV (one table) or JSON (the preview\'s shape, with the whole manifest). ' +
-      'Holds every generated record, those capture refuses (never stored) included; the same bytes on every call, in any state of the dataset',
+      'Holds every generated record, those capture refuses (never stored) included; the same bytes on every call, in any state of the dataset. ' +
+      'A stored dataset is exported only by the platform version that made it',
   })
   @ApiParam(DATASET_ID)
   @ApiOkResponse({
@@ -59,6 +60,7 @@ export class DatasetsController {
   })
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID, or format/table is not one of the listed values')
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
+  @ApiError(HttpStatus.CONFLICT, 'The dataset was stored by another platform version, whose generators may give other bytes: the answer names it')
   export(@Param('id', ParseUUIDPipe) id: string, @Query() query: ExportDatasetQuery, @CurrentUser() user: AuthenticatedUser): Promise<StreamableFile> {
     return this.datasets.export(id, query, user);
   }

@@ -1,13 +1,15 @@
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import { Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import type { PageQuery } from '../../../../libs/platform/src/index.js';
 import type { Recipe } from '../generators/recipe.js';
+import { softwareVersion } from '../generators/software-version.js';
 import type { DatasetRow } from './dataset.row.js';
 import { csvExport, exportFileName, jsonExport } from './dataset-export.js';
 import { maySeeDataset } from './dataset-visibility.js';
 import { DatasetsRepository } from './datasets.repository.js';
+import { exportVersionConflict, madeByVersion } from './export-version.js';
 import { type DatasetPage, type DatasetResponse, toDatasetResponse, toDatasetSummary } from './dto/dataset.response.js';
 import type { ExportDatasetQuery } from './dto/export-dataset.query.js';
 
@@ -26,10 +28,13 @@ export class DatasetsService {
 
   /**
    * The dataset made again from its recipe and streamed as it is made (whatever its state: the
-   * recipe decides every byte), with backpressure from the client's connection.
+   * recipe decides every byte), with backpressure from the client's connection. A stored dataset
+   * only by the version that made it (409 otherwise); one with nothing stored by any version.
    */
   async export(id: string, query: ExportDatasetQuery, user: AuthenticatedUser): Promise<StreamableFile> {
     const row = await this.found(id, user);
+    const conflict = exportVersionConflict(row.id, madeByVersion(row), softwareVersion());
+    if (conflict) throw new ConflictException(conflict);
     const recipe = row.recipe as Recipe;
     const pieces = query.format === 'json' ? jsonExport(recipe) : csvExport(recipe, query.table);
     return new StreamableFile(Readable.from(takingTurns(pieces), { objectMode: false }), {
