@@ -31,14 +31,18 @@ describe('a job stopped by graceful restarts', () => {
     database = await createTestDatabase();
   });
   afterAll(async () => {
+    await stopAll();
+    await database?.drop();
+  });
+
+  const stopAll = async (): Promise<void> => {
     for (const started of processes) {
       if (started.child.exitCode === null && started.child.signalCode === null) {
         started.child.kill('SIGTERM');
         await started.exited;
       }
     }
-    await database?.drop();
-  });
+  };
 
   const start = async (): Promise<PlatformProcess> => {
     const started = startPlatformProcess({
@@ -57,7 +61,7 @@ describe('a job stopped by graceful restarts', () => {
     (await database.admin(`SELECT state, rows_written, error FROM generation_datasets WHERE id = $1`, [id])).rows[0] as DatasetState;
 
   /** What DatasetJobs.enqueue does, from outside the process: the dataset's row, then its job under the same id. */
-  async function enqueue(): Promise<string> {
+  async function enqueue(options: { startAfter?: number } = {}): Promise<string> {
     const design = defaultDesign('DEFAULT');
     const recipe: Recipe = { method: 'rules', parameters: withDefaults('rules', { n_total: SUBJECTS, first_subject_number: 600_001, seed: 7 }, design), design };
     const id = randomUUID();
@@ -68,7 +72,7 @@ describe('a job stopped by graceful restarts', () => {
     const boss = new PgBoss({ connectionString: database.url, schema: JOB_QUEUE_SCHEMA, migrate: false, createSchema: false, supervise: false, schedule: false });
     await boss.start();
     try {
-      await boss.send(STORE_DATASET_QUEUE, { dataset_id: id }, { id });
+      await boss.send(STORE_DATASET_QUEUE, { dataset_id: id }, { id, ...options });
     } finally {
       await boss.stop({ graceful: false });
     }
@@ -107,4 +111,19 @@ describe('a job stopped by graceful restarts', () => {
     expect(ended).toEqual({ state: 'stored', rows_written: 4 * SUBJECTS, error: null });
     expect(last.output()).not.toMatch(/runs again/);
   }, 600_000);
+
+  it('shows a dataset whose process died mid-load as queued again, not running, while its job waits for the next attempt', async () => {
+    await stopAll();
+    // Far in the future: no process takes the job while the test looks.
+    const id = await enqueue({ startAfter: 3_600 });
+    await database.admin(
+      `UPDATE generation_datasets SET state = 'running', rows_written = 1000, started_at = now() - interval '10 minutes', heartbeat_at = now() - interval '10 minutes' WHERE id = $1`,
+      [id],
+    );
+    const next = await start();
+    await eventually(async () => ((await dataset(id)).state === 'queued' ? true : undefined), 60_000, 100).catch((error: Error) => {
+      throw new Error(`${error.message}; the process said:\n${next.output()}`);
+    });
+    expect(await dataset(id)).toEqual({ state: 'queued', rows_written: 0, error: null });
+  }, 120_000);
 });
