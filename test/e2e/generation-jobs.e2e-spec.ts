@@ -120,7 +120,7 @@ describe('background jobs storing generated datasets', () => {
 
       const cancelBehind = await platform.admin.delete(`/generation/jobs/${behind.id}`);
       expectStatus(cancelBehind, 200);
-      expect(cancelBehind.body).toMatchObject({ id: behind.id, state: 'cancelled', percent: 0 });
+      expect(cancelBehind.body).toMatchObject({ id: behind.id, state: 'cancelled', percent: 0, cancelled_by: 'admin' });
       const cancelLarge = await platform.admin.delete(`/generation/jobs/${large.id}`);
       expectStatus(cancelLarge, 200);
       expect(cancelLarge.body).toMatchObject({ id: large.id, state: 'cancelled', percent: 0, rows_written: 0 });

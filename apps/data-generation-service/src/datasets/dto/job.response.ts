@@ -51,6 +51,9 @@ export class JobResponse {
   })
   error!: string | null;
 
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'who cancelled it (their username), once cancelled; also in its audit event' })
+  cancelled_by!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
@@ -80,6 +83,7 @@ export function toJobResponse(row: DatasetRow): JobResponse {
     subjects_total: row.subjects_total,
     attempts: row.attempts,
     error: row.error,
+    cancelled_by: row.cancelled_by?.username ?? null,
     created_at: row.created_at.toISOString(),
     started_at: row.started_at?.toISOString() ?? null,
     finished_at: row.finished_at?.toISOString() ?? null,
