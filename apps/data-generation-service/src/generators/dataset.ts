@@ -87,7 +87,7 @@ export interface InjectedError {
   field: keyof GeneratedVital | null;
   original: string | number | null;
   injected: string | number | null;
-  /** False when the capture rules would refuse the record: kept in previews and exports, never stored. */
+  /** False when the error does not end up in the database: capture would refuse its record (for a duplicate visit: either record of the pair). Kept in previews and exports. */
   storable: boolean;
 }
 
