@@ -41,7 +41,7 @@ Output
   --manifest FILE              also write the manifest (parameters, counts, injected errors, content hash)
   -h, --help                   this text
 
-Exit status: 0 done, 1 failed, 2 wrong usage.
+Exit status: 0 done, 1 failed, 2 wrong usage, 130 interrupted (Ctrl-C; no output file is left).
 
 Examples
   npm run -s generate -- --method rules --subjects 200 --seed 42 --out trial.csv
