@@ -8,6 +8,7 @@ import { studyCacheTag } from '../apps/edc-service/src/studies/study-cache.js';
 import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, runMigrations } from '../libs/database/src/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 /**
  * The EDC's bulk-load contract for generated datasets, used as the generation service uses it:
@@ -17,17 +18,12 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
  */
 describe('the EDC bulk-load contract for generated datasets', () => {
   let database: TestDatabase;
-  let connection: DatabaseConnection;
   let runtime: pg.Client;
+  let opened: MigratedDatabase | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    connection = await DatabaseConnection.open(
-      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
-      { applicationName: 'edc-bulk-load-spec' },
-    );
-    runtime = new pg.Client({ connectionString: database.url });
-    await runtime.connect();
+    opened = await openMigratedDatabase('edc-bulk-load-spec');
+    ({ database, runtime } = opened);
     // Studies are set up by their owner; the load only reads their design.
     await database.admin(`
       INSERT INTO studies (protocol_id, title, status) VALUES ('STRICT', 'Strict study', 'enrolling'), ('SHUT', 'Closed study', 'closed');
@@ -38,11 +34,7 @@ describe('the EDC bulk-load contract for generated datasets', () => {
       INSERT INTO study_visits (protocol_id, visit_name, display_order, planned_day) VALUES ('STRICT', 'Day 1', 1, 1), ('STRICT', 'Week 4', 2, 29);
       INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm, status) VALUES ('STRICT', 'CAP-001', 'S01', 'Active', 'randomized');`);
   });
-  afterAll(async () => {
-    await runtime?.end();
-    await connection?.close();
-    await database?.drop();
-  });
+  afterAll(() => opened?.close());
 
   /** Loads in one transaction as the generation service does; answers the counts or the refusal. */
   const load = async (protocolId: string, blocks: SubjectBlock[], datasetId = randomUUID()): Promise<BulkLoadCounts> => {

@@ -1,7 +1,6 @@
 import pg from 'pg';
-import { loadPlatformConfig } from '../libs/config/src/index.js';
-import { DatabaseConnection } from '../libs/database/src/index.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
+import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 /**
  * What the database itself enforces on EDC data, whatever path a write takes: locked data refuses
@@ -10,8 +9,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
  */
 describe('EDC guards in the database', () => {
   let database: TestDatabase;
-  let connection: DatabaseConnection;
   let runtime: pg.Client;
+  let opened: MigratedDatabase | undefined;
   let patientId = '';
 
   const insertVital = (visit: string, systolic = 120) =>
@@ -34,23 +33,14 @@ describe('EDC guards in the database', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    connection = await DatabaseConnection.open(
-      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
-      { applicationName: 'edc-guards-spec' },
-    );
-    runtime = new pg.Client({ connectionString: database.url });
-    await runtime.connect();
+    opened = await openMigratedDatabase('edc-guards-spec');
+    ({ database, runtime } = opened);
     const { rows } = await runtime.query(
       `INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm) VALUES ('P1', 'G-001', 'S01', 'Active') RETURNING id`,
     );
     patientId = rows[0].id;
   });
-  afterAll(async () => {
-    await runtime?.end();
-    await connection?.close();
-    await database?.drop();
-  });
+  afterAll(() => opened?.close());
 
   it('refuses a write to a locked visit with CT409 naming who locked it and when, and lets other visits be written', async () => {
     await runtime.query(`INSERT INTO edc_locks (patient_id, visit_name, locked_by_username) VALUES ($1, 'Week 4', 'dm.lock')`, [patientId]);

@@ -4,7 +4,8 @@ import { type AuditActor, AuditService } from '../libs/audit/src/index.js';
 import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection } from '../libs/database/src/index.js';
 import { DatasetsRepository } from '../apps/data-generation-service/src/datasets/datasets.repository.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
+import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 const REQUESTER: AuditActor = { userId: null, username: 'dm.requester', role: 'data_manager', clientAddress: '127.0.0.1', requestId: 'guard-1' };
 const CANCELLER: AuditActor = { userId: null, username: 'admin.canceller', role: 'admin', clientAddress: '127.0.0.1', requestId: 'guard-2' };
@@ -19,23 +20,15 @@ describe('generated datasets\' records in the database', () => {
   let database: TestDatabase;
   let connection: DatabaseConnection;
   let runtime: pg.Client;
+  let opened: MigratedDatabase | undefined;
   let datasets: DatasetsRepository;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    connection = await DatabaseConnection.open(
-      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
-      { applicationName: 'generation-datasets-guard-spec' },
-    );
-    runtime = new pg.Client({ connectionString: database.url });
-    await runtime.connect();
+    opened = await openMigratedDatabase('generation-datasets-guard-spec');
+    ({ database, connection, runtime } = opened);
     datasets = new DatasetsRepository(connection.dataSource, new AuditService());
   });
-  afterAll(async () => {
-    await runtime?.end();
-    await connection?.close();
-    await database?.drop();
-  });
+  afterAll(() => opened?.close());
 
   async function queued(): Promise<string> {
     const id = randomUUID();

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { loadPlatformConfig } from '../libs/config/src/index.js';
 import { DatabaseConnection, UnsafeRuntimeRoleError } from '../libs/database/src/index.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
+import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 /**
  * What the services' own database login can and cannot do (21 CFR Part 11 §11.10(e): the trail
@@ -11,15 +12,11 @@ describe('the runtime database role', () => {
   let database: TestDatabase;
   let connection: DatabaseConnection;
   let runtime: pg.Client;
+  let opened: MigratedDatabase | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    connection = await DatabaseConnection.open(
-      loadPlatformConfig({}, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.migrationUrl, DB_POOL_MIN: '1' }),
-      { applicationName: 'least-privilege-spec' },
-    );
-    runtime = new pg.Client({ connectionString: database.url });
-    await runtime.connect();
+    opened = await openMigratedDatabase('least-privilege-spec');
+    ({ database, connection, runtime } = opened);
     await runtime.query(`
       INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm) VALUES ('P1', 'LP-001', 'S01', 'Active');
       INSERT INTO vital_signs (patient_id, visit_name, systolic_bp, diastolic_bp, heart_rate, temperature, data_batch)
@@ -31,11 +28,7 @@ describe('the runtime database role', () => {
         VALUES ('create', 'patient', 'p', 'LP-001', 'nurse', NULL), ('read', 'patient', 'p', 'LP-001', 'monitor', NULL);
       SELECT audit_seal(NULL, true);`);
   });
-  afterAll(async () => {
-    await runtime?.end();
-    await connection?.close();
-    await database?.drop();
-  });
+  afterAll(() => opened?.close());
 
   /** Refused for lack of privilege (not, say, for a typo in the statement). */
   const refused = (sql: string) =>

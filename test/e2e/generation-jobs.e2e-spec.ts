@@ -206,6 +206,19 @@ describe('background jobs storing generated datasets', () => {
         error: string | null;
       };
 
+    /** The dataset once it has finished (stored, failed or cancelled) in `process`, whose output a timeout shows. */
+    const finishedBy = (id: string, process: PlatformProcess) =>
+      eventually(
+        async () => {
+          const row = await datasetRow(id);
+          return ['stored', 'failed', 'cancelled'].includes(row.state) ? row : undefined;
+        },
+        120_000,
+        250,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; the next process said:\n${process.output()}`);
+      });
+
     it('leaves no rows of the dead attempt behind, and the next process runs the job again from the start, storing it whole', async () => {
       const first = await start();
       const id = await enqueue(recipe(LARGE, 700_001));
@@ -217,16 +230,7 @@ describe('background jobs storing generated datasets', () => {
       expect((await datasetRow(id)).state).toBe('running');
 
       const second = await start();
-      const ended = await eventually(
-        async () => {
-          const row = await datasetRow(id);
-          return ['stored', 'failed', 'cancelled'].includes(row.state) ? row : undefined;
-        },
-        120_000,
-        250,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}; the next process said:\n${second.output()}`);
-      });
+      const ended = await finishedBy(id, second);
       expect(ended).toMatchObject({ state: 'stored', error: null, rows_written: 4 * LARGE });
       expect(ended.attempts).toBeGreaterThanOrEqual(2);
       expect(await countIn(database, 'edc_subjects', id)).toBe(LARGE);
@@ -248,16 +252,7 @@ describe('background jobs storing generated datasets', () => {
       expect(await countIn(database, 'edc_subjects', id)).toBe(0);
 
       const next = await start();
-      const ended = await eventually(
-        async () => {
-          const row = await datasetRow(id);
-          return ['stored', 'failed', 'cancelled'].includes(row.state) ? row : undefined;
-        },
-        120_000,
-        250,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}; the next process said:\n${next.output()}`);
-      });
+      const ended = await finishedBy(id, next);
       expect(ended).toMatchObject({ state: 'stored', attempts: 2, rows_written: 4 * LARGE });
       expect(await countIn(database, 'edc_vitals', id)).toBe(4 * LARGE);
     }, 240_000);
