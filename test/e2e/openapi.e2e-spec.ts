@@ -11,7 +11,7 @@ import { type Mode, type PlatformUnderTest, startPlatform } from '../support/pla
 const TITLE = 'Clinical-trial data platform API';
 const KNOWN_TAGS = [
   'vitals', 'patients', 'studies', 'adverse events', 'corrections', 'locks and signatures', 'casebook', 'data generation',
-  'auth', 'users', 'audit trail', 'health', 'metrics',
+  'quality', 'auth', 'users', 'audit trail', 'health', 'metrics',
 ];
 const ERROR_SCHEMA = '#/components/schemas/ApiErrorBody';
 const ERROR_FIELDS = ['statusCode', 'error', 'message', 'details', 'requestId', 'path', 'timestamp'];

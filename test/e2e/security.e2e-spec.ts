@@ -7,6 +7,7 @@ import { type PlatformUnderTest, startPlatform, TEST_JWT_SECRET } from '../suppo
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 import { EDC_ENDPOINTS } from './role-matrix/edc-endpoints.js';
 import { GENERATION_ENDPOINTS } from './role-matrix/generation-endpoints.js';
+import { QUALITY_ENDPOINTS } from './role-matrix/quality-endpoints.js';
 import {
   AUDITORS,
   CAPTURERS,
@@ -120,6 +121,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { route: 'GET /metrics', allowed: METRICS_READERS, status: 200, call: (c) => c.get('/metrics') },
   ...EDC_ENDPOINTS,
   ...GENERATION_ENDPOINTS,
+  ...QUALITY_ENDPOINTS,
 ];
 
 /** Routes that answer without a token: every other registered route must be in ENDPOINTS. */

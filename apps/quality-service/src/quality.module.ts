@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { serviceHealthController, type ServiceDefinition } from '../../../libs/platform/src/index.js';
+import { ChecksModule } from './checks/checks.module.js';
+import { NoiseModule } from './noise/noise.module.js';
+import { QueriesModule } from './queries/queries.module.js';
+import { RulesModule } from './rules/rules.module.js';
 
-const features: ServiceDefinition['features'] = [];
+const features: ServiceDefinition['features'] = [RulesModule, ChecksModule, QueriesModule, NoiseModule];
 
-/** Edit checks and the data-query lifecycle (features arrive with their issues). */
+/** Edit checks on captured data, their stored results, and the data-query lifecycle. */
 @Module({
   imports: features,
   controllers: [serviceHealthController('quality-service')],

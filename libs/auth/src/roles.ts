@@ -23,6 +23,16 @@ export const ACCESS = {
   generateData: ['admin', 'data_manager', 'statistician', 'agent'],
   /** Store a generated dataset in a study's EDC tables (marked synthetic), and cancel its job. */
   storeGeneratedData: ['admin', 'data_manager'],
+  /** Read a study's edit-check rules, check a batch without storing it, simulate noise. */
+  readQualityRules: ['admin', 'data_manager', 'investigator', 'monitor', 'statistician', 'agent'],
+  /** Write and import a study's edit-check rules; run the checks over stored data. */
+  manageQualityRules: ['admin', 'data_manager'],
+  /** Read data queries (site-limited users: their sites' only) and the runs of the checks. */
+  readQueries: ['admin', 'data_manager', 'investigator', 'monitor', 'agent'],
+  /** Answer a query (a site's response) and comment on it. */
+  answerQueries: ['admin', 'data_manager', 'investigator'],
+  /** Open, assign, close, re-open and cancel queries. */
+  manageQueries: ['admin', 'data_manager'],
   /** Prometheus metrics. */
   readMetrics: ['admin', 'agent'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -19,6 +19,11 @@ export const AUDITORS: readonly Role[] = ['admin', 'monitor'];
 export const METRICS_READERS: readonly Role[] = ['admin', 'agent'];
 export const GENERATORS: readonly Role[] = ['admin', 'data_manager', 'statistician', 'agent'];
 export const GENERATED_DATA_STORERS: readonly Role[] = ['admin', 'data_manager'];
+export const RULE_READERS: readonly Role[] = EVERYONE;
+export const RULE_MANAGERS: readonly Role[] = ['admin', 'data_manager'];
+export const QUERY_READERS: readonly Role[] = ['admin', 'data_manager', 'investigator', 'monitor', 'agent'];
+export const QUERY_ANSWERERS: readonly Role[] = ['admin', 'data_manager', 'investigator'];
+export const QUERY_MANAGERS: readonly Role[] = ['admin', 'data_manager'];
 
 /** What a matrix call may use: the subject stored for reads, and a user of its own to act on. */
 export interface Known {

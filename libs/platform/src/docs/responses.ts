@@ -13,6 +13,7 @@ export const API_TAGS = {
   'locks and signatures': 'Locks on a subject\'s data or one visit, and electronic signatures of a casebook (21 CFR Part 11): password checked again, printed name, meaning, invalidated when signed data changes',
   casebook: 'Everything about one subject in one read: study, site, arm, status, visits with their vitals and windows, adverse events, locks and signatures',
   'data generation': 'Synthetic, reproducible clinical-trial datasets: previews, datasets stored in a study as background jobs, streamed exports, and how close a dataset is to its source',
+  quality: 'Edit checks: each study\'s rule library (YAML or JSON), checks of a batch or of stored data with their findings, and data queries from open to closed',
   auth: 'Sign-in, tokens and sessions',
   users: 'User accounts, roles and sites (admin)',
   'audit trail': 'Search, export and verify the audit trail, and sign anchors of its hash chain',
