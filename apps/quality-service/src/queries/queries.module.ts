@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { QueryOpener } from './query-opener.js';
 
 /** Data queries (discrepancies) from open to closed, with their threads, assignment and ageing. */
-@Module({})
+@Module({
+  providers: [QueryOpener],
+  exports: [QueryOpener],
+})
 export class QueriesModule {}
