@@ -4,6 +4,7 @@ import pg from 'pg';
 import { readLoad, type ReadLoad } from './http-load.js';
 import { type GenerationResults, measureGeneration } from './generation-phase.js';
 import { printGenerationResults } from './generation-report.js';
+import { measureQualityRun, printQualityResults, type QualityResults } from './quality-phase.js';
 import { apiSubjects, measureCopy, measureStoreVitals, verifyStored } from './ingestion-phase.js';
 import { benchCredentials, platformAuthEnv, platformHeaders } from './platform-auth.js';
 import { findFreePort } from '../../libs/database/src/index.js';
@@ -148,6 +149,11 @@ async function run(cleanup: Cleanup): Promise<void> {
     console.log(`Generation: ${recordsToGenerate} records (rules, n_total ${recordsToGenerate / GENERATION_VISITS_PER_SUBJECT}) stored by a background job, then COPY of the same rows...`);
     generation = await measureGeneration(origin, () => platformHeaders(origin, credentials), db, platform, recordsToGenerate);
   }
+  let quality: QualityResults | null = null;
+  if (generation?.job.outcome === 'stored') {
+    console.log(`Edit checks: a full run of the default rules over the ${generation.job.records} stored records, then a plain aggregate of the same rows...`);
+    quality = await measureQualityRun(origin, await platformHeaders(origin, credentials), db, generation.job.datasetId);
+  }
 
   const results: BenchResults = {
     timestamp: new Date().toISOString(),
@@ -184,6 +190,7 @@ async function run(cleanup: Cleanup): Promise<void> {
       generatedToCopy: generation?.copy ? ratio(generation.job.recordsPerSecond, generation.copy.recordsPerSecond) : null,
     },
     generation,
+    quality,
     context: {
       expressToBare: expressReads.requestsPerSecond / bareReads.requestsPerSecond,
       cachedReadsToExpress: cachedReads.requestsPerSecond / expressReads.requestsPerSecond,
@@ -198,6 +205,7 @@ async function run(cleanup: Cleanup): Promise<void> {
   };
   printResults(results);
   if (generation) printGenerationResults(generation, results.ratios.generatedToCopy);
+  if (quality) printQualityResults(quality);
   const file = await writeResults(RESULTS_FOLDER, results);
   console.log(`Results written to ${file.href.slice(REPO_ROOT.href.length)}`);
 }
