@@ -1,0 +1,28 @@
+import type { RuleLibrary } from '../../rules/rule.js';
+import { CHECKED_STUDIES } from './checked-vitals.js';
+import { FINDING_COLUMNS } from './checked-columns.js';
+import { ruleSql } from './rule-sql.js';
+import type { SqlParams } from './sql-params.js';
+
+/**
+ * One SELECT giving every finding of the enabled rules of each study's library over a relation
+ * (a batch or stored data): the relation is computed once, and each rule reads it.
+ */
+export function findingsSql(relation: string, libraries: readonly RuleLibrary[], params: SqlParams): string {
+  const selects = libraries.flatMap((library) => {
+    const enabled = library.rules.filter((rule) => rule.enabled);
+    if (enabled.length === 0) return [];
+    const protocol = params.add(library.protocolId, 'text');
+    return enabled.map((rule) => `(${ruleSql(rule, protocol, params)})`);
+  });
+  const columns = FINDING_COLUMNS.join(', ');
+  const body =
+    selects.length > 0
+      ? selects.join('\n UNION ALL \n')
+      : `SELECT NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::text, NULL::uuid, NULL::uuid, NULL::integer,
+                NULL::text, NULL::text, NULL::text, NULL::text WHERE false`;
+  return `
+    WITH checked_vitals AS MATERIALIZED (${relation}),
+         checked_studies AS (${CHECKED_STUDIES})
+    SELECT ${columns} FROM (${body}) AS findings(${columns})`;
+}
