@@ -1,0 +1,3 @@
+/** Subject, site and protocol codes as the EDC accepts them (a copy: a service never imports another's code). */
+export const CLINICAL_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const CLINICAL_CODE_HINT = 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit';
