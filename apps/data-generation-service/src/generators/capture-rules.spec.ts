@@ -1,5 +1,8 @@
-import { EDIT_CHECK_RANGES, isStorable, toCapturedValues } from './capture-rules.js';
-import type { GeneratedVital } from './dataset.js';
+import { EDIT_CHECK_RANGES, isStorable, MIN_PULSE_PRESSURE, toCapturedValues } from './capture-rules.js';
+import type { GeneratedVital, VitalValues } from './dataset.js';
+import { recipeFor } from './generation.test-support.js';
+import { preview } from './preview.js';
+import { StreamSource } from './random.js';
 
 const record: GeneratedVital = {
   SubjectID: 'RA001-001',
@@ -44,5 +47,53 @@ describe('what capture stores (mirrored from store-vitals)', () => {
     const close = toCapturedValues({ systolic: 100.2, diastolic: 99.9, heartRate: 70, temperature: 37 });
     expect(close.diastolic).toBeLessThan(close.systolic);
     expect(close).not.toHaveProperty('respiratoryRate');
+  });
+});
+
+/** The quality service's default VS005: SystolicBP >= DiastolicBP + 5 (mirrored: a service does not import another's code). */
+const passesVs005 = (systolic: number, diastolic: number): boolean => systolic >= diastolic + 5;
+const insideEditChecks = (record: Pick<GeneratedVital, 'SystolicBP' | 'DiastolicBP' | 'HeartRate' | 'Temperature'>): boolean =>
+  (['SystolicBP', 'DiastolicBP', 'HeartRate', 'Temperature'] as const).every((field) => record[field] >= EDIT_CHECK_RANGES[field].min && record[field] <= EDIT_CHECK_RANGES[field].max);
+
+describe('clean values are never flagged by the default edit checks', () => {
+  it("keeps the gap VS005 asks for (5 mmHg), which capture's own rule (diastolic below systolic) does not", () => {
+    expect(MIN_PULSE_PRESSURE).toBe(5);
+    for (const diastolic of [96, 97, 98, 99, 99.9, 100, 140]) {
+      const captured = toCapturedValues({ systolic: 100, diastolic, heartRate: 70, temperature: 37 });
+      expect(captured).toMatchObject({ systolic: 100, diastolic: 95 });
+    }
+    // A gap of 5 or more is left as it is.
+    expect(toCapturedValues({ systolic: 100, diastolic: 95, heartRate: 70, temperature: 37 }).diastolic).toBe(95);
+    expect(toCapturedValues({ systolic: 130, diastolic: 80, heartRate: 70, temperature: 37 }).diastolic).toBe(80);
+  });
+
+  it('keeps the gap at the bottom of the systolic range, still inside the diastolic range', () => {
+    const lowest = toCapturedValues({ systolic: 60, diastolic: 90, heartRate: 70, temperature: 37 });
+    expect(lowest).toMatchObject({ systolic: EDIT_CHECK_RANGES.SystolicBP.min, diastolic: EDIT_CHECK_RANGES.SystolicBP.min - 5 });
+    expect(lowest.diastolic).toBeGreaterThanOrEqual(EDIT_CHECK_RANGES.DiastolicBP.min);
+  });
+
+  it('gives storable values inside every edit-check range with the VS005 gap, whatever a model draws', () => {
+    const random = new StreamSource(5).nextSubject().values;
+    const failures: unknown[] = [];
+    for (let draw = 0; draw < 20_000; draw += 1) {
+      const drawn: VitalValues = {
+        systolic: random.normal(120, 40),
+        diastolic: random.normal(90, 40),
+        heartRate: random.normal(80, 40),
+        temperature: random.normal(37, 3),
+        respiratoryRate: random.normal(16, 10),
+      };
+      const captured = toCapturedValues(drawn);
+      const stored = { ...record, SystolicBP: captured.systolic, DiastolicBP: captured.diastolic, HeartRate: captured.heartRate, Temperature: captured.temperature, RespiratoryRate: captured.respiratoryRate };
+      if (!isStorable(stored, 'Active') || !insideEditChecks(stored) || !passesVs005(captured.systolic, captured.diastolic)) failures.push({ drawn, captured });
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('holds for a whole generated dataset without errors (rules model, 500 subjects per arm)', () => {
+    const { records } = preview(recipeFor({ n_per_arm: 500, seed: 9 }));
+    expect(records.length).toBeGreaterThan(3_000);
+    expect(records.filter((generated) => !passesVs005(generated.SystolicBP, generated.DiastolicBP) || !insideEditChecks(generated))).toEqual([]);
   });
 });

@@ -57,14 +57,24 @@ export function toOneDecimal(value: number): number {
 const clamp = (value: number, limits: { min: number; max: number }): number => Math.min(limits.max, Math.max(limits.min, value));
 
 /**
+ * The least gap between the pressures of a clean record: the quality service's default check VS005
+ * flags a record unless SystolicBP >= DiastolicBP + 5. Capture itself only wants the diastolic below
+ * the systolic; a clean record with a gap of 1 to 4 would be stored and then flagged, and every flag
+ * on generated data must point at an injected error.
+ */
+export const MIN_PULSE_PRESSURE = 5;
+
+/**
  * Values from any model as capture stores them: integers (temperature to one decimal), inside the
- * edit-check ranges (heart rate and respiratory rate inside capture's), diastolic below systolic.
- * The rules model already gives such values; this only bounds what a fitted or resampled model
- * gives at its tails, so clean records are always storable and never flagged.
+ * edit-check ranges (heart rate and respiratory rate inside capture's), diastolic at least
+ * MIN_PULSE_PRESSURE below systolic (so VS005 never flags a clean record; the ranges allow it:
+ * systolic 95 − 5 leaves 90, above the diastolic's least 55). The rules model gives such values
+ * almost always; this bounds what any model gives at its tails, so clean records are always
+ * storable and never flagged.
  */
 export function toCapturedValues(values: VitalValues): VitalValues {
   const systolic = clamp(Math.round(values.systolic), EDIT_CHECK_RANGES.SystolicBP);
-  const diastolic = Math.min(systolic - 1, clamp(Math.round(values.diastolic), EDIT_CHECK_RANGES.DiastolicBP));
+  const diastolic = Math.min(systolic - MIN_PULSE_PRESSURE, clamp(Math.round(values.diastolic), EDIT_CHECK_RANGES.DiastolicBP));
   const captured: VitalValues = {
     systolic,
     diastolic,
