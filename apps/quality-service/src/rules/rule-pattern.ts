@@ -27,6 +27,9 @@ export function patternProblems(regex: string): string[] {
   if (regex.length > MAX_PATTERN_LENGTH) return [`must be at most ${MAX_PATTERN_LENGTH} characters (it has ${regex.length})`];
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\u0000-\u001f\u007f]/.test(regex)) return ['must not contain control characters; write \\n or \\t for a newline or tab'];
+  // The scanner first: its problems say what to write instead, where the compiler only names a symptom.
+  const unshared = new PatternScanner(regex).problems();
+  if (unshared.length > 0) return unshared;
   try {
     compileRulePattern(regex);
   } catch (error) {
@@ -35,7 +38,7 @@ export function patternProblems(regex: string): string[] {
     const hint = reason === 'Invalid escape' ? ' (escape only ^ $ \\ . * + ? ( ) [ ] { } | / and, inside [...], -)' : '';
     return [`is not a valid regular expression: ${reason}${hint}`];
   }
-  return new PatternScanner(regex).problems();
+  return [];
 }
 
 interface Group {
@@ -103,6 +106,7 @@ class PatternScanner {
 
   /** After an atom (a character, class, escape or closed group): its quantifier, if any. */
   private afterAtom(closedGroup: Group | null): void {
+    if (this.found.length > 0) return;
     const quantifier = this.quantifier();
     if (!quantifier) {
       if (closedGroup?.variable) this.current().variable = true;

@@ -144,6 +144,7 @@ export function shorten(value: string): string {
 /** A plain object (not a list, not a class instance, not one whose prototype was replaced). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  // Object.prototype of any realm (a test sandbox's included) is the one object whose prototype is null.
   const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }

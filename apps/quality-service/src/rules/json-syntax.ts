@@ -1,0 +1,167 @@
+/** Where a JSON text first breaks the grammar, for a message a person can act on. */
+export interface JsonSyntaxProblem {
+  line: number;
+  column: number;
+  problem: string;
+}
+
+/**
+ * Node's JSON.parse names no position for some errors and quotes the text for others; this walks
+ * the grammar (RFC 8259) only to find the first error's line and column, after JSON.parse failed.
+ */
+export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefined {
+  const scanner = new JsonScanner(text);
+  try {
+    scanner.document();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxFailure)) throw error;
+    return { ...scanner.lineAndColumn(error.position), problem: error.message };
+  }
+}
+
+class JsonSyntaxFailure extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Nesting deeper than this is refused (JSON.parse would accept it, but no rule document needs it). */
+const MAX_DEPTH = 64;
+
+class JsonScanner {
+  private position = 0;
+
+  constructor(private readonly text: string) {}
+
+  document(): void {
+    this.value(0);
+    this.whitespace();
+    if (this.position < this.text.length) this.fail('unexpected text after the end of the document');
+  }
+
+  lineAndColumn(position: number): { line: number; column: number } {
+    const before = this.text.slice(0, position).split('\n');
+    return { line: before.length, column: before[before.length - 1].length + 1 };
+  }
+
+  private value(depth: number): void {
+    if (depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} levels deep`);
+    this.whitespace();
+    const char = this.text[this.position];
+    if (char === '{') return this.object(depth);
+    if (char === '[') return this.array(depth);
+    if (char === '"') return this.string();
+    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
+    for (const literal of ['true', 'false', 'null']) {
+      if (this.text.startsWith(literal, this.position)) {
+        this.position += literal.length;
+        return;
+      }
+    }
+    this.fail(char === undefined ? 'the document ends where a value was expected' : `expected a value, found ${quote(char)}`);
+  }
+
+  private object(depth: number): void {
+    this.position += 1;
+    this.whitespace();
+    if (this.text[this.position] === '}') {
+      this.position += 1;
+      return;
+    }
+    for (;;) {
+      this.whitespace();
+      if (this.text[this.position] !== '"') this.fail(`expected a property name in double quotes, found ${this.found()}`);
+      this.string();
+      this.whitespace();
+      this.expect(':', 'after a property name');
+      this.value(depth + 1);
+      this.whitespace();
+      if (this.text[this.position] === ',') {
+        this.position += 1;
+        this.whitespace();
+        if (this.text[this.position] === '}') this.fail('a comma before } (trailing commas are not JSON)');
+        continue;
+      }
+      this.expect('}', 'or "," after a property value');
+      return;
+    }
+  }
+
+  private array(depth: number): void {
+    this.position += 1;
+    this.whitespace();
+    if (this.text[this.position] === ']') {
+      this.position += 1;
+      return;
+    }
+    for (;;) {
+      this.value(depth + 1);
+      this.whitespace();
+      if (this.text[this.position] === ',') {
+        this.position += 1;
+        this.whitespace();
+        if (this.text[this.position] === ']') this.fail('a comma before ] (trailing commas are not JSON)');
+        continue;
+      }
+      this.expect(']', 'or "," after a list entry');
+      return;
+    }
+  }
+
+  private string(): void {
+    this.position += 1;
+    while (this.position < this.text.length) {
+      const char = this.text[this.position];
+      if (char === '"') {
+        this.position += 1;
+        return;
+      }
+      if (char < ' ') this.fail('a control character (such as a newline) inside a string; write it as \\n');
+      if (char === '\\') {
+        const escape = this.text[this.position + 1];
+        if (escape === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.position + 2, this.position + 6))) this.fail('\\u must be followed by 4 hexadecimal digits');
+          this.position += 6;
+          continue;
+        }
+        if (escape === undefined || !'"\\/bfnrt'.includes(escape)) this.fail(`an invalid escape \\${escape ?? ''} in a string`);
+        this.position += 2;
+        continue;
+      }
+      this.position += 1;
+    }
+    this.fail('a string that is never closed with "');
+  }
+
+  private number(): void {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.position, this.position + 400));
+    if (!match) this.fail('an invalid number');
+    this.position += match![0].length;
+  }
+
+  private whitespace(): void {
+    while (' \t\n\r'.includes(this.text[this.position] ?? 'x')) this.position += 1;
+  }
+
+  private expect(char: string, what: string): void {
+    if (this.text[this.position] !== char) this.fail(`expected "${char}" ${what}, found ${this.found()}`);
+    this.position += 1;
+  }
+
+  private found(): string {
+    const char = this.text[this.position];
+    return char === undefined ? 'the end of the document' : quote(char);
+  }
+
+  private fail(message: string): never {
+    throw new JsonSyntaxFailure(message, this.position);
+  }
+}
+
+function quote(char: string): string {
+  return char === '\n' ? 'a line break' : `"${char}"`;
+}
