@@ -41,11 +41,12 @@ export interface Assignment {
 
 /**
  * Whole days a query has been unresolved: from opened until closed or cancelled, or until now
- * while it is open or answered (so a re-opened query counts from its first opening).
+ * while it is open or answered (so a re-opened query counts from its first opening). Never below
+ * 0: a query opened in this transaction has an opened_at (clock time) after its now().
  */
-const AGE_DAYS = `floor(extract(epoch FROM (CASE q.status WHEN 'closed' THEN coalesce(q.closed_at, now())
-                                                       WHEN 'cancelled' THEN coalesce(q.cancelled_at, now())
-                                                       ELSE now() END) - q.opened_at) / 86400)::int`;
+const AGE_DAYS = `greatest(0, floor(extract(epoch FROM (CASE q.status WHEN 'closed' THEN coalesce(q.closed_at, now())
+                                                                    WHEN 'cancelled' THEN coalesce(q.cancelled_at, now())
+                                                                    ELSE now() END) - q.opened_at) / 86400))::int`;
 const COLUMNS = `q.*, ${AGE_DAYS} AS age_days`;
 
 /** `$n` holds the user's sites, or null: a site-limited user sees only queries of their sites. */
@@ -166,7 +167,7 @@ export class QueriesRepository {
   async summary(protocolId: string, scope: SiteScope): Promise<SummaryRow> {
     const [row] = (await this.dataSource.query(
       `WITH scoped AS (SELECT q.site_id, q.status, q.opened_at, q.closed_at FROM quality_queries q WHERE q.protocol_id = $1 AND ${inScope('$2')}),
-            unresolved AS (SELECT extract(epoch FROM now() - opened_at) / 86400 AS days FROM scoped WHERE status IN ('open', 'answered')),
+            unresolved AS (SELECT greatest(0, extract(epoch FROM now() - opened_at) / 86400) AS days FROM scoped WHERE status IN ('open', 'answered')),
             closed AS (SELECT extract(epoch FROM closed_at - opened_at) / 86400 AS days FROM scoped WHERE status = 'closed' AND closed_at IS NOT NULL)
        SELECT (SELECT coalesce(json_agg(json_build_object('site_id', site_id, 'status', status, 'n', n) ORDER BY site_id NULLS LAST, status), '[]'::json)
                  FROM (SELECT site_id, status, count(*)::int AS n FROM scoped GROUP BY site_id, status) c) AS counts,

@@ -1,0 +1,673 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { type Client, createUser } from '../support/auth.js';
+import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
+
+/**
+ * Data queries through the gateway: opened by hand on a subject's data point, answered by the
+ * site, closed, re-opened and cancelled by data managers, each move audited and written whole or
+ * not at all; lists, filters and paging, counts and ageing; and what other sites and roles see.
+ */
+
+interface Message {
+  id: number;
+  kind: string;
+  text: string | null;
+  status_after: string;
+  author_id: string | null;
+  author_username: string | null;
+  created_at: string;
+}
+
+interface Query {
+  id: string;
+  study: string;
+  site_id: string | null;
+  subject_id: string;
+  vital_sign_id: string | null;
+  visit_name: string | null;
+  field: string | null;
+  value: string | null;
+  rule_id: string | null;
+  severity: string;
+  message: string;
+  status: string;
+  origin: string;
+  assigned_user_id: string | null;
+  assigned_username: string | null;
+  assigned_site_id: string | null;
+  opened_at: string;
+  answered_at: string | null;
+  closed_at: string | null;
+  cancelled_at: string | null;
+  reopened_count: number;
+  updated_at: string;
+  age_days: number;
+  thread: Message[];
+}
+
+interface AuditEvent {
+  id: string;
+  action: string;
+  user_id: string | null;
+  username: string | null;
+  entity_id: string | null;
+  subject: string | null;
+  reason: string | null;
+  changes: Record<string, { old: unknown; new: unknown }> | null;
+}
+
+interface Study {
+  protocolId: string;
+  /** At site S01, with one vital sign at Screening. */
+  s01: { subject: string; vitalId: string };
+  /** At site S02. */
+  s02: { subject: string; vitalId: string };
+}
+
+const MOVES = ['answer', 'comment', 'assign', 'close', 'reopen', 'cancel'] as const;
+type Move = (typeof MOVES)[number];
+
+/** A valid body for each move route. */
+const BODIES: Record<Move, Record<string, unknown>> = {
+  answer: { text: 'Confirmed against the source document' },
+  comment: { text: 'Please attach the source page' },
+  assign: { site_id: 'S01' },
+  close: { text: 'Accepted' },
+  reopen: { text: 'The answer does not explain the value' },
+  cancel: { reason: 'Raised on the wrong subject' },
+};
+
+describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode) => {
+  let platform: PlatformUnderTest;
+  let admin: Client;
+  let manager: { id: string; username: string; client: Client };
+  let investigatorS01: { id: string; username: string; client: Client };
+  let investigatorS02: Client;
+  let monitorS01: Client;
+  let managerS02: Client;
+  let agent: Client;
+  let study: Study;
+
+  beforeAll(async () => {
+    platform = await startPlatform(mode);
+    admin = platform.admin;
+    const user = async (prefix: string, roles: string[], siteIds?: string[]) => {
+      const username = newSubjectId(prefix);
+      const created = await createUser(platform.baseUrl, admin, { username, roles, ...(siteIds ? { site_ids: siteIds } : {}) });
+      return { id: created.id, username, client: created.client };
+    };
+    manager = await user('dm', ['data_manager']);
+    investigatorS01 = await user('inv-s01', ['investigator'], ['S01']);
+    investigatorS02 = (await user('inv-s02', ['investigator'], ['S02'])).client;
+    monitorS01 = (await user('mon-s01', ['monitor'], ['S01'])).client;
+    managerS02 = (await user('dm-s02', ['data_manager'], ['S02'])).client;
+    agent = (await user('agent', ['agent'])).client;
+    study = await newStudy();
+  });
+  afterAll(() => platform?.close());
+
+  /** A study with sites S01 and S02 and one subject (with one vital sign) at each. */
+  async function newStudy(): Promise<Study> {
+    const protocolId = newSubjectId('QS');
+    const created = await admin.post('/edc/studies').send({
+      protocol_id: protocolId,
+      title: 'Queries study',
+      status: 'enrolling',
+      sites: [
+        { site_id: 'S01', name: 'Oslo' },
+        { site_id: 'S02', name: 'Bergen' },
+      ],
+      arms: [{ arm_code: 'Active' }, { arm_code: 'Placebo' }],
+      schedule: [
+        { visit_name: 'Screening', planned_day: -1, window_before: 13, window_after: 0, required: true },
+        { visit_name: 'Day 1', planned_day: 1 },
+      ],
+    });
+    expect({ status: created.status, body: created.body }).toMatchObject({ status: 201 });
+    const subjectAt = async (site: string) => {
+      const subject = newSubjectId(site);
+      await admin.post('/edc/store-vitals').send({ records: [vitalRecord({ SubjectID: subject, ProtocolID: protocolId, SiteID: site })] }).expect(201);
+      const vitals = await admin.get(`/edc/patients/${subject}/vitals`).query({ protocolId }).expect(200);
+      return { subject, vitalId: vitals.body.vitals[0].id as string };
+    };
+    return { protocolId, s01: await subjectAt('S01'), s02: await subjectAt('S02') };
+  }
+
+  /** Opens a query by hand as the data manager (a field of its own, so it is never identical to another). */
+  async function openQuery(overrides: Record<string, unknown> = {}, on: Study = study, client: Client = manager.client): Promise<Query> {
+    const response = await client.post('/quality/queries').send({
+      study: on.protocolId,
+      subject: on.s01.subject,
+      field: newSubjectId('F'),
+      severity: 'major',
+      message: 'Please confirm the value',
+      ...overrides,
+    });
+    expect({ status: response.status, body: response.body }).toMatchObject({ status: 201 });
+    return response.body as Query;
+  }
+
+  async function move(client: Client, id: string, name: Move, body: Record<string, unknown> = BODIES[name], status = 200): Promise<Query> {
+    const response = await client.post(`/quality/queries/${id}/${name}`).send(body);
+    expect({ move: name, status: response.status, message: response.body.message }).toEqual({ move: name, status, message: response.body.message });
+    return response.body as Query;
+  }
+
+  async function read(id: string, client: Client = admin): Promise<Query> {
+    return (await client.get(`/quality/queries/${id}`).expect(200)).body as Query;
+  }
+
+  /** Newest first, as the audit trail lists them. */
+  async function auditOf(id: string): Promise<AuditEvent[]> {
+    const response = await admin.get('/security/audit/events').query({ entityType: 'quality_query', entityId: id, limit: 500 });
+    expect(response.status).toBe(200);
+    return response.body.data as AuditEvent[];
+  }
+
+  async function list(client: Client, query: Record<string, string | number | string[]>): Promise<{ data: Query[]; page: { limit: number; offset: number; total: number } }> {
+    const response = await client.get('/quality/queries').query(query);
+    expect({ status: response.status, body: response.body }).toMatchObject({ status: 200 });
+    return response.body;
+  }
+
+  /** The test database as its owner: to insert queries of a chosen age, which no route can. */
+  async function asOwner<T>(work: (db: pg.Client) => Promise<T>): Promise<T> {
+    const db = new pg.Client({ connectionString: platform.database!.migrationUrl });
+    await db.connect();
+    try {
+      return await work(db);
+    } finally {
+      await db.end();
+    }
+  }
+
+  interface Seeded {
+    subject: string;
+    site: string;
+    status: 'open' | 'answered' | 'closed' | 'cancelled';
+    /** Days before now it was opened, and (closed) closed. */
+    openedDaysAgo: number;
+    closedDaysAgo?: number;
+    rule?: string;
+    severity?: string;
+  }
+
+  /** Queries inserted directly with an opened_at in the past (ageing cannot be waited for). */
+  async function seed(on: Study, rows: Seeded[]): Promise<string[]> {
+    return asOwner(async (db) => {
+      const ids: string[] = [];
+      for (const row of rows) {
+        const result = await db.query<{ id: string }>(
+          `INSERT INTO quality_queries (protocol_id, site_id, subject_id, field, rule_id, severity, message, status, origin, opened_at, answered_at, closed_at, cancelled_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'seeded', $7::text, 'manual', now() - make_interval(days => $8::int),
+                   CASE WHEN $7::text IN ('answered', 'closed') THEN now() - make_interval(days => $8::int) END,
+                   CASE WHEN $7::text = 'closed' THEN now() - make_interval(days => $9::int) END,
+                   CASE WHEN $7::text = 'cancelled' THEN now() END)
+           RETURNING id`,
+          [on.protocolId, row.site, row.subject, randomUUID(), row.rule ?? null, row.severity ?? 'minor', row.status, row.openedDaysAgo, row.closedDaysAgo ?? 0],
+        );
+        ids.push(result.rows[0].id);
+      }
+      return ids;
+    });
+  }
+
+  describe('the lifecycle', () => {
+    it('opens a query by hand on a vital sign (visit from the record, origin manual), with its opened message and audit event', async () => {
+      const opened = await openQuery({ vital_sign_id: study.s01.vitalId, field: 'SystolicBP', value: '125', message: '  Systolic 125 at Screening: please confirm  ' });
+      expect(opened).toMatchObject({
+        study: study.protocolId,
+        site_id: 'S01',
+        subject_id: study.s01.subject,
+        vital_sign_id: study.s01.vitalId,
+        visit_name: 'Screening',
+        field: 'SystolicBP',
+        value: '125',
+        rule_id: null,
+        severity: 'major',
+        message: 'Systolic 125 at Screening: please confirm',
+        status: 'open',
+        origin: 'manual',
+        reopened_count: 0,
+        answered_at: null,
+        closed_at: null,
+        age_days: 0,
+      });
+      expect(opened.thread).toEqual([
+        expect.objectContaining({ kind: 'opened', text: 'Systolic 125 at Screening: please confirm', status_after: 'open', author_id: manager.id, author_username: manager.username }),
+      ]);
+      expect(await auditOf(opened.id)).toEqual([
+        expect.objectContaining({
+          action: 'open',
+          user_id: manager.id,
+          username: manager.username,
+          subject: study.s01.subject,
+          changes: expect.objectContaining({ status: { old: null, new: 'open' }, severity: { old: null, new: 'major' }, visit_name: { old: null, new: 'Screening' } }),
+        }),
+      ]);
+    });
+
+    it('goes open → answered → closed → re-opened → answered → closed, the thread in order and every move audited with who and old/new status', async () => {
+      const opened = await openQuery();
+      const answered = await move(investigatorS01.client, opened.id, 'answer', { text: 'Value confirmed' });
+      expect(answered).toMatchObject({ status: 'answered', closed_at: null });
+      expect(answered.answered_at).not.toBeNull();
+      const closed = await move(manager.client, opened.id, 'close', {});
+      expect(closed).toMatchObject({ status: 'closed', reopened_count: 0 });
+      expect(closed.closed_at).not.toBeNull();
+      const reopened = await move(manager.client, opened.id, 'reopen', { text: 'Source shows another value' });
+      expect(reopened).toMatchObject({ status: 'open', reopened_count: 1, answered_at: null, closed_at: null });
+      await move(investigatorS01.client, opened.id, 'answer', { text: 'Corrected on the form' });
+      const final = await move(manager.client, opened.id, 'close', { text: 'Accepted' });
+      expect(final).toMatchObject({ status: 'closed', reopened_count: 1 });
+
+      const thread = (await read(opened.id)).thread;
+      expect(thread.map((m) => [m.kind, m.status_after, m.text, m.author_username])).toEqual([
+        ['opened', 'open', 'Please confirm the value', manager.username],
+        ['answer', 'answered', 'Value confirmed', investigatorS01.username],
+        ['close', 'closed', null, manager.username],
+        ['reopen', 'open', 'Source shows another value', manager.username],
+        ['answer', 'answered', 'Corrected on the form', investigatorS01.username],
+        ['close', 'closed', 'Accepted', manager.username],
+      ]);
+      expect(thread.map((m) => m.id)).toEqual([...thread.map((m) => m.id)].sort((a, b) => a - b));
+      expect(thread.map((m) => m.created_at)).toEqual([...thread.map((m) => m.created_at)].sort());
+
+      const events = (await auditOf(opened.id)).reverse();
+      expect(events.map((e) => [e.action, e.username, e.changes?.status])).toEqual([
+        ['open', manager.username, { old: null, new: 'open' }],
+        ['answer', investigatorS01.username, { old: 'open', new: 'answered' }],
+        ['close', manager.username, { old: 'answered', new: 'closed' }],
+        ['reopen', manager.username, { old: 'closed', new: 'open' }],
+        ['answer', investigatorS01.username, { old: 'open', new: 'answered' }],
+        ['close', manager.username, { old: 'answered', new: 'closed' }],
+      ]);
+      expect(events[3]).toMatchObject({ reason: 'Source shows another value', changes: { reopened_count: { old: 0, new: 1 } } });
+      expect(events[1].changes).toMatchObject({ text: { old: null, new: 'Value confirmed' } });
+      for (const event of events) expect(event).toMatchObject({ entity_id: opened.id, subject: study.s01.subject });
+    });
+
+    it('keeps the status on a comment, audited as a comment; an investigator comments, a data manager too', async () => {
+      const opened = await openQuery();
+      await move(investigatorS01.client, opened.id, 'comment', { text: 'Checking the source' });
+      const after = await move(manager.client, opened.id, 'comment', { text: 'Thank you' });
+      expect(after.status).toBe('open');
+      expect(after.thread.map((m) => [m.kind, m.status_after])).toEqual([
+        ['opened', 'open'],
+        ['comment', 'open'],
+        ['comment', 'open'],
+      ]);
+      expect((await auditOf(opened.id)).map((e) => [e.action, e.changes?.status])).toEqual([
+        ['comment', { old: 'open', new: 'open' }],
+        ['comment', { old: 'open', new: 'open' }],
+        ['open', { old: null, new: 'open' }],
+      ]);
+    });
+
+    it('cancels an open or answered query with a reason (final), audited with the reason', async () => {
+      const open = await openQuery();
+      const cancelled = await move(manager.client, open.id, 'cancel', { reason: '  Raised on the wrong subject ' });
+      expect(cancelled).toMatchObject({ status: 'cancelled' });
+      expect(cancelled.cancelled_at).not.toBeNull();
+      expect(cancelled.thread.at(-1)).toMatchObject({ kind: 'cancel', text: 'Raised on the wrong subject', status_after: 'cancelled' });
+      expect((await auditOf(open.id))[0]).toMatchObject({ action: 'cancel', reason: 'Raised on the wrong subject', changes: { status: { old: 'open', new: 'cancelled' } } });
+
+      const answered = await openQuery();
+      await move(investigatorS01.client, answered.id, 'answer');
+      expect((await move(admin, answered.id, 'cancel')).status).toBe('cancelled');
+    });
+
+    it('refuses every move its status does not allow with 409 naming the status and the allowed moves, writing nothing', async () => {
+      const open = await openQuery();
+      const answered = await openQuery();
+      await move(investigatorS01.client, answered.id, 'answer');
+      const closed = await openQuery();
+      await move(investigatorS01.client, closed.id, 'answer');
+      await move(manager.client, closed.id, 'close');
+      const cancelled = await openQuery();
+      await move(manager.client, cancelled.id, 'cancel');
+
+      const refusals: Array<[Query, Move, RegExp]> = [
+        [open, 'close', /The query is open: it cannot take 'close'; from open the allowed moves are: answer, correct, comment, assign, cancel/],
+        [open, 'reopen', /The query is open: it cannot take 'reopen'/],
+        [answered, 'answer', /The query is answered: it cannot take 'answer'; from answered the allowed moves are: correct, comment, assign, close, reopen, cancel/],
+        ...(['answer', 'comment', 'assign', 'close', 'cancel'] as const).map((name): [Query, Move, RegExp] => [closed, name, new RegExp(`The query is closed: it cannot take '${name}'; from closed the allowed moves are: reopen`)]),
+        ...MOVES.map((name): [Query, Move, RegExp] => [cancelled, name, new RegExp(`The query is cancelled: it cannot take '${name}'; cancelled is final`)]),
+      ];
+      for (const [query, name, message] of refusals) {
+        const before = await read(query.id);
+        // Compared by id: the sealer links events into the hash chain meanwhile.
+        const eventsBefore = (await auditOf(query.id)).map((event) => event.id);
+        const response = await manager.client.post(`/quality/queries/${query.id}/${name}`).send(BODIES[name]);
+        expect({ move: name, status: response.status, message: response.body.message }).toEqual({ move: name, status: 409, message: expect.stringMatching(message) });
+        expect(await read(query.id)).toEqual(before);
+        expect((await auditOf(query.id)).map((event) => event.id)).toEqual(eventsBefore);
+      }
+    });
+
+    it('assigns to a user and to a site of the study, filters by assignee (an id, or me), removes an assignment with null; audited', async () => {
+      const opened = await openQuery();
+      const assigned = await move(manager.client, opened.id, 'assign', { user_id: investigatorS01.id, username: investigatorS01.username, site_id: 'S01' });
+      expect(assigned).toMatchObject({ status: 'open', assigned_user_id: investigatorS01.id, assigned_username: investigatorS01.username, assigned_site_id: 'S01' });
+      expect(assigned.thread.at(-1)).toMatchObject({ kind: 'assign', status_after: 'open', text: expect.stringContaining(investigatorS01.username) });
+      expect((await auditOf(opened.id))[0]).toMatchObject({
+        action: 'assign',
+        username: manager.username,
+        changes: {
+          status: { old: 'open', new: 'open' },
+          assigned_user_id: { old: null, new: investigatorS01.id },
+          assigned_username: { old: null, new: investigatorS01.username },
+          assigned_site_id: { old: null, new: 'S01' },
+        },
+      });
+      expect((await list(investigatorS01.client, { assignee: 'me', study: study.protocolId })).data.map((q) => q.id)).toEqual([opened.id]);
+      expect((await list(admin, { assignee: investigatorS01.id, study: study.protocolId })).data.map((q) => q.id)).toEqual([opened.id]);
+      expect((await list(manager.client, { assignee: 'me', study: study.protocolId })).data).toEqual([]);
+
+      const notASite = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ site_id: 'S09' });
+      expect({ status: notASite.status, message: notASite.body.message }).toEqual({ status: 400, message: expect.stringMatching(/"S09" is not a site of study .* \(its sites: S01, S02\)/) });
+      const sameAgain = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ site_id: 'S01' });
+      expect({ status: sameAgain.status, message: sameAgain.body.message }).toEqual({ status: 400, message: expect.stringMatching(/changes nothing/) });
+      for (const body of [{}, { user_id: investigatorS01.id }, { username: 'someone' }, { user_id: 'not-a-uuid', username: 'x' }]) {
+        expect({ body, status: (await manager.client.post(`/quality/queries/${opened.id}/assign`).send(body)).status }).toEqual({ body, status: 400 });
+      }
+
+      const removed = await move(manager.client, opened.id, 'assign', { user_id: null });
+      expect(removed).toMatchObject({ assigned_user_id: null, assigned_username: null, assigned_site_id: 'S01' });
+      expect((await auditOf(opened.id)).filter((e) => e.action === 'assign')).toHaveLength(2);
+    });
+  });
+
+  describe('opening by hand', () => {
+    it('answers 409 naming the identical open query, and opens it again once that one is closed', async () => {
+      const body = { study: study.protocolId, subject: study.s01.subject, visit: 'Screening', field: 'HeartRate', value: '72', severity: 'minor', message: 'Check' };
+      const first = await manager.client.post('/quality/queries').send(body).expect(201);
+      const again = await manager.client.post('/quality/queries').send({ ...body, message: 'Another wording', severity: 'critical' });
+      expect({ status: again.status, message: again.body.message }).toEqual({ status: 409, message: expect.stringContaining(first.body.id) });
+      expect(again.body.message).toMatch(/is open/);
+      expect((await list(admin, { study: study.protocolId, subject: study.s01.subject, status: 'open' })).data.filter((q) => q.field === 'HeartRate')).toHaveLength(1);
+      await move(investigatorS01.client, first.body.id, 'answer');
+      expect((await manager.client.post('/quality/queries').send(body)).status).toBe(409);
+      await move(manager.client, first.body.id, 'close');
+      expect((await manager.client.post('/quality/queries').send(body)).status).toBe(201);
+    });
+
+    it('answers 404 for a subject not in the study, a vital sign of another subject, or a subject at a site the user may not see', async () => {
+      const base = { study: study.protocolId, severity: 'major', message: 'Check' };
+      const missing = await manager.client.post('/quality/queries').send({ ...base, subject: 'NOBODY-1' });
+      expect({ status: missing.status, message: missing.body.message }).toEqual({ status: 404, message: `No subject NOBODY-1 in study ${study.protocolId} at sites you may see` });
+      const otherStudy = await manager.client.post('/quality/queries').send({ ...base, study: 'DEFAULT', subject: study.s01.subject });
+      expect(otherStudy.status).toBe(404);
+      const foreignVital = await manager.client.post('/quality/queries').send({ ...base, subject: study.s01.subject, vital_sign_id: study.s02.vitalId });
+      expect({ status: foreignVital.status, message: foreignVital.body.message }).toEqual({ status: 404, message: expect.stringMatching(/No vital sign/) });
+      const otherSite = await managerS02.post('/quality/queries').send({ ...base, subject: study.s01.subject });
+      expect({ status: otherSite.status, message: otherSite.body.message }).toEqual({
+        status: 404,
+        message: `No subject ${study.s01.subject} in study ${study.protocolId} at sites you may see`,
+      });
+      const wrongVisit = await manager.client.post('/quality/queries').send({ ...base, subject: study.s01.subject, vital_sign_id: study.s01.vitalId, visit: 'Day 1' });
+      expect({ status: wrongVisit.status, message: wrongVisit.body.message }).toEqual({ status: 400, message: expect.stringMatching(/visit: is not the visit of vital sign/) });
+      expect((await list(admin, { study: study.protocolId, subject: study.s01.subject })).data.filter((q) => q.message === 'Check' && q.field === null)).toEqual([]);
+    });
+
+    it('lets a site-limited data manager open a query on a subject of their site', async () => {
+      const opened = await openQuery({ subject: study.s02.subject }, study, managerS02);
+      expect(opened).toMatchObject({ site_id: 'S02', status: 'open' });
+    });
+  });
+
+  describe('lists, filters and paging', () => {
+    let other: Study;
+    let seeded: string[];
+    let opened: Query[];
+
+    beforeAll(async () => {
+      other = await newStudy();
+      opened = [];
+      for (let n = 0; n < 5; n += 1) opened.push(await openQuery({ severity: n % 2 === 0 ? 'major' : 'critical' }, other));
+      seeded = await seed(other, [
+        { subject: other.s01.subject, site: 'S01', status: 'open', openedDaysAgo: 3, rule: 'VS001' },
+        { subject: other.s02.subject, site: 'S02', status: 'answered', openedDaysAgo: 10, rule: 'VS001' },
+        { subject: other.s02.subject, site: 'S02', status: 'closed', openedDaysAgo: 20, closedDaysAgo: 12, rule: 'VS003' },
+        { subject: other.s01.subject, site: 'S01', status: 'cancelled', openedDaysAgo: 40 },
+      ]);
+    });
+
+    it('pages newest first with the right total, pages disjoint and together the whole list', async () => {
+      const all = await list(admin, { study: other.protocolId, limit: 500 });
+      expect(all.page).toEqual({ limit: 500, offset: 0, total: 9 });
+      const openedAt = all.data.map((q) => q.opened_at);
+      expect(openedAt).toEqual([...openedAt].sort().reverse());
+      expect(all.data.slice(0, 5).map((q) => q.id)).toEqual(opened.map((q) => q.id).reverse());
+
+      const pages: string[][] = [];
+      for (const offset of [0, 4, 8]) {
+        const page = await list(admin, { study: other.protocolId, limit: 4, offset });
+        expect(page.page).toEqual({ limit: 4, offset, total: 9 });
+        pages.push(page.data.map((q) => q.id));
+      }
+      expect(pages.map((p) => p.length)).toEqual([4, 4, 1]);
+      expect(new Set(pages.flat()).size).toBe(9);
+      expect(pages.flat()).toEqual(all.data.map((q) => q.id));
+      const beyond = await list(admin, { study: other.protocolId, limit: 4, offset: 40 });
+      expect(beyond).toEqual({ data: [], page: { limit: 4, offset: 40, total: 9 } });
+    });
+
+    it('filters by status (one, repeated or comma-separated), severity, rule, site, subject and age', async () => {
+      const ids = async (query: Record<string, string | number | string[]>) => (await list(admin, { study: other.protocolId, limit: 500, ...query })).data.map((q) => q.id).sort();
+      const openIds = opened.map((q) => q.id);
+      expect(await ids({ status: 'open' })).toEqual([...openIds, seeded[0]].sort());
+      expect(await ids({ status: ['answered', 'closed'] })).toEqual([seeded[1], seeded[2]].sort());
+      expect(await ids({ status: 'answered,cancelled' })).toEqual([seeded[1], seeded[3]].sort());
+      expect(await ids({ severity: 'critical' })).toEqual([openIds[1], openIds[3]].sort());
+      expect(await ids({ rule: 'VS001' })).toEqual([seeded[0], seeded[1]].sort());
+      expect(await ids({ site: 'S02' })).toEqual([seeded[1], seeded[2]].sort());
+      expect(await ids({ subject: other.s02.subject })).toEqual([seeded[1], seeded[2]].sort());
+      // Age: whole days until closed or cancelled, or until now.
+      expect(await ids({ min_age_days: 5 })).toEqual([seeded[1], seeded[2], seeded[3]].sort());
+      expect(await ids({ min_age_days: 9, max_age_days: 10 })).toEqual([seeded[1]]);
+      expect(await ids({ min_age_days: 3, max_age_days: 8 })).toEqual([seeded[0], seeded[2]].sort());
+      expect(await ids({ max_age_days: 0 })).toEqual([...openIds].sort());
+      const aged = (await list(admin, { study: other.protocolId, limit: 500 })).data;
+      expect(Object.fromEntries(aged.filter((q) => seeded.includes(q.id)).map((q) => [q.id, q.age_days]))).toEqual({
+        [seeded[0]]: 3,
+        [seeded[1]]: 10,
+        [seeded[2]]: 8,
+        [seeded[3]]: 40,
+      });
+    });
+
+    it('summarizes counts by site and status, and ageing of unresolved and closed queries', async () => {
+      const aging = await newStudy();
+      await seed(aging, [
+        { subject: aging.s01.subject, site: 'S01', status: 'open', openedDaysAgo: 2 },
+        { subject: aging.s01.subject, site: 'S01', status: 'answered', openedDaysAgo: 10 },
+        { subject: aging.s02.subject, site: 'S02', status: 'open', openedDaysAgo: 20 },
+        { subject: aging.s02.subject, site: 'S02', status: 'open', openedDaysAgo: 40 },
+        { subject: aging.s01.subject, site: 'S01', status: 'closed', openedDaysAgo: 10, closedDaysAgo: 6 },
+        { subject: aging.s01.subject, site: 'S01', status: 'closed', openedDaysAgo: 5, closedDaysAgo: 3 },
+        { subject: aging.s02.subject, site: 'S02', status: 'closed', openedDaysAgo: 30, closedDaysAgo: 20 },
+        { subject: aging.s02.subject, site: 'S02', status: 'cancelled', openedDaysAgo: 1 },
+      ]);
+      const summary = (await admin.get('/quality/queries/summary').query({ study: aging.protocolId }).expect(200)).body;
+      expect(summary).toEqual({
+        study: aging.protocolId,
+        totals: { open: 3, answered: 1, closed: 3, cancelled: 1, total: 8 },
+        by_site: [
+          { site_id: 'S01', open: 1, answered: 1, closed: 2, cancelled: 0, total: 4 },
+          { site_id: 'S02', open: 2, answered: 0, closed: 1, cancelled: 1, total: 4 },
+        ],
+        ageing: {
+          unresolved: { count: 4, days_0_7: 1, days_8_14: 1, days_15_30: 1, days_over_30: 1, median_age_days: 15, max_age_days: 40 },
+          closed: { count: 3, median_days_to_close: 4 },
+        },
+        as_of: expect.any(String),
+      });
+
+      const ofS02 = (await investigatorS02.get('/quality/queries/summary').query({ study: aging.protocolId }).expect(200)).body;
+      expect(ofS02).toMatchObject({
+        totals: { open: 2, answered: 0, closed: 1, cancelled: 1, total: 4 },
+        by_site: [{ site_id: 'S02', open: 2, answered: 0, closed: 1, cancelled: 1, total: 4 }],
+        ageing: { unresolved: { count: 2, days_15_30: 1, days_over_30: 1, median_age_days: 30, max_age_days: 40 }, closed: { count: 1, median_days_to_close: 10 } },
+      });
+
+      const empty = (await admin.get('/quality/queries/summary').query({ study: 'DEFAULT' }).expect(200)).body;
+      expect(empty).toMatchObject({
+        totals: { open: 0, answered: 0, closed: 0, cancelled: 0, total: 0 },
+        by_site: [],
+        ageing: { unresolved: { count: 0, median_age_days: null, max_age_days: null }, closed: { count: 0, median_days_to_close: null } },
+      });
+      expect((await admin.get('/quality/queries/summary').query({ study: 'NO-SUCH-STUDY' })).status).toBe(404);
+      expect((await admin.get('/quality/queries/summary')).status).toBe(400);
+    });
+  });
+
+  describe('sites and roles', () => {
+    let ofS01: Query;
+    let ofS02: Query;
+
+    beforeAll(async () => {
+      ofS01 = await openQuery();
+      ofS02 = await openQuery({ subject: study.s02.subject });
+    });
+
+    it('answers another site\'s query exactly as a missing one (reads and moves), and lists none of it', async () => {
+      const missing = randomUUID();
+      const pathsOf = (id: string) => [['get', `/quality/queries/${id}`], ...MOVES.map((name) => ['post', `/quality/queries/${id}/${name}`])] as const;
+      const asS02 = async (method: string, path: string, name?: Move) =>
+        method === 'get' ? investigatorS02.get(path) : investigatorS02.post(path).send(name ? BODIES[name] : {});
+      for (const [index, [method, path]] of pathsOf(ofS01.id).entries()) {
+        // Investigators may not assign, close, reopen or cancel: their answer is 403 whatever the query.
+        const name = index === 0 ? undefined : MOVES[index - 1];
+        if (name && !['answer', 'comment'].includes(name)) continue;
+        const foreign = await asS02(method, path, name);
+        const none = await asS02(method, pathsOf(missing)[index][1], name);
+        expect({ status: foreign.status, message: foreign.body.message.replace(ofS01.id, 'ID') }).toEqual({ status: 404, message: none.body.message.replace(missing, 'ID') });
+      }
+      expect((await read(ofS01.id)).thread).toHaveLength(1);
+      const listed = await list(investigatorS02, { study: study.protocolId, limit: 500 });
+      expect(listed.data.every((q) => q.site_id === 'S02')).toBe(true);
+      expect(listed.data.map((q) => q.id)).toContain(ofS02.id);
+      expect(listed.page.total).toBe(listed.data.length);
+      expect((await list(investigatorS02, { study: study.protocolId, site: 'S01' })).page.total).toBe(0);
+      expect((await list(investigatorS02, { subject: study.s01.subject })).page.total).toBe(0);
+    });
+
+    it('lets an investigator answer and comment on their site\'s queries, not close, re-open, assign or cancel them', async () => {
+      const query = await openQuery();
+      for (const name of ['close', 'reopen', 'assign', 'cancel'] as const) {
+        const refused = await investigatorS01.client.post(`/quality/queries/${query.id}/${name}`).send(BODIES[name]);
+        expect({ name, status: refused.status }).toEqual({ name, status: 403 });
+      }
+      expect((await investigatorS01.client.post('/quality/queries').send({ study: study.protocolId, subject: study.s01.subject, severity: 'minor', message: 'x' })).status).toBe(403);
+      await move(investigatorS01.client, query.id, 'answer');
+      expect((await read(query.id)).thread.map((m) => m.kind)).toEqual(['opened', 'answer']);
+    });
+
+    it('lets a monitor read their sites\' queries, and change nothing (403 on every move)', async () => {
+      expect((await read(ofS01.id, monitorS01)).id).toBe(ofS01.id);
+      expect((await monitorS01.get(`/quality/queries/${ofS02.id}`)).status).toBe(404);
+      const seen = await list(monitorS01, { study: study.protocolId, limit: 500 });
+      expect(seen.data.every((q) => q.site_id === 'S01')).toBe(true);
+      const before = await read(ofS01.id);
+      for (const name of MOVES) {
+        const refused = await monitorS01.post(`/quality/queries/${ofS01.id}/${name}`).send(BODIES[name]);
+        expect({ name, status: refused.status }).toEqual({ name, status: 403 });
+      }
+      expect((await monitorS01.post('/quality/queries').send({ study: study.protocolId, subject: study.s01.subject, severity: 'minor', message: 'x' })).status).toBe(403);
+      expect(await read(ofS01.id)).toEqual(before);
+    });
+
+    it('lets an agent read queries and refuses it every change', async () => {
+      expect((await agent.get(`/quality/queries/${ofS01.id}`)).status).toBe(200);
+      expect((await agent.post(`/quality/queries/${ofS01.id}/answer`).send(BODIES.answer)).status).toBe(403);
+    });
+  });
+
+  describe('hostile input', () => {
+    let target: Query;
+
+    beforeAll(async () => {
+      target = await openQuery();
+    });
+
+    it('refuses bad bodies with 400 naming the field, writing nothing', async () => {
+      const cases: Array<[Move, unknown, string]> = [
+        ['answer', { text: 'fine', extra: true }, 'extra'],
+        ['answer', { text: 42 }, 'text'],
+        ['answer', { text: null }, 'text'],
+        ['answer', { text: '   ' }, 'text'],
+        ['answer', { text: 'x'.repeat(4001) }, 'text'],
+        ['answer', {}, 'text'],
+        ['answer', { text: ['a'] }, 'text'],
+        ['comment', { text: { nested: 'object' } }, 'text'],
+        ['reopen', {}, 'text'],
+        ['cancel', { text: 'a reason under the wrong name' }, 'reason'],
+        ['close', { text: 7 }, 'text'],
+        ['assign', { site_id: 'S 01' }, 'site_id'],
+        ['assign', { user_id: 12, username: 'x' }, 'user_id'],
+      ];
+      const before = await read(target.id);
+      for (const [name, body, field] of cases) {
+        const response = await manager.client.post(`/quality/queries/${target.id}/${name}`).send(body as object);
+        const fields = (response.body.details ?? []).map((d: { field: string }) => d.field);
+        expect({ name, body, status: response.status, hasField: fields.includes(field) }).toEqual({ name, body, status: 400, hasField: true });
+      }
+      const nul = await manager.client.post(`/quality/queries/${target.id}/answer`).set('Content-Type', 'application/json').send('{"text":"a\\u0000b"}');
+      expect(nul.status).toBe(400);
+      const broken = await manager.client.post(`/quality/queries/${target.id}/answer`).set('Content-Type', 'application/json').send('{"text": "unterminated');
+      expect(broken.status).toBe(400);
+      expect(await read(target.id)).toEqual(before);
+      expect(await auditOf(target.id)).toHaveLength(1);
+    });
+
+    it('takes a text of exactly 4,000 characters once trimmed', async () => {
+      const query = await openQuery();
+      const text = 'é'.repeat(4000);
+      expect((await move(investigatorS01.client, query.id, 'answer', { text: `  ${text}\n` })).thread.at(-1)?.text).toBe(text);
+    });
+
+    it('refuses ids that are not UUIDs and bad filters with 400', async () => {
+      for (const path of ['/quality/queries/not-a-uuid', "/quality/queries/1' OR '1'='1"]) expect((await admin.get(path)).status).toBe(400);
+      expect((await manager.client.post('/quality/queries/12345/answer').send(BODIES.answer)).status).toBe(400);
+      for (const query of [
+        { status: 'bogus' },
+        { status: 'open,bogus' },
+        { severity: 'huge' },
+        { assignee: 'bob' },
+        { min_age_days: -1 },
+        { max_age_days: 'ten' },
+        { min_age_days: 5, max_age_days: 2 },
+        { limit: 0 },
+        { limit: 501 },
+        { unknown: 'x' },
+        { study: "x'; DROP TABLE quality_queries; --" },
+      ]) {
+        expect({ query, status: (await admin.get('/quality/queries').query(query)).status }).toEqual({ query, status: 400 });
+      }
+    });
+
+    it('refuses a bad manual query with 400 naming the field, opening nothing', async () => {
+      const good = { study: study.protocolId, subject: study.s01.subject, severity: 'major', message: 'Check', field: 'Bad-input-probe' };
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ ...good, severity: 'huge' }, 'severity'],
+        [{ ...good, message: '' }, 'message'],
+        [{ ...good, message: 'x'.repeat(4001) }, 'message'],
+        [{ ...good, vital_sign_id: 'abc' }, 'vital_sign_id'],
+        [{ ...good, value: 250 }, 'value'],
+        [{ ...good, subject: undefined }, 'subject'],
+        [{ ...good, study: 'bad study' }, 'study'],
+        [{ ...good, origin: 'run' }, 'origin'],
+        [{ ...good, status: 'closed' }, 'status'],
+      ];
+      for (const [body, field] of cases) {
+        const response = await manager.client.post('/quality/queries').send(body);
+        const fields = (response.body.details ?? []).map((d: { field: string }) => d.field);
+        expect({ field, status: response.status, hasField: fields.includes(field) }).toEqual({ field, status: 400, hasField: true });
+      }
+      expect((await list(admin, { study: study.protocolId, limit: 500 })).data.filter((q) => q.field === 'Bad-input-probe')).toEqual([]);
+    });
+  });
+});
