@@ -347,6 +347,44 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       }
     });
 
+    it('makes concurrent moves one after the other: of a close and a cancel sent together, one wins and the other is refused', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const query = await openQuery();
+        await move(investigatorS01.client, query.id, 'answer');
+        const [close, cancel] = await Promise.all([
+          manager.client.post(`/quality/queries/${query.id}/close`).send({}),
+          admin.post(`/quality/queries/${query.id}/cancel`).send(BODIES.cancel),
+        ]);
+        expect([close.status, cancel.status].sort()).toEqual([200, 409]);
+        const final = await read(query.id);
+        expect(final.status).toBe(close.status === 200 ? 'closed' : 'cancelled');
+        expect(final.thread.map((m) => m.kind)).toEqual(['opened', 'answer', close.status === 200 ? 'close' : 'cancel']);
+        expect(await auditOf(query.id)).toHaveLength(3);
+      }
+    });
+
+    it('writes a move whole or not at all: when its audit event cannot be written, the status and the thread stay as they were', async () => {
+      const query = await openQuery();
+      // As the database's superuser: a trigger refusing this one audit event, as a failing audit write would.
+      await platform.database!.admin(`
+        CREATE FUNCTION refuse_probe_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.entity_type = 'quality_query' AND NEW.changes -> 'text' ->> 'new' = 'audit-failure-probe' THEN RAISE EXCEPTION 'audit write refused'; END IF;
+          RETURN NEW;
+        END $$`);
+      await platform.database!.admin(`CREATE TRIGGER refuse_probe_event BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_probe_event()`);
+      try {
+        const failed = await investigatorS01.client.post(`/quality/queries/${query.id}/answer`).send({ text: 'audit-failure-probe' });
+        expect(failed.status).toBeGreaterThanOrEqual(500);
+        expect(await read(query.id)).toEqual(query);
+        expect(await auditOf(query.id)).toHaveLength(1);
+      } finally {
+        await platform.database!.admin(`DROP TRIGGER refuse_probe_event ON audit_events`);
+        await platform.database!.admin(`DROP FUNCTION refuse_probe_event()`);
+      }
+      expect((await move(investigatorS01.client, query.id, 'answer', { text: 'audit-failure-probe' })).status).toBe('answered');
+    });
+
     it('assigns to a user and to a site of the study, filters by assignee (an id, or me), removes an assignment with null; audited', async () => {
       const opened = await openQuery();
       const assigned = await move(manager.client, opened.id, 'assign', { user_id: investigatorS01.id, username: investigatorS01.username, site_id: 'S01' });
