@@ -1,5 +1,17 @@
 import { Module } from '@nestjs/common';
+import { QueriesModule } from '../queries/queries.module.js';
+import { CheckLibraries } from './check-libraries.js';
+import { ChecksController } from './checks.controller.js';
+import { ChecksRepository } from './checks.repository.js';
+import { ChecksService } from './checks.service.js';
+import { RunsRepository } from './runs.repository.js';
+import { RunsService } from './runs.service.js';
 
 /** Running the rules: over a supplied batch (nothing stored) or over stored data, set-based in the database. */
-@Module({})
+@Module({
+  imports: [QueriesModule],
+  controllers: [ChecksController],
+  providers: [CheckLibraries, ChecksRepository, ChecksService, RunsRepository, RunsService],
+  exports: [ChecksRepository],
+})
 export class ChecksModule {}

@@ -1,16 +1,100 @@
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../libs/audit/src/index.js';
 
 /**
- * Opens one query per finding of a stored run, set-based, unless an identical open query exists
- * (the unique index quality_queries_one_open_idx), links each finding to its query, writes each
- * new query's 'opened' message and audit event: all in the caller's transaction.
+ * The temporary table a run writes its findings into before they are stored (its columns:
+ * rule_id, severity, hard, protocol_id, site_id, subject_id, patient_id, vital_sign_id, row_index,
+ * visit_name, field, value, message), dropped at commit.
+ */
+export const RUN_FINDINGS_TABLE = 'quality_run_findings';
+
+const NO_VITAL = `'00000000-0000-0000-0000-000000000000'::uuid`;
+
+/** The one-open-query key (quality_queries_one_open_idx) of a finding `f`, as the index spells it. */
+const FINDING_KEY = `f.protocol_id, f.subject_id, coalesce(f.visit_name, ''), coalesce(f.field, ''), coalesce(f.value, ''),
+                     coalesce(f.rule_id, ''), coalesce(f.vital_sign_id, ${NO_VITAL})`;
+
+/** An open (or answered) query `q` identical to the finding `f`. */
+const SAME_DATA_POINT = `
+  q.status IN ('open', 'answered') AND q.protocol_id = f.protocol_id AND q.subject_id = f.subject_id
+  AND coalesce(q.visit_name, '') = coalesce(f.visit_name, '') AND coalesce(q.field, '') = coalesce(f.field, '')
+  AND coalesce(q.value, '') = coalesce(f.value, '') AND coalesce(q.rule_id, '') = coalesce(f.rule_id, '')
+  AND coalesce(q.vital_sign_id, ${NO_VITAL}) = coalesce(f.vital_sign_id, ${NO_VITAL})`;
+
+/**
+ * Opens one query per data point a run's findings name, unless an identical open query exists (the
+ * unique index quality_queries_one_open_idx), then stores the findings, each linked to its query
+ * (new or the identical open one), with each new query's 'opened' message and audit event: a
+ * constant number of statements whatever the number of findings, all in the caller's transaction.
+ * Findings and runs are insert-only records, so the findings are stored here, once their queries exist.
  */
 @Injectable()
 export class QueryOpener {
-  /** Answers how many queries were opened. */
-  async openFromRun(_db: EntityManager, _runId: string, _actor: AuditActor): Promise<number> {
-    throw new Error('QueryOpener.openFromRun is not written yet');
+  /** How many queries the findings in RUN_FINDINGS_TABLE would open now (before the run row exists). */
+  async countToOpen(db: EntityManager): Promise<number> {
+    const [row] = await db.query(
+      `SELECT count(*)::int AS count
+         FROM (SELECT DISTINCT ${FINDING_KEY} FROM ${RUN_FINDINGS_TABLE} f
+                WHERE NOT EXISTS (SELECT 1 FROM quality_queries q WHERE ${SAME_DATA_POINT})) k`,
+    );
+    return row.count as number;
+  }
+
+  /**
+   * Answers how many queries were opened. `expected` (from countToOpen) guards the run's stored
+   * count: when a concurrent change opened one of these queries meanwhile, the run is refused (409)
+   * rather than stored with a wrong count.
+   */
+  async openFromRun(db: EntityManager, runId: string, actor: AuditActor, expected?: number): Promise<number> {
+    const [opened] = await db.query(
+      `WITH candidates AS (
+         SELECT DISTINCT ON (${FINDING_KEY}) f.protocol_id, f.site_id, f.subject_id, f.patient_id, f.vital_sign_id, f.visit_name,
+                f.field, f.value, f.rule_id, f.severity, f.message
+           FROM ${RUN_FINDINGS_TABLE} f
+          ORDER BY ${FINDING_KEY}, f.severity, f.message),
+       opened AS (
+         INSERT INTO quality_queries (protocol_id, site_id, subject_id, patient_id, vital_sign_id, visit_name, field, value, rule_id,
+                                      severity, message, status, origin, run_id, opened_by, opened_by_username)
+         SELECT c.protocol_id, c.site_id, c.subject_id, c.patient_id, c.vital_sign_id, c.visit_name, c.field, c.value, c.rule_id,
+                c.severity, c.message, 'open', 'run', $1::uuid, $2::uuid, $3::text
+           FROM candidates c
+         ON CONFLICT DO NOTHING
+         RETURNING id, protocol_id, site_id, subject_id, visit_name, field, value, rule_id, severity, message),
+       messages AS (
+         INSERT INTO quality_query_messages (query_id, kind, body, status_after, author_id, author_username)
+         SELECT o.id, 'opened', o.message, 'open', $2::uuid, $3::text FROM opened o),
+       audited AS (
+         INSERT INTO audit_events (user_id, username, role, client_address, request_id, action, entity_type, entity_id, subject, changes)
+         SELECT $2::uuid, $3::text, $4::text, $5::text, $6::text, 'open', 'quality_query', o.id::text, o.subject_id,
+                jsonb_build_object(
+                  'status', jsonb_build_object('old', NULL, 'new', 'open'),
+                  'origin', jsonb_build_object('old', NULL, 'new', 'run'),
+                  'run_id', jsonb_build_object('old', NULL, 'new', $1::uuid::text),
+                  'protocol_id', jsonb_build_object('old', NULL, 'new', o.protocol_id),
+                  'site_id', jsonb_build_object('old', NULL, 'new', o.site_id),
+                  'visit_name', jsonb_build_object('old', NULL, 'new', o.visit_name),
+                  'field', jsonb_build_object('old', NULL, 'new', o.field),
+                  'value', jsonb_build_object('old', NULL, 'new', o.value),
+                  'rule_id', jsonb_build_object('old', NULL, 'new', o.rule_id),
+                  'severity', jsonb_build_object('old', NULL, 'new', o.severity))
+           FROM opened o)
+       SELECT count(*)::int AS count FROM opened`,
+      [runId, actor.userId, actor.username, actor.role, actor.clientAddress, actor.requestId],
+    );
+    const count = opened.count as number;
+    if (expected !== undefined && count !== expected) {
+      throw new ConflictException('Queries on these data points were opened by someone else while the checks ran: run the checks again');
+    }
+    await db.query(
+      `INSERT INTO quality_findings (run_id, rule_id, severity, hard, protocol_id, site_id, subject_id, patient_id, vital_sign_id,
+                                     visit_name, field, value, message, query_id)
+       SELECT $1::uuid, f.rule_id, f.severity, f.hard, f.protocol_id, f.site_id, f.subject_id, f.patient_id, f.vital_sign_id,
+              f.visit_name, f.field, f.value, f.message, q.id
+         FROM ${RUN_FINDINGS_TABLE} f
+         LEFT JOIN quality_queries q ON ${SAME_DATA_POINT}`,
+      [runId],
+    );
+    return count;
   }
 }

@@ -6,9 +6,10 @@ import type { SqlParams } from './sql-params.js';
 
 /**
  * One SELECT giving every finding of the enabled rules of each study's library over a relation
- * (a batch or stored data): the relation is computed once, and each rule reads it.
+ * (a batch or stored data): the relation is computed once, and each rule reads it. With `relation`
+ * null, a (temporary) table named checked_vitals holds it already.
  */
-export function findingsSql(relation: string, libraries: readonly RuleLibrary[], params: SqlParams): string {
+export function findingsSql(relation: string | null, libraries: readonly RuleLibrary[], params: SqlParams): string {
   const selects = libraries.flatMap((library) => {
     const enabled = library.rules.filter((rule) => rule.enabled);
     if (enabled.length === 0) return [];
@@ -21,8 +22,9 @@ export function findingsSql(relation: string, libraries: readonly RuleLibrary[],
       ? selects.join('\n UNION ALL \n')
       : `SELECT NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::text, NULL::text, NULL::uuid, NULL::uuid, NULL::integer,
                 NULL::text, NULL::text, NULL::text, NULL::text WHERE false`;
+  const checked = relation === null ? '' : `checked_vitals AS MATERIALIZED (${relation}),`;
   return `
-    WITH checked_vitals AS MATERIALIZED (${relation}),
+    WITH ${checked}
          checked_studies AS (${CHECKED_STUDIES})
     SELECT ${columns} FROM (${body}) AS findings(${columns})`;
 }

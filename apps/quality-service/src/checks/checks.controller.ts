@@ -1,0 +1,100 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
+import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
+import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
+import { ChecksService } from './checks.service.js';
+import { RunFindingPage, RunPage, RunResponse, TryRuleResponse, ValidateBatchResponse } from './dto/check-responses.js';
+import { FindingsQuery, RunChecksDto, RunsQuery, TryRuleDto, ValidateBatchDto } from './dto/check-requests.dto.js';
+import { RunsService } from './runs.service.js';
+
+const RUN_ID = { name: 'id', format: 'uuid', description: "the run's id" } as const;
+const NO_RUN = 'No run with that id (or, for a site-limited user, a run scoped to another site)';
+
+@ApiFeature('quality')
+@Controller('checks')
+export class ChecksController {
+  constructor(
+    private readonly checks: ChecksService,
+    private readonly runs: RunsService,
+  ) {}
+
+  @Post('validate')
+  @HttpCode(HttpStatus.OK)
+  @Roles(ACCESS.readQualityRules)
+  @ApiOperation({
+    operationId: 'validateBatch',
+    summary:
+      "Checks a batch of vitals (store-vitals' field names) with each record's study's rules; nothing is stored. " +
+      'A record with a wrong type or an unknown field is listed in invalid_records and not checked',
+  })
+  @ApiOkResponse({ type: ValidateBatchResponse })
+  @ApiError(HttpStatus.BAD_REQUEST, 'records is not a list of 1 to 10,000, study is not a code, the records name more than 10 studies, or (site-limited) a record names no SiteID')
+  @ApiError(HttpStatus.FORBIDDEN, 'A site-limited user sent records of other sites')
+  validate(@Body() body: ValidateBatchDto, @CurrentUser() user: AuthenticatedUser): Promise<ValidateBatchResponse> {
+    return this.checks.validate(body, user);
+  }
+
+  @Post('try')
+  @HttpCode(HttpStatus.OK)
+  @Roles(ACCESS.readQualityRules)
+  @ApiOperation({
+    operationId: 'tryRule',
+    summary:
+      "Runs a rule that is not saved on a batch of records, or without records on the study's stored vitals (a site-limited user's sites only); " +
+      'answers at most the first 1,000 findings with the total',
+  })
+  @ApiOkResponse({ type: TryRuleResponse })
+  @ApiError(HttpStatus.BAD_REQUEST, 'The rule is not valid (the message and details say what is wrong), or the records are refused as by validate')
+  @ApiError(HttpStatus.FORBIDDEN, 'A site-limited user sent records of other sites')
+  @ApiError(HttpStatus.NOT_FOUND, 'No such study (stored data)')
+  tryRule(@Body() body: TryRuleDto, @CurrentUser() user: AuthenticatedUser): Promise<TryRuleResponse> {
+    return this.checks.tryRule(body, user);
+  }
+
+  @Post('run')
+  @Roles(ACCESS.manageQualityRules)
+  @ApiOperation({
+    operationId: 'runChecks',
+    summary:
+      "Checks a study's stored vitals (or one site, subject or generated dataset of it) with the study's rules, in the database; " +
+      'stores the run and its findings and opens a query per finding unless an identical one is open, all in one transaction',
+  })
+  @ApiCreatedResponse({ type: RunResponse })
+  @ApiError(HttpStatus.BAD_REQUEST, 'study, site or subject is not a code, or dataset_id not a UUID')
+  @ApiError(HttpStatus.NOT_FOUND, 'No such study (or, for a site-limited user, a site not theirs)')
+  @ApiError(HttpStatus.CONFLICT, 'Queries on the same data points were opened meanwhile: run again')
+  run(@Body() body: RunChecksDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<RunResponse> {
+    return this.checks.run(body, user, actor);
+  }
+
+  @Get('runs')
+  @Roles(ACCESS.readQueries)
+  @ApiOperation({ operationId: 'listRuns', summary: 'Runs of the checks, newest first (a site-limited user: runs over the study or one of their sites)' })
+  @ApiOkResponse({ type: RunPage })
+  listRuns(@Query() query: RunsQuery, @CurrentUser() user: AuthenticatedUser): Promise<RunPage> {
+    return this.runs.list(query, user);
+  }
+
+  @Get('runs/:id')
+  @Roles(ACCESS.readQueries)
+  @ApiOperation({ operationId: 'getRun', summary: 'A run: who, when, scope, rules version, rows and subjects checked, counts by severity and rule, queries opened' })
+  @ApiParam(RUN_ID)
+  @ApiOkResponse({ type: RunResponse })
+  @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID')
+  @ApiError(HttpStatus.NOT_FOUND, NO_RUN)
+  getRun(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<RunResponse> {
+    return this.runs.get(id, user);
+  }
+
+  @Get('runs/:id/findings')
+  @Roles(ACCESS.readQueries)
+  @ApiOperation({ operationId: 'listRunFindings', summary: "A run's findings, paged, by rule and severity (a site-limited user: their sites' findings)" })
+  @ApiParam(RUN_ID)
+  @ApiOkResponse({ type: RunFindingPage })
+  @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID, or rule/severity/limit/offset is not valid')
+  @ApiError(HttpStatus.NOT_FOUND, NO_RUN)
+  runFindings(@Param('id', ParseUUIDPipe) id: string, @Query() query: FindingsQuery, @CurrentUser() user: AuthenticatedUser): Promise<RunFindingPage> {
+    return this.runs.findings(id, query, user);
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { RUN_FINDINGS_TABLE } from '../queries/query-opener.js';
+import type { RuleLibrary, RuleSeverity } from '../rules/rule.js';
+import { type BatchRow, batchRelation, type StoredScope, storedRelation } from './sql/checked-vitals.js';
+import { findingsSql } from './sql/findings-sql.js';
+import { SqlParams } from './sql/sql-params.js';
+
+export interface FindingRow {
+  rule_id: string;
+  severity: RuleSeverity;
+  hard: boolean;
+  protocol_id: string;
+  site_id: string | null;
+  subject_id: string;
+  patient_id: string | null;
+  vital_sign_id: string | null;
+  row_index: number | null;
+  visit_name: string | null;
+  field: string | null;
+  value: string | null;
+  message: string;
+}
+
+export interface StoredFindings {
+  recordsChecked: number;
+  total: number;
+  bySeverity: Record<RuleSeverity, number>;
+  findings: FindingRow[];
+}
+
+export interface RunTotals {
+  rowsChecked: number;
+  subjectsChecked: number;
+  total: number;
+  bySeverity: Record<RuleSeverity, number>;
+  byRule: Record<string, number>;
+}
+
+const FINDING_ORDER = 'row_index NULLS LAST, subject_id, visit_name NULLS LAST, rule_id, vital_sign_id';
+const SEVERITY_COUNTS = `jsonb_build_object('critical', count(*) FILTER (WHERE severity = 'critical'),
+                                             'major', count(*) FILTER (WHERE severity = 'major'),
+                                             'minor', count(*) FILTER (WHERE severity = 'minor'))`;
+
+/** The checks' set-based SQL: findings of a batch, of stored data, and a run's findings into a temporary table. */
+@Injectable()
+export class ChecksRepository {
+  async studyExists(db: EntityManager, protocolId: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(`SELECT 1 FROM edc_studies WHERE protocol_id = $1`, [protocolId]);
+    return rows.length > 0;
+  }
+
+  async batchFindings(db: EntityManager, rows: readonly BatchRow[], libraries: readonly RuleLibrary[]): Promise<FindingRow[]> {
+    const params = new SqlParams();
+    const sql = findingsSql(batchRelation(params, rows), libraries, params);
+    return db.query(`${sql} ORDER BY ${FINDING_ORDER}`, params.values);
+  }
+
+  /** Findings over stored data, the first `limit` of them with the totals. */
+  async storedFindings(db: EntityManager, scope: StoredScope, libraries: readonly RuleLibrary[], limit: number): Promise<StoredFindings> {
+    const params = new SqlParams();
+    const sql = findingsSql(storedRelation(params, scope), libraries, params);
+    const [counts] = await db.query(`SELECT count(*)::int AS total, ${SEVERITY_COUNTS} AS by_severity FROM (${sql}) f`, params.values);
+    const findings: FindingRow[] = await db.query(`${sql} ORDER BY ${FINDING_ORDER} LIMIT ${params.add(limit, 'integer')}`, params.values);
+    const countParams = new SqlParams();
+    const [checked] = await db.query(`SELECT count(*)::int AS count FROM (${storedRelation(countParams, scope)}) r`, countParams.values);
+    return { recordsChecked: checked.count, total: counts.total, bySeverity: counts.by_severity, findings };
+  }
+
+  /**
+   * A run's findings computed in the database into RUN_FINDINGS_TABLE (dropped at commit), the
+   * scope's vitals first copied once into a temporary checked_vitals that every rule reads.
+   */
+  async computeRun(db: EntityManager, scope: StoredScope, library: RuleLibrary): Promise<RunTotals> {
+    const relationParams = new SqlParams();
+    await db.query(`CREATE TEMPORARY TABLE checked_vitals ON COMMIT DROP AS ${storedRelation(relationParams, scope)}`, relationParams.values);
+    await db.query(`ANALYZE checked_vitals`);
+    const params = new SqlParams();
+    await db.query(`CREATE TEMPORARY TABLE ${RUN_FINDINGS_TABLE} ON COMMIT DROP AS ${findingsSql(null, [library], params)}`, params.values);
+    const [totals] = await db.query(
+      `SELECT (SELECT count(*)::int FROM checked_vitals) AS rows_checked,
+              (SELECT count(DISTINCT subject_id)::int FROM checked_vitals) AS subjects_checked,
+              count(*)::int AS total, ${SEVERITY_COUNTS} AS by_severity,
+              coalesce((SELECT jsonb_object_agg(rule_id, n) FROM (SELECT rule_id, count(*)::int AS n FROM ${RUN_FINDINGS_TABLE} GROUP BY rule_id) r),
+                       '{}'::jsonb) AS by_rule
+         FROM ${RUN_FINDINGS_TABLE}`,
+    );
+    return {
+      rowsChecked: totals.rows_checked,
+      subjectsChecked: totals.subjects_checked,
+      total: totals.total,
+      bySeverity: totals.by_severity,
+      byRule: totals.by_rule,
+    };
+  }
+}
+
