@@ -187,6 +187,7 @@ describe('parseRule: a written rule, checked whole, with its defaults', () => {
         expect(problemsOf({ ...range, id }).id?.[0]).toMatch(/^must be (an upper-case letter, then 1 to 31|at most 32 characters)/);
       }
       expect(problemsOf({ ...range, id: 7 }).id).toEqual(['must be a string (not number 7)']);
+      expect(problemsOf({ ...range, id: 'EXPORT' }).id).toEqual(['EXPORT is reserved: /quality/checks/rules/export is a route of its own (paths are case-insensitive)']);
     });
 
     it('a message that is empty, blank or over 500 characters, or holds control characters', () => {

@@ -47,6 +47,9 @@ const SOURCE_FIELDS: Record<Exclude<StudySource, 'study_subject_id_format'>, Tex
   study_sites: 'SiteID',
 };
 
+/** Names of the routes beside /checks/rules/:ruleId, which would hide a rule of that id. */
+export const RESERVED_RULE_IDS = ['EXPORT', 'IMPORT', 'VERSIONS'];
+
 const ID_FORMAT = 'an upper-case letter, then 1 to 31 upper-case letters, digits, - or _ (e.g. VS013)';
 
 /**
@@ -85,6 +88,9 @@ export function readRule(input: unknown, path: string, problems: RuleProblems): 
 function readBase(reader: RuleReader) {
   const id = reader.string('id', { required: true, maxLength: 32 });
   if (id !== undefined && !RULE_ID_PATTERN.test(id)) reader.problem('id', `must be ${ID_FORMAT} (not "${shorten(id)}")`);
+  else if (id !== undefined && RESERVED_RULE_IDS.includes(id)) {
+    reader.problem('id', `${id} is reserved: /quality/checks/rules/${id.toLowerCase()} is a route of its own (paths are case-insensitive)`);
+  }
   return {
     id: id ?? '',
     severity: reader.oneOf('severity', RULE_SEVERITIES, true) ?? 'minor',
@@ -242,4 +248,16 @@ function checkedField<T extends string>(
   else if (other.includes(field)) reader.problem(name, `${field} is a ${otherKind} field; ${rule} checks a ${kind} field: ${fitting.join(', ')}`);
   else reader.problem(name, `"${shorten(field)}" is not a field of a vital signs record; ${rule} checks a ${kind} field: ${fitting.join(', ')}`);
   return undefined;
+}
+
+/**
+ * A rule's fields in the order parseRule writes them. A library read back from jsonb (which keeps
+ * its own key order) is put in this order, so exports read alike and rules compare by their text.
+ */
+export function canonicalRule(rule: Rule): Rule {
+  const order = ['id', 'type', 'severity', ...(TYPE_FIELDS[rule.type] ?? []), 'message', 'description', 'enabled', 'hard'];
+  const source = rule as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const key of order) if (source[key] !== undefined) ordered[key] = source[key];
+  return ordered as unknown as Rule;
 }
