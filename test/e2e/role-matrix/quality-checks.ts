@@ -1,3 +1,39 @@
-import type { Endpoint } from './endpoint.js';
+import { type Endpoint, QUERY_READERS, RULE_MANAGERS, RULE_READERS } from './endpoint.js';
 
-export const QUALITY_CHECKS_ENDPOINTS: readonly Endpoint[] = [];
+/**
+ * Checking a batch or trying a rule stores nothing: every role may. A run over stored data (which
+ * opens queries) is the data managers'; its results are read by those who read queries. The role
+ * check comes before the lookup, so a run id nobody has is enough: an allowed role gets 404.
+ */
+const NO_SUCH_RUN = '00000000-0000-4000-8000-0000000c4ec5';
+const RECORD = { SubjectID: 'RA001-001', VisitName: 'Day 1', TreatmentArm: 'Active', SystolicBP: 250, DiastolicBP: 80, HeartRate: 72, Temperature: 36.8 };
+const TRIED_RULE = { id: 'TRY-1', type: 'range', field: 'SystolicBP', max: 200, severity: 'minor', message: 'Systolic above 200' };
+
+export const QUALITY_CHECKS_ENDPOINTS: readonly Endpoint[] = [
+  { route: 'POST /quality/checks/validate', allowed: RULE_READERS, status: 200, call: (c) => c.post('/quality/checks/validate').send({ records: [RECORD] }) },
+  {
+    route: 'POST /quality/checks/try',
+    allowed: RULE_READERS,
+    status: 200,
+    call: (c) => c.post('/quality/checks/try').send({ rule: TRIED_RULE, records: [RECORD] }),
+  },
+  {
+    route: 'POST /quality/checks/run',
+    allowed: RULE_MANAGERS,
+    status: 201,
+    // The default study holds the matrix's stored subject.
+    call: (c, known) => c.post('/quality/checks/run').send({ study: 'DEFAULT', subject: known.subject }),
+    nothingDone: async (platform, attempt) => {
+      const runs = await platform.database?.admin(`SELECT count(*)::int AS n FROM quality_runs WHERE subject_id = $1`, [attempt.subject]);
+      if (runs && runs.rows[0].n !== 0) throw new Error(`a refused run of ${attempt.subject} was stored`);
+    },
+  },
+  { route: 'GET /quality/checks/runs', allowed: QUERY_READERS, status: 200, call: (c) => c.get('/quality/checks/runs?study=DEFAULT') },
+  { route: 'GET /quality/checks/runs/:id', allowed: QUERY_READERS, status: 404, call: (c) => c.get(`/quality/checks/runs/${NO_SUCH_RUN}`) },
+  {
+    route: 'GET /quality/checks/runs/:id/findings',
+    allowed: QUERY_READERS,
+    status: 404,
+    call: (c) => c.get(`/quality/checks/runs/${NO_SUCH_RUN}/findings`),
+  },
+];
