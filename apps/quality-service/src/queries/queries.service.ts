@@ -9,7 +9,7 @@ import type { OpenQueryDto } from './dto/open-query.dto.js';
 import { type QueryDetailResponse, type QueryPage, toMessageResponse, toQueryResponse } from './dto/query.response.js';
 import type { QuerySummaryResponse, SiteCounts, StatusCounts } from './dto/query-summary.response.js';
 import { QueriesRepository, type Assignment, type NewManualQuery, type SiteScope } from './queries.repository.js';
-import { applyMove, type QueryMove, QueryMoveRefused } from './query-lifecycle.js';
+import { applyMove, type QueryChange, type QueryMove, QueryMoveRefused } from './query-lifecycle.js';
 import type { QueryRow } from './query.row.js';
 
 const AUDIT_ENTITY = 'quality_query';
@@ -206,7 +206,7 @@ export class QueriesService {
     return this.dataSource.transaction(async (db) => {
       const before = await this.queries.lock(db, id, scopeOf(user));
       if (!before) throw notFound(id);
-      let change;
+      let change: QueryChange;
       try {
         change = applyMove({ status: before.status, reopenedCount: before.reopened_count }, move);
       } catch (error) {
