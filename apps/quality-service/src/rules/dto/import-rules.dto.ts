@@ -13,7 +13,7 @@ export class ImportRulesDto {
     description: 'the rules: `rules:` followed by a list, or a bare list (at most 256 KiB, 500 rules); what GET /quality/checks/rules/export gives',
     example: 'rules:\n  - id: BP-DELTA\n    type: change_from_previous\n    severity: major\n    field: SystolicBP\n    max_change: 40\n    message: Systolic changed by more than 40 mmHg since the previous visit.\n',
   })
-  @IsDefined({ message: 'document is required: the rules as YAML or JSON text' })
+  @IsDefined()
   @IsString({ message: 'document must be the text of a YAML or JSON document (a string)' })
   document!: string;
 
@@ -21,7 +21,7 @@ export class ImportRulesDto {
     enum: IMPORT_MODES,
     description: "replace: the document becomes the library (rules it lacks are removed); merge: its rules replace those with the same id, the others are added",
   })
-  @IsDefined({ message: `mode is required: ${IMPORT_MODES.join(' or ')}` })
+  @IsDefined()
   @IsIn(IMPORT_MODES, { message: `mode must be one of ${IMPORT_MODES.join(', ')}` })
   mode!: ImportMode;
 }

@@ -14,14 +14,14 @@ export class OptionalStudyQuery {
 
 export class StudyQuery {
   @ApiProperty({ example: 'RA001', description: 'the study (protocol id)' })
-  @IsDefined({ message: 'study is required: the protocol id of the study whose rules to change' })
+  @IsDefined()
   @Matches(STUDY_CODE, { message: STUDY_CODE_HINT })
   study!: string;
 }
 
 export class RuleVersionsQuery extends PageQuery {
   @ApiProperty({ example: 'RA001', description: 'the study (protocol id)' })
-  @IsDefined({ message: 'study is required: the protocol id of the study' })
+  @IsDefined()
   @Matches(STUDY_CODE, { message: STUDY_CODE_HINT })
   study!: string;
 }
