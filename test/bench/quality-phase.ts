@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { Headers } from './generation-job.js';
-import { fmt, row } from './report.js';
 
 /** A full run of the default edit checks over a stored dataset, and a plain scan of the same rows. */
 export interface QualityResults {
@@ -69,28 +68,4 @@ export async function measureQualityRun(origin: string, headers: Headers, db: pg
     rules: run.rules_checked ?? Object.keys(run.findings_by_rule).length,
     rowsPerSecond: run.rows_checked / seconds,
   };
-}
-
-/** The run's rate over the plain scan's; the issue sets no target for it. */
-export function qualityRatio(results: QualityResults): number | null {
-  return results.outcome === 'finished' ? results.rowsPerSecond / results.plainScan.rowsPerSecond : null;
-}
-
-export function printQualityResults(results: QualityResults): void {
-  const lines = [''];
-  if (results.outcome === 'finished') {
-    lines.push(
-      row(
-        'Edit checks, full run (default rules)',
-        `${fmt(results.rowsPerSecond)} rows/s`,
-        `${fmt(results.rowsChecked)} rows checked in ${fmt(results.seconds, 2)} s (one request, set-based in PostgreSQL); ${fmt(results.findings)} findings, ${fmt(results.queriesOpened)} queries opened`,
-      ),
-    );
-  } else {
-    lines.push(row('Edit checks, full run (default rules)', 'FAILED', `after ${fmt(results.seconds, 1)} s: ${results.error}`));
-  }
-  lines.push(row('Same rows, one plain aggregate', `${fmt(results.plainScan.rowsPerSecond)} rows/s`, `${fmt(results.plainScan.rows)} rows, the four range checks only, ${fmt(results.plainScan.seconds, 2)} s`));
-  const r = qualityRatio(results);
-  if (r !== null) lines.push('', `  ${'Edit checks / plain aggregate'.padEnd(36)} ${fmt(r, 2).padStart(6)}  (no target: how many plain scans one full run costs)`);
-  console.log(lines.join('\n') + '\n');
 }

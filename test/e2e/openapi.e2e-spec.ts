@@ -34,6 +34,7 @@ const FRACTIONAL_FIELDS = [
   'missing_rate', 'dropout_rate', 'serious_rate', 'out_of_range', 'swapped_bp', 'unit_flip', 'typo', 'duplicate_visit', 'arm_switch',
   'target_effect', 'jitter',
   'mean', 'sd', 'mean_difference', 'sd_ratio', 'ks_d', 'ks_p_value', 'max_absolute_difference',
+  'median_age_days', 'max_age_days', 'median_days_to_close',
 ];
 
 type Schema = SchemaObject | ReferenceObject;
