@@ -77,6 +77,7 @@ describe('the runtime database role', () => {
       quality_query_messages: 'INSERT, SELECT',
       quality_rule_sets: 'INSERT, SELECT',
       quality_runs: 'INSERT, SELECT',
+      security_user_directory: 'SELECT',
       installation: 'SELECT',
       mcp_context: 'DELETE, INSERT, SELECT, UPDATE',
       patients: 'INSERT, SELECT, UPDATE',

@@ -10,6 +10,7 @@ import { EdcTrialDesign1764900000000 } from './1764900000000-edc-trial-design.js
 import { EdcBulkLoad1765000000000 } from './1765000000000-edc-bulk-load.js';
 import { GenerationDatasets1765100000000 } from './1765100000000-generation-datasets.js';
 import { QualityChecks1765200000000 } from './1765200000000-quality-checks.js';
+import { SecurityUserDirectory1765300000000 } from './1765300000000-security-user-directory.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   EdcBulkLoad1765000000000,
   GenerationDatasets1765100000000,
   QualityChecks1765200000000,
+  SecurityUserDirectory1765300000000,
 ];
