@@ -112,6 +112,17 @@ describe('the noise simulator (all-in-one, through the gateway)', () => {
     await simulate({ records: batch(2), seed: 1 }, statistician).expect(200);
   });
 
+  it('is documented as simulated, tagged quality, with the answer it gives', async () => {
+    const docs = await platform.admin.get('/docs-json').expect(200);
+    const operation = docs.body.paths['/quality/simulate-noise'].post;
+    expect(operation).toMatchObject({ operationId: 'simulateNoise', tags: ['quality'], summary: expect.stringMatching(/^SIMULATED DATA/) });
+    const reference: string = operation.responses['200'].content['application/json'].schema.$ref;
+    const schema = docs.body.components.schemas[reference.replace('#/components/schemas/', '')];
+    const answer = await simulate({ records: batch(3), seed: 2 }).expect(200);
+    expect(Object.keys(answer.body).sort()).toEqual(Object.keys(schema.properties).sort());
+    expect([...schema.required].sort()).toEqual(Object.keys(schema.properties).sort());
+  });
+
   it('answers 401 without a token', async () => {
     await request(platform.baseUrl).post('/quality/simulate-noise').send({ records: batch(1), seed: 1 }).expect(401);
   });
