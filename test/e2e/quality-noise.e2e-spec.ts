@@ -107,6 +107,18 @@ describe('the noise simulator (all-in-one, through the gateway)', () => {
     expect(response.body).toMatchObject({ records: [odd], changes: [], records_changed: 0 });
   });
 
+  it('treats keys such as __proto__ and constructor in a record as data, changing no prototype', async () => {
+    const response = await request(platform.baseUrl)
+      .post('/quality/simulate-noise')
+      .set('Authorization', `Bearer ${statisticianToken}`)
+      .set('Content-Type', 'application/json')
+      .send('{"records":[{"SubjectID":"RA001-001","SystolicBP":120,"__proto__":{"SystolicBP":"polluted"},"constructor":{"prototype":{"polluted":true}}}],"seed":1,"rates":{"typo":1}}')
+      .expect(200);
+    expect(response.body.changes).toEqual([{ index: 0, field: 'SystolicBP', kind: 'typo', old: 120, new: expect.any(Number) }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).SystolicBP).toBeUndefined();
+  });
+
   it('is open to every role, at any sites (it reads no stored data)', async () => {
     await simulate({ records: batch(2), seed: 1 }, siteInvestigator).expect(200);
     await simulate({ records: batch(2), seed: 1 }, statistician).expect(200);
