@@ -83,7 +83,7 @@ interface Measure {
 const key = (...parts: Array<string | null | undefined>): string => parts.map((part) => part ?? '').join('\u0000');
 const recall = (measure: Measure): string => (measure.injected === 0 ? 'n/a' : `${((100 * measure.found) / measure.injected).toFixed(1)}%`);
 
-/** The rule meant to catch an error of a per-record kind, and whether a finding of it is on the error's data point. */
+/** The rule meant to catch an error of a kind (null: none is meant to). */
 function ruleFor(error: InjectedError): string | null {
   switch (error.kind) {
     case 'out_of_range':
@@ -114,9 +114,17 @@ function catches(error: InjectedError, findings: readonly Finding[]): boolean {
       return findings.some(
         (finding) => /^VS00[1-5]$/.test(finding.rule_id) && finding.subject_id === error.SubjectID && finding.visit_name === error.VisitName,
       );
+    case 'swapped_bp':
+      return findings.some((finding) => finding.rule_id === rule && finding.subject_id === error.SubjectID && finding.visit_name === error.VisitName);
     default:
+      // A range rule's finding names the field and the value injected.
       return findings.some(
-        (finding) => finding.rule_id === rule && finding.subject_id === error.SubjectID && finding.visit_name === error.VisitName && (rule === 'VS005' || finding.field === error.field),
+        (finding) =>
+          finding.rule_id === rule &&
+          finding.subject_id === error.SubjectID &&
+          finding.visit_name === error.VisitName &&
+          finding.field === error.field &&
+          Number(finding.value) === error.injected,
       );
   }
 }
