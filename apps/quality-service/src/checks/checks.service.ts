@@ -149,6 +149,7 @@ export class ChecksService {
     return this.withRegexErrors(() =>
       this.dataSource.transaction('REPEATABLE READ', async (db) => {
         await db.query('SET TRANSACTION READ ONLY');
+        await this.checks.tuneForLargeReads(db);
         return work(db);
       }),
     );

@@ -129,14 +129,15 @@ function allowedValuesSql(rule: AllowedValuesRule, protocol: string, params: Sql
 
 /**
  * A subject id format as an anchored regular expression: `.` escaped (the only special character
- * a format's literal part can hold), `{seq:N}` at least N digits, `{seq}` digits, `{site}` the row's
- * site id with every character other than a letter or digit escaped.
+ * a format's literal part can hold), `{seq:N}` at least N digits, `{seq}` digits, `{site}` the
+ * site id with every character other than a letter or digit escaped. Made once per study and site
+ * (`st`, `sites`), not per record.
  */
 const FORMAT_REGEX = `
   '^' || replace(
            regexp_replace(regexp_replace(replace(st.subject_id_format, '.', '\\.'), '\\{seq:([1-9])\\}', '[0-9]{\\1,}', 'g'),
                           '\\{seq\\}', '[0-9]+', 'g'),
-           '{site}', regexp_replace(coalesce(cv.site_id, ''), '([^A-Za-z0-9])', '\\\\\\1', 'g'))
+           '{site}', regexp_replace(sites.site, '([^A-Za-z0-9])', '\\\\\\1', 'g'))
   || '$'`;
 
 function patternSql(rule: PatternRule, protocol: string, params: SqlParams, finding: FindingColumns): string {
@@ -148,11 +149,16 @@ function patternSql(rule: PatternRule, protocol: string, params: SqlParams, find
        WHERE cv.protocol_id = ${protocol} AND ${value} IS NOT NULL AND ${value} !~ ${params.add(`^(?:${rule.regex})$`, 'text')}`;
   }
   if (rule.from !== 'study_subject_id_format') return nothing(protocol, finding, rule.field);
+  // Materialized: otherwise the planner builds the expression again for every record.
   return `
+    WITH formats AS MATERIALIZED (
+      SELECT sites.site, ${FORMAT_REGEX} AS pattern
+        FROM (SELECT DISTINCT coalesce(cv.site_id, '') AS site FROM checked_vitals cv WHERE cv.protocol_id = ${protocol}) sites
+        JOIN checked_studies st ON st.protocol_id = ${protocol} AND st.subject_id_format IS NOT NULL)
     SELECT ${finding.onRecord(rule.field, value)}
       FROM checked_vitals cv
-      JOIN checked_studies st ON st.protocol_id = cv.protocol_id AND st.subject_id_format IS NOT NULL
-     WHERE cv.protocol_id = ${protocol} AND ${value} IS NOT NULL AND ${value} !~ (${FORMAT_REGEX})`;
+      JOIN formats ON formats.site = coalesce(cv.site_id, '')
+     WHERE cv.protocol_id = ${protocol} AND ${value} IS NOT NULL AND ${value} !~ formats.pattern`;
 }
 
 function constantSql(rule: ConstantWithinSubjectRule, protocol: string, finding: FindingColumns): string {
