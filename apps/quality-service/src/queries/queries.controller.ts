@@ -100,11 +100,27 @@ export class QueriesController {
   @Post(':id/assign')
   @HttpCode(HttpStatus.OK)
   @Roles(rolesFor('assign'))
-  @ApiOperation({ operationId: 'assignQuery', summary: 'Assign an open or answered query to a user and/or a site of its study (null removes one); audited' })
+  @ApiOperation({
+    operationId: 'assignQuery',
+    summary: 'Assign an open or answered query to a user who may answer it and/or to its own site (null removes one); audited',
+    description:
+      'The user is read from the user directory (the username is stored from there): they must be active, hold a role that answers queries ' +
+      '(admin, data_manager, investigator) and see the query\'s site. The site must be the query\'s own: a query is answered by its subject\'s site.',
+  })
   @ApiParam(QUERY_ID)
+  @ApiBody({
+    type: AssignQueryDto,
+    examples: {
+      user_and_site: { summary: 'a user and the query\'s site', value: { user_id: '9a7c0d4e-1b2f-4c3d-8e5f-6a7b8c9d0e1f', site_id: 'S01' } },
+      remove_user: { summary: 'remove the user assignment, keep the site', value: { user_id: null } },
+    },
+  })
   @ApiOkResponse({ type: QueryDetailResponse })
-  @ApiError(HttpStatus.BAD_REQUEST, `${BAD_ID}; neither user_id nor site_id, user_id without username, a site not of the query's study, or an assignment that changes nothing`)
-  @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
+  @ApiError(
+    HttpStatus.BAD_REQUEST,
+    `${BAD_ID}; neither user_id nor site_id; a user who is deactivated, holds no role that answers queries or does not see the query's site (details name each); a site that is not the query's; or an assignment that changes nothing`,
+  )
+  @ApiError(HttpStatus.NOT_FOUND, `${NOT_FOUND}; or no user with that user_id in the user directory`)
   @ApiError(HttpStatus.CONFLICT, NOT_ALLOWED_NOW)
   assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: AssignQueryDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<QueryDetailResponse> {
     return this.queries.assign(id, body, user, actor);

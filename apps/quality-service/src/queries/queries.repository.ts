@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../libs/audit/src/index.js';
+import type { DirectoryUser } from './assignee.js';
 import type { MessageKind, QueryChange, QueryStatus, QueryTimestamp } from './query-lifecycle.js';
 import type { QueryMessageRow, QueryRow } from './query.row.js';
 
@@ -158,9 +159,10 @@ export class QueriesRepository {
     return rows.length > 0;
   }
 
-  async studySites(db: EntityManager, protocolId: string): Promise<string[]> {
-    const rows = (await db.query(`SELECT site_id FROM edc_study_sites WHERE protocol_id = $1 ORDER BY site_id`, [protocolId])) as Array<{ site_id: string }>;
-    return rows.map((row) => row.site_id);
+  /** A user in the security service's published directory (never its users table), if they exist. */
+  async directoryUser(db: EntityManager, id: string): Promise<DirectoryUser | null> {
+    const rows = (await db.query(`SELECT id, username, roles, site_ids, active FROM security_user_directory WHERE id = $1`, [id])) as DirectoryUser[];
+    return rows[0] ?? null;
   }
 
   /** Counts by site and status, and ageing, in one statement (one snapshot, one `now()`). */

@@ -1,10 +1,11 @@
 import { jest } from '@jest/globals';
-import { ConflictException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
 import { QueriesService } from './queries.service.js';
 import type { QueriesRepository } from './queries.repository.js';
+import type { DirectoryUser } from './assignee.js';
 import type { QueryRow } from './query.row.js';
 
 /** How a move is written: on the locked row, in one transaction with its message and audit event (repository and audit replaced). */
@@ -12,6 +13,9 @@ describe('QueriesService moves', () => {
   const actor: AuditActor = { userId: 'u1', username: 'dm.jones', role: 'data_manager', clientAddress: '127.0.0.1', requestId: 'r1' };
   const manager = { id: 'u1', username: 'dm.jones', roles: ['data_manager'], siteIds: [] } as unknown as AuthenticatedUser;
   const ofS02 = { id: 'u2', username: 'inv.s02', roles: ['investigator'], siteIds: ['S02'] } as unknown as AuthenticatedUser;
+  const investigatorOf = (siteIds: string[], overrides: Partial<DirectoryUser> = {}): DirectoryUser => ({
+    id: 'u9', username: 'inv.hansen', roles: ['investigator'], site_ids: siteIds, active: true, ...overrides,
+  });
   const transaction = { name: 'the transaction' } as unknown as EntityManager;
   const at = new Date('2026-11-01T10:00:00Z');
   const row = (overrides: Partial<QueryRow> = {}): QueryRow =>
@@ -24,7 +28,7 @@ describe('QueriesService moves', () => {
     applyChange: jest.fn(async () => row({ status: 'closed', closed_at: new Date('2026-11-02T10:00:00Z') })),
     addMessage: jest.fn(async () => undefined),
     thread: jest.fn(async () => []),
-    studySites: jest.fn(async () => ['S01', 'S02']),
+    directoryUser: jest.fn(async (): Promise<DirectoryUser | null> => investigatorOf(['S01'])),
   };
   const audit = { record: jest.fn(async () => undefined) };
   const dataSource = { transaction: jest.fn(async (work: (db: EntityManager) => Promise<unknown>) => work(transaction)) };
@@ -68,9 +72,92 @@ describe('QueriesService moves', () => {
     for (const write of [repository.applyChange, repository.addMessage, audit.record]) expect(write).not.toHaveBeenCalled();
   });
 
-  it('refuses an assignment to a site outside the query\'s study before writing anything', async () => {
-    repository.lock.mockResolvedValueOnce(row({ status: 'open' }));
-    await expect(service.assign('q1', { site_id: 'S09' }, manager, actor)).rejects.toThrow('"S09" is not a site of study RA001 (its sites: S01, S02)');
-    for (const write of [repository.applyChange, repository.addMessage, audit.record]) expect(write).not.toHaveBeenCalled();
+  describe('assign', () => {
+    const writes = () => [repository.applyChange, repository.addMessage, audit.record];
+    beforeEach(() => repository.lock.mockResolvedValue(row({ status: 'open' })));
+    afterAll(() => repository.lock.mockImplementation(async () => row()));
+
+    it('reads the user from the directory in the move\'s transaction and stores their id and username from there', async () => {
+      await service.assign('q1', { user_id: 'u9', site_id: 'S01' }, manager, actor);
+      expect(repository.directoryUser).toHaveBeenCalledWith(transaction, 'u9');
+      expect(repository.applyChange).toHaveBeenCalledWith(transaction, 'q1', expect.objectContaining({ kind: 'assign' }), { userId: 'u9', username: 'inv.hansen', siteId: 'S01' });
+      expect(repository.addMessage).toHaveBeenCalledWith(transaction, 'q1', 'assign', 'assigned to user inv.hansen (u9); assigned to site S01', 'open', actor);
+    });
+
+    it('takes a user of every site (no site_ids) for a query of any site', async () => {
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf([], { roles: ['monitor', 'data_manager'] }));
+      await service.assign('q1', { user_id: 'u9' }, manager, actor);
+      expect(repository.applyChange).toHaveBeenCalled();
+    });
+
+    it('answers 404 for a user the directory does not have, writing nothing', async () => {
+      repository.directoryUser.mockResolvedValueOnce(null);
+      const refused = service.assign('q1', { user_id: 'u404' }, manager, actor);
+      await expect(refused).rejects.toThrow(NotFoundException);
+      await expect(refused).rejects.toThrow('No user u404 in the user directory');
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['deactivated', investigatorOf(['S01'], { active: false }), /user_id: user inv\.hansen \(u9\) is deactivated/],
+      ['without a role that answers queries', investigatorOf(['S01'], { roles: ['monitor', 'statistician'] }), /holds no role that answers queries \(admin, data_manager, investigator\); their roles: monitor, statistician/],
+      ['without any role', investigatorOf(['S01'], { roles: [] }), /their roles: none/],
+      ['of another site', investigatorOf(['S02', 'S03']), /does not see the query's site S01 \(their sites: S02, S03\)/],
+    ])('refuses a user %s with 400 saying so, writing nothing', async (_case, assignee, message) => {
+      repository.directoryUser.mockResolvedValueOnce(assignee);
+      const refused = service.assign('q1', { user_id: 'u9' }, manager, actor);
+      await expect(refused).rejects.toThrow(BadRequestException);
+      await expect(refused).rejects.toThrow(message);
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('names every condition that fails, in the details of user_id', async () => {
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf(['S02'], { active: false, roles: ['agent'] }));
+      const error = (await service.assign('q1', { user_id: 'u9' }, manager, actor).catch((e: unknown) => e)) as BadRequestException;
+      const { details } = error.getResponse() as { details: Array<{ field: string; problems: string[] }> };
+      expect(details).toEqual([{ field: 'user_id', problems: [expect.stringMatching(/deactivated/), expect.stringMatching(/no role that answers/), expect.stringMatching(/does not see the query's site S01/)] }]);
+    });
+
+    it('names to a site-limited caller only the assignee\'s sites that the caller sees', async () => {
+      const managerOfS02andS03 = { id: 'u3', username: 'dm.s02', roles: ['data_manager'], siteIds: ['S02', 'S03'] } as unknown as AuthenticatedUser;
+      repository.lock.mockResolvedValue(row({ status: 'open', site_id: 'S02' }));
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf(['S01', 'S03', 'S07']));
+      const someShown = await service.assign('q1', { user_id: 'u9' }, managerOfS02andS03, actor).catch((e: unknown) => e as Error);
+      expect(someShown.message).toBe(
+        'Validation failed: user_id: user inv.hansen (u9) does not see the query\'s site S02 (their sites among yours: S03); nothing was changed',
+      );
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf(['S01', 'S07']));
+      const noneShown = await service.assign('q1', { user_id: 'u9' }, managerOfS02andS03, actor).catch((e: unknown) => e as Error);
+      expect(noneShown.message).toBe('Validation failed: user_id: user inv.hansen (u9) does not see the query\'s site S02; nothing was changed');
+      expect(repository.lock).toHaveBeenCalledWith(transaction, 'q1', ['S02', 'S03']);
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('refuses a user limited to sites for a query whose subject has no site', async () => {
+      repository.lock.mockResolvedValue(row({ status: 'open', site_id: null }));
+      await expect(service.assign('q1', { user_id: 'u9' }, manager, actor)).rejects.toThrow(/limited to some sites and the query has no site/);
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('refuses a site other than the query\'s own, naming the query\'s site and no other, before writing anything', async () => {
+      const refused = service.assign('q1', { site_id: 'S02' }, manager, actor);
+      await expect(refused).rejects.toThrow('Validation failed: site_id: "S02" is not the query\'s site: a query is answered by its subject\'s site, S01; nothing was changed');
+      repository.lock.mockResolvedValue(row({ status: 'open', site_id: null }));
+      await expect(service.assign('q1', { site_id: 'S01' }, manager, actor)).rejects.toThrow(/the query's subject has no site/);
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('removes a user assignment (null) without reading the directory', async () => {
+      repository.lock.mockResolvedValue(row({ status: 'open', assigned_user_id: 'u9', assigned_username: 'inv.hansen' }));
+      await service.assign('q1', { user_id: null }, manager, actor);
+      expect(repository.directoryUser).not.toHaveBeenCalled();
+      expect(repository.applyChange).toHaveBeenCalledWith(transaction, 'q1', expect.anything(), { userId: null, username: null });
+    });
+
+    it('refuses an assignment that changes nothing', async () => {
+      repository.lock.mockResolvedValue(row({ status: 'open', assigned_user_id: 'u9', assigned_username: 'inv.hansen', assigned_site_id: 'S01' }));
+      await expect(service.assign('q1', { user_id: 'u9', site_id: 'S01' }, manager, actor)).rejects.toThrow(/changes nothing/);
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
   });
 });

@@ -8,6 +8,7 @@ import type { AssignQueryDto } from './dto/move.dto.js';
 import type { OpenQueryDto } from './dto/open-query.dto.js';
 import { type QueryDetailResponse, type QueryPage, toMessageResponse, toQueryResponse } from './dto/query.response.js';
 import type { QuerySummaryResponse, SiteCounts, StatusCounts } from './dto/query-summary.response.js';
+import { assigneeProblems } from './assignee.js';
 import { QueriesRepository, type Assignment, type NewManualQuery, type SiteScope } from './queries.repository.js';
 import { applyMove, type QueryChange, type QueryMove, QueryMoveRefused } from './query-lifecycle.js';
 import type { QueryRow } from './query.row.js';
@@ -30,8 +31,12 @@ const scopeOf = (user: AuthenticatedUser): SiteScope => (isSiteLimited(user) ? u
 const notFound = (id: string) => new NotFoundException(`No query ${id} at sites you may see`);
 
 function badRequest(field: string, problem: string): BadRequestException {
-  const details: ApiErrorDetail[] = [{ field, problems: [problem] }];
-  return new BadRequestException({ message: `Validation failed: ${field}: ${problem}; nothing was changed`, details });
+  return refused([{ field, problems: [problem] }]);
+}
+
+function refused(details: ApiErrorDetail[]): BadRequestException {
+  const summary = details.map(({ field, problems }) => `${field}: ${problems.join('; ')}`).join('; ');
+  return new BadRequestException({ message: `Validation failed: ${summary}; nothing was changed`, details });
 }
 
 /**
@@ -173,22 +178,37 @@ export class QueriesService {
     return this.change(id, move, user, actor, async () => ({ body: text ?? '', text }));
   }
 
-  /** Assigns the query to a user and/or a site of its study (null removes that assignment). */
+  /**
+   * Assigns the query to a user (an active answerer of queries who sees its site, read from the
+   * security service's user directory) and/or to its own site; null removes that assignment.
+   */
   async assign(id: string, dto: AssignQueryDto, user: AuthenticatedUser, actor: AuditActor): Promise<QueryDetailResponse> {
-    if (dto.user_id === undefined && dto.site_id === undefined) throw badRequest('user_id', 'give user_id (with username) and/or site_id');
-    if (dto.username !== undefined && typeof dto.user_id !== 'string') throw badRequest('username', 'is given only with a user_id');
+    if (dto.user_id === undefined && dto.site_id === undefined) throw badRequest('user_id', 'give user_id and/or site_id');
     return this.change(id, 'assign', user, actor, async (db, before) => {
       const assignment: Assignment = {};
-      if (dto.user_id !== undefined) {
-        assignment.userId = dto.user_id;
-        assignment.username = dto.user_id === null ? null : dto.username!;
+      const refusals: ApiErrorDetail[] = [];
+      if (dto.user_id === null) {
+        assignment.userId = null;
+        assignment.username = null;
+      } else if (dto.user_id !== undefined) {
+        const assignee = await this.queries.directoryUser(db, dto.user_id);
+        if (!assignee) throw new NotFoundException(`No user ${dto.user_id} in the user directory; nothing was changed`);
+        const problems = assigneeProblems(assignee, before.site_id, scopeOf(user));
+        if (problems.length > 0) refusals.push({ field: 'user_id', problems });
+        assignment.userId = assignee.id;
+        assignment.username = assignee.username;
       }
-      if (typeof dto.site_id === 'string') {
-        const sites = await this.queries.studySites(db, before.protocol_id);
-        if (!sites.includes(dto.site_id)) {
-          throw badRequest('site_id', `"${dto.site_id}" is not a site of study ${before.protocol_id} (its sites: ${sites.join(', ') || 'none'})`);
-        }
+      if (typeof dto.site_id === 'string' && dto.site_id !== before.site_id) {
+        refusals.push({
+          field: 'site_id',
+          problems: [
+            before.site_id === null
+              ? `"${dto.site_id}" cannot be assigned: the query's subject has no site, and a query is answered by its subject's site`
+              : `"${dto.site_id}" is not the query's site: a query is answered by its subject's site, ${before.site_id}`,
+          ],
+        });
       }
+      if (refusals.length > 0) throw refused(refusals);
       if (dto.site_id !== undefined) assignment.siteId = dto.site_id;
       const changes = assignmentChanges(before, assignment);
       if (Object.keys(changes).length === 0) throw badRequest(dto.user_id !== undefined ? 'user_id' : 'site_id', 'changes nothing: the query is already assigned so');

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { CLINICAL_CODE, CLINICAL_CODE_HINT } from './clinical-code.js';
 import { IsQueryText } from './query-text.js';
 
@@ -34,22 +34,21 @@ export class CancelQueryDto {
 const ClearableWhenNull = () => IsOptional();
 
 /**
- * Who should act on the query: a user (id and username, as the users admin shows them) and/or a
- * site of the query's study.
+ * Who should act on the query: a user (by id; their username is read from the user directory)
+ * and/or the query's own site.
  */
 export class AssignQueryDto {
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'the user\'s id; null removes the user assignment' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'an active user who may answer queries (admin, data_manager, investigator) and sees the query\'s site; null removes the user assignment',
+  })
   @ClearableWhenNull()
   @IsUUID('all', { message: 'user_id must be a UUID' })
   user_id?: string | null;
 
-  @ApiPropertyOptional({ type: String, maxLength: 64, example: 'inv.hansen', description: 'the user\'s username; required with user_id' })
-  @ValidateIf((dto: AssignQueryDto) => typeof dto.user_id === 'string' || dto.username !== undefined)
-  @Matches(/^[^\u0000\s][^\u0000]{0,63}$/u, { message: 'username must be 1 to 64 characters, not starting with a space, and is required with user_id' })
-  @MaxLength(64)
-  username?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'S01', description: 'a site of the query\'s study; null removes the site assignment' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'S01', description: 'the query\'s site (its subject\'s site); null removes the site assignment' })
   @ClearableWhenNull()
   @Matches(CLINICAL_CODE, { message: `site_id ${CLINICAL_CODE_HINT}` })
   site_id?: string | null;
