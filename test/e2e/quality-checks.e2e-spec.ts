@@ -378,6 +378,20 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
     });
   });
 
+  describe("a study's edited library", () => {
+    it('runs the current version: a rule added by PUT finds its errors and opens their queries, the run names the version', async () => {
+      const jump = { type: 'change_from_previous', field: 'SystolicBP', max_change: 40, severity: 'major', message: 'Systolic jumped by more than 40 mmHg' };
+      const put = await manager.put('/quality/checks/rules/BP-JUMP').query({ study: protocolId }).send(jump);
+      expect({ status: put.status, body: put.body }).toMatchObject({ status: 200 });
+      const run = await runAs(manager, { study: protocolId });
+      expect(run.rules_version).toBeGreaterThanOrEqual(1);
+      expect(run).toMatchObject({ findings_total: 10, queries_opened: 2, findings_by_rule: { 'BP-JUMP': 2, VS001: 1 } });
+      const jumps = await findingsOf(manager, run.id, { rule: 'BP-JUMP' });
+      expect(jumps.map((f) => `${f.subject_id} ${f.visit_name} ${f.value}`).sort()).toEqual([`${s01First} Baseline 210`, `${s01First} Week2 125`]);
+      expect(jumps.every((f) => typeof f.query_id === 'string')).toBe(true);
+    });
+  });
+
   describe('hostile runs', () => {
     it.each([
       ['no study', {}],

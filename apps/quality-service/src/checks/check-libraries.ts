@@ -1,19 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DEFAULT_RULES } from '../rules/default-rules.js';
-import type { Rule, RuleLibrary } from '../rules/rule.js';
+import { RuleLibraries } from '../rules/rule-libraries.js';
+import type { RuleLibrary } from '../rules/rule.js';
 
 /**
- * The rule library a check uses: a study's newest stored version, else the defaults (version 0).
- * Read in the caller's transaction, so a run records the version it ran.
+ * The rule library a check uses, read in the caller's transaction (a run records the version it
+ * ran): the study's current library, or for a batch naming a study the EDC does not have (yet),
+ * the defaults (version 0).
  */
 @Injectable()
 export class CheckLibraries {
+  constructor(private readonly libraries: RuleLibraries) {}
+
   async current(db: EntityManager, protocolId: string): Promise<RuleLibrary> {
-    const [row] = (await db.query(
-      `SELECT version, rules FROM quality_rule_sets WHERE protocol_id = $1 ORDER BY version DESC LIMIT 1`,
-      [protocolId],
-    )) as Array<{ version: number; rules: Rule[] }>;
-    return row ? { protocolId, version: row.version, rules: row.rules } : { protocolId, version: 0, rules: [...DEFAULT_RULES] };
+    try {
+      return await this.libraries.currentIn(db, protocolId);
+    } catch (error) {
+      if (error instanceof NotFoundException) return this.libraries.defaults(protocolId);
+      throw error;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QueriesModule } from '../queries/queries.module.js';
+import { RulesModule } from '../rules/rules.module.js';
 import { CheckLibraries } from './check-libraries.js';
 import { ChecksController } from './checks.controller.js';
 import { ChecksRepository } from './checks.repository.js';
@@ -9,7 +10,7 @@ import { RunsService } from './runs.service.js';
 
 /** Running the rules: over a supplied batch (nothing stored) or over stored data, set-based in the database. */
 @Module({
-  imports: [QueriesModule],
+  imports: [QueriesModule, RulesModule],
   controllers: [ChecksController],
   providers: [CheckLibraries, ChecksRepository, ChecksService, RunsRepository, RunsService],
   exports: [ChecksRepository],
