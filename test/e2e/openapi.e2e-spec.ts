@@ -31,7 +31,7 @@ const INTEGER_FIELDS = [
  */
 const FRACTIONAL_FIELDS = [
   'Temperature', 'temperature', 'height_cm', 'weight_kg', 'old', 'new',
-  'missing_rate', 'dropout_rate', 'serious_rate', 'out_of_range', 'swapped_bp', 'unit_flip', 'typo', 'duplicate_visit', 'arm_switch',
+  'missing_rate', 'dropout_rate', 'serious_rate', 'out_of_range', 'swapped_bp', 'unit_flip', 'typo', 'duplicate_visit', 'arm_switch', 'scaling',
   'target_effect', 'jitter',
   'mean', 'sd', 'mean_difference', 'sd_ratio', 'ks_d', 'ks_p_value', 'max_absolute_difference',
   'median_age_days', 'max_age_days', 'median_days_to_close',

@@ -145,6 +145,14 @@ describe('error injection', () => {
   });
 });
 
+describe('duplicate visits', () => {
+  it('are redrawn clean: systolic at least 5 above diastolic, as the default rule VS005 asks', () => {
+    const records = allBlocks(recipeFor({ n_total: 300, seed: 5, errors: { duplicate_visit: 0.5 } })).flatMap((block) => block.records);
+    expect(records.length).toBeGreaterThan(300 * 4);
+    expect(records.filter((record) => record.SystolicBP < record.DiastolicBP + 5)).toEqual([]);
+  });
+});
+
 describe('typos', () => {
   it('double, drop or transpose a digit, and never give back the same number', () => {
     const random = new StreamSource(4).nextSubject().errorDetail;

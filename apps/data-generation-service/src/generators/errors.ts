@@ -1,4 +1,4 @@
-import { EDIT_CHECK_RANGES, isStorable, toOneDecimal } from './capture-rules.js';
+import { EDIT_CHECK_RANGES, isStorable, MIN_PULSE_PRESSURE, toOneDecimal } from './capture-rules.js';
 import type { GeneratedVital, InjectedError, InjectedErrorKind, RandomStream } from './dataset.js';
 import type { ErrorRates } from './parameters.js';
 
@@ -158,7 +158,7 @@ export function typoOf(value: number, random: RandomStream): number | null {
 /** A second measurement at the same visit an hour later: the clean values moved a little, still clean. */
 function redrawn(original: GeneratedVital, random: RandomStream): GeneratedVital {
   const systolic = clampTo(original.SystolicBP + random.integer(-6, 6), EDIT_CHECK_RANGES.SystolicBP);
-  const diastolic = Math.min(systolic - 1, clampTo(original.DiastolicBP + random.integer(-4, 4), EDIT_CHECK_RANGES.DiastolicBP));
+  const diastolic = Math.min(systolic - MIN_PULSE_PRESSURE, clampTo(original.DiastolicBP + random.integer(-4, 4), EDIT_CHECK_RANGES.DiastolicBP));
   const duplicate: GeneratedVital = {
     ...original,
     SystolicBP: systolic,

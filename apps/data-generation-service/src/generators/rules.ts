@@ -1,5 +1,5 @@
 import type { RandomStream, TrialDesign, ValueModel, VitalValues } from './dataset.js';
-import { EDIT_CHECK_RANGES, toOneDecimal } from './capture-rules.js';
+import { EDIT_CHECK_RANGES, MIN_PULSE_PRESSURE, toOneDecimal } from './capture-rules.js';
 import { baselineIndex } from './schedule.js';
 
 /**
@@ -77,7 +77,7 @@ function visitValues(random: RandomStream, subjectLevel: number, expectedSystoli
   const diastolic = drawInteger(
     () => random.normal(conditionalMean, conditionalSd),
     EDIT_CHECK_RANGES.DiastolicBP.min,
-    Math.min(EDIT_CHECK_RANGES.DiastolicBP.max, systolic - 1),
+    Math.min(EDIT_CHECK_RANGES.DiastolicBP.max, systolic - MIN_PULSE_PRESSURE),
   );
   const heartRate = drawInteger(() => random.normal(RULES.heartRate.mean, RULES.heartRate.sd), RULES.heartRate.min, RULES.heartRate.max);
   const temperature = drawTenth(random, RULES.temperature.mean, RULES.temperature.sd);

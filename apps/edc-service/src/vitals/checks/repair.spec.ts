@@ -19,12 +19,12 @@ describe('repairRecords (synthetic data only)', () => {
     ]);
   });
 
-  it('keeps the diastolic below the systolic, as one change from the value sent', () => {
+  it('keeps the diastolic at least 5 below the systolic (VS005), as one change from the value sent', () => {
     const { records, changes } = repairRecords([record({ SystolicBP: 90, DiastolicBP: 120 })]);
-    expect(records[0]).toMatchObject({ SystolicBP: 95, DiastolicBP: 94 });
+    expect(records[0]).toMatchObject({ SystolicBP: 95, DiastolicBP: 90 });
     expect(changes).toEqual([
       { index: 0, field: 'SystolicBP', old: 90, new: 95 },
-      { index: 0, field: 'DiastolicBP', old: 120, new: 94 },
+      { index: 0, field: 'DiastolicBP', old: 120, new: 90 },
     ]);
   });
 

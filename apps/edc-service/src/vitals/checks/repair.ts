@@ -6,6 +6,9 @@ export interface RepairChangeEntry {
   new: number;
 }
 
+/** The least gap between systolic and diastolic of a repaired record (the default rule VS005). */
+const MIN_PULSE_PRESSURE = 5;
+
 /** The design's plausible ranges for synthetic records (narrower than the capture rules). */
 export const PLAUSIBLE_RANGES = {
   SystolicBP: { min: 95, max: 200, decimals: 0 },
@@ -19,7 +22,7 @@ const round = (value: number, decimals: number): number => Number(value.toFixed(
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /**
- * Clips each numeric value into its plausible range (and the diastolic below the systolic), and
+ * Clips each numeric value into its plausible range (and the diastolic at least 5 below the systolic), and
  * lists every change with the value sent. Values that are not numbers are left as they are.
  */
 export function repairRecords(records: Array<Record<string, unknown>>): { records: Array<Record<string, unknown>>; changes: RepairChangeEntry[] } {
@@ -30,8 +33,9 @@ export function repairRecords(records: Array<Record<string, unknown>>): { record
       const value = result[field];
       if (isNumber(value)) result[field] = round(Math.min(Math.max(value, range.min), range.max), range.decimals);
     }
-    if (isNumber(result.SystolicBP) && isNumber(result.DiastolicBP) && result.DiastolicBP >= result.SystolicBP) {
-      result.DiastolicBP = result.SystolicBP - 1;
+    // 5 mmHg apart at least, so a repaired record passes the quality service's VS005 too.
+    if (isNumber(result.SystolicBP) && isNumber(result.DiastolicBP) && result.DiastolicBP > result.SystolicBP - MIN_PULSE_PRESSURE) {
+      result.DiastolicBP = result.SystolicBP - MIN_PULSE_PRESSURE;
     }
     for (const field of Object.keys(PLAUSIBLE_RANGES)) {
       if (isNumber(record[field]) && result[field] !== record[field]) changes.push({ index, field, old: record[field], new: result[field] as number });
