@@ -84,7 +84,7 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
   let admin: Client;
   let manager: { id: string; username: string; client: Client };
   let investigatorS01: { id: string; username: string; client: Client };
-  let investigatorS02: Client;
+  let investigatorS02: { id: string; username: string; client: Client };
   let monitorS01: Client;
   let managerS02: Client;
   let agent: Client;
@@ -93,20 +93,22 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
   beforeAll(async () => {
     platform = await startPlatform(mode);
     admin = platform.admin;
-    const user = async (prefix: string, roles: string[], siteIds?: string[]) => {
-      const username = newSubjectId(prefix);
-      const created = await createUser(platform.baseUrl, admin, { username, roles, ...(siteIds ? { site_ids: siteIds } : {}) });
-      return { id: created.id, username, client: created.client };
-    };
     manager = await user('dm', ['data_manager']);
     investigatorS01 = await user('inv-s01', ['investigator'], ['S01']);
-    investigatorS02 = (await user('inv-s02', ['investigator'], ['S02'])).client;
+    investigatorS02 = await user('inv-s02', ['investigator'], ['S02']);
     monitorS01 = (await user('mon-s01', ['monitor'], ['S01'])).client;
     managerS02 = (await user('dm-s02', ['data_manager'], ['S02'])).client;
     agent = (await user('agent', ['agent'])).client;
     study = await newStudy();
   });
   afterAll(() => platform?.close());
+
+  /** A new user, signed in; without sites, a user of every site. */
+  async function user(prefix: string, roles: string[], siteIds?: string[]): Promise<{ id: string; username: string; client: Client }> {
+    const username = newSubjectId(prefix);
+    const created = await createUser(platform.baseUrl, admin, { username, roles, ...(siteIds ? { site_ids: siteIds } : {}) });
+    return { id: created.id, username, client: created.client };
+  }
 
   /** A study with sites S01 and S02 and one subject (with one vital sign) at each. */
   async function newStudy(): Promise<Study> {
@@ -385,11 +387,12 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       expect((await move(investigatorS01.client, query.id, 'answer', { text: 'audit-failure-probe' })).status).toBe('answered');
     });
 
-    it('assigns to a user and to a site of the study, filters by assignee (an id, or me), removes an assignment with null; audited', async () => {
+    it('assigns to a user (their username from the user directory) and to the query\'s site, filters by assignee (an id, or me), removes an assignment with null; audited', async () => {
       const opened = await openQuery();
-      const assigned = await move(manager.client, opened.id, 'assign', { user_id: investigatorS01.id, username: investigatorS01.username, site_id: 'S01' });
+      // The id as a client may spell it: stored as the directory has it.
+      const assigned = await move(manager.client, opened.id, 'assign', { user_id: investigatorS01.id.toUpperCase(), site_id: 'S01' });
       expect(assigned).toMatchObject({ status: 'open', assigned_user_id: investigatorS01.id, assigned_username: investigatorS01.username, assigned_site_id: 'S01' });
-      expect(assigned.thread.at(-1)).toMatchObject({ kind: 'assign', status_after: 'open', text: expect.stringContaining(investigatorS01.username) });
+      expect(assigned.thread.at(-1)).toMatchObject({ kind: 'assign', status_after: 'open', text: `assigned to user ${investigatorS01.username} (${investigatorS01.id}); assigned to site S01` });
       expect((await auditOf(opened.id))[0]).toMatchObject({
         action: 'assign',
         username: manager.username,
@@ -404,17 +407,107 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       expect((await list(admin, { assignee: investigatorS01.id, study: study.protocolId })).data.map((q) => q.id)).toEqual([opened.id]);
       expect((await list(manager.client, { assignee: 'me', study: study.protocolId })).data).toEqual([]);
 
-      const notASite = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ site_id: 'S09' });
-      expect({ status: notASite.status, message: notASite.body.message }).toEqual({ status: 400, message: expect.stringMatching(/"S09" is not a site of study .* \(its sites: S01, S02\)/) });
       const sameAgain = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ site_id: 'S01' });
       expect({ status: sameAgain.status, message: sameAgain.body.message }).toEqual({ status: 400, message: expect.stringMatching(/changes nothing/) });
-      for (const body of [{}, { user_id: investigatorS01.id }, { username: 'someone' }, { user_id: 'not-a-uuid', username: 'x' }]) {
-        expect({ body, status: (await manager.client.post(`/quality/queries/${opened.id}/assign`).send(body)).status }).toEqual({ body, status: 400 });
-      }
+      const sameUser = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ user_id: investigatorS01.id });
+      expect({ status: sameUser.status, message: sameUser.body.message }).toEqual({ status: 400, message: expect.stringMatching(/user_id: changes nothing/) });
+
+      // A user of every site may be assigned a query of any site.
+      const toManager = await move(admin, opened.id, 'assign', { user_id: manager.id });
+      expect(toManager).toMatchObject({ assigned_user_id: manager.id, assigned_username: manager.username, assigned_site_id: 'S01' });
 
       const removed = await move(manager.client, opened.id, 'assign', { user_id: null });
       expect(removed).toMatchObject({ assigned_user_id: null, assigned_username: null, assigned_site_id: 'S01' });
-      expect((await auditOf(opened.id)).filter((e) => e.action === 'assign')).toHaveLength(2);
+      expect(removed.thread.at(-1)?.text).toBe('user assignment removed');
+      expect((await auditOf(opened.id)).filter((e) => e.action === 'assign')).toHaveLength(3);
+    });
+
+    it('refuses a site other than the query\'s own (a query is answered by its subject\'s site), even another site of its study, writing nothing', async () => {
+      const opened = await openQuery();
+      for (const site of ['S02', 'S09']) {
+        const refused = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ site_id: site });
+        expect({ status: refused.status, message: refused.body.message, details: refused.body.details }).toEqual({
+          status: 400,
+          message: `Validation failed: site_id: "${site}" is not the query's site: a query is answered by its subject's site, S01; nothing was changed`,
+          details: [{ field: 'site_id', problems: [`"${site}" is not the query's site: a query is answered by its subject's site, S01`] }],
+        });
+      }
+      // A good user with a wrong site: the whole assignment is refused.
+      expect((await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ user_id: investigatorS01.id, site_id: 'S02' })).status).toBe(400);
+      expect(await read(opened.id)).toEqual(opened);
+      expect(await auditOf(opened.id)).toHaveLength(1);
+    });
+
+    it('refuses a deactivated user, a user without a role that answers queries, a user of another site (400 saying which) and an unknown user (404), writing nothing', async () => {
+      const opened = await openQuery();
+      const deactivated = await user('inv-gone', ['investigator'], ['S01']);
+      await admin.post(`/security/users/${deactivated.id}/deactivate`).expect(200);
+      const monitor = await user('mon', ['monitor'], ['S01']);
+      const statistician = await user('stat', ['statistician', 'agent']);
+      const twoFailures = await user('mon-gone', ['monitor'], ['S02']);
+      await admin.post(`/security/users/${twoFailures.id}/deactivate`).expect(200);
+      const unknown = randomUUID();
+      const who = (u: { id: string; username: string }) => `user ${u.username} (${u.id})`;
+
+      const cases: Array<[string, number, string]> = [
+        [deactivated.id, 400, `Validation failed: user_id: ${who(deactivated)} is deactivated: assign an active user; nothing was changed`],
+        [monitor.id, 400, `Validation failed: user_id: ${who(monitor)} holds no role that answers queries (admin, data_manager, investigator); their roles: monitor; nothing was changed`],
+        [statistician.id, 400, `Validation failed: user_id: ${who(statistician)} holds no role that answers queries (admin, data_manager, investigator); their roles: statistician, agent; nothing was changed`],
+        [investigatorS02.id, 400, `Validation failed: user_id: ${who(investigatorS02)} does not see the query's site S01 (their sites: S02); nothing was changed`],
+        [
+          twoFailures.id,
+          400,
+          `Validation failed: user_id: ${who(twoFailures)} is deactivated: assign an active user; ${who(twoFailures)} holds no role that answers queries (admin, data_manager, investigator); their roles: monitor; ${who(twoFailures)} does not see the query's site S01 (their sites: S02); nothing was changed`,
+        ],
+        [unknown, 404, `No user ${unknown} in the user directory; nothing was changed`],
+      ];
+      for (const [userId, status, message] of cases) {
+        const refused = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ user_id: userId, site_id: 'S01' });
+        expect({ userId, status: refused.status, message: refused.body.message }).toEqual({ userId, status, message });
+        if (status === 400) expect(refused.body.details.map((d: { field: string }) => d.field)).toEqual(['user_id']);
+      }
+      const twice = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ user_id: twoFailures.id });
+      expect(twice.body.details).toEqual([{ field: 'user_id', problems: [expect.stringMatching(/deactivated/), expect.stringMatching(/no role/), expect.stringMatching(/does not see/)] }]);
+      expect(await read(opened.id)).toEqual(opened);
+      expect(await auditOf(opened.id)).toHaveLength(1);
+    });
+
+    it('refuses a username from the client (it is read from the directory) and bodies without user_id or site_id', async () => {
+      const opened = await openQuery();
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ user_id: investigatorS01.id, username: investigatorS01.username }, 'username'],
+        [{ user_id: investigatorS01.id, username: 'someone-else' }, 'username'],
+        [{ username: investigatorS01.username }, 'username'],
+        [{}, 'user_id'],
+        [{ user_id: 'not-a-uuid' }, 'user_id'],
+        [{ user_id: investigatorS01.id, full_name: 'x' }, 'full_name'],
+      ];
+      for (const [body, field] of cases) {
+        const refused = await manager.client.post(`/quality/queries/${opened.id}/assign`).send(body);
+        const fields = (refused.body.details ?? []).map((d: { field: string }) => d.field);
+        expect({ body, status: refused.status, fields }).toEqual({ body, status: 400, fields: [field] });
+      }
+      const unknownField = await manager.client.post(`/quality/queries/${opened.id}/assign`).send({ user_id: investigatorS01.id, username: 'x' });
+      expect(unknownField.body.message).toBe('Validation failed: username: property username should not exist');
+      expect(await read(opened.id)).toEqual(opened);
+      expect(await auditOf(opened.id)).toHaveLength(1);
+    });
+
+    it('never names other sites to a site-limited data manager: a user of another site is refused naming only the query\'s site', async () => {
+      const ofS02 = await openQuery({ subject: study.s02.subject }, study, managerS02);
+      const elsewhere = await user('inv-x', ['investigator'], ['S01']);
+      const refused = await managerS02.post(`/quality/queries/${ofS02.id}/assign`).send({ user_id: elsewhere.id });
+      expect({ status: refused.status, message: refused.body.message }).toEqual({
+        status: 400,
+        message: `Validation failed: user_id: user ${elsewhere.username} (${elsewhere.id}) does not see the query's site S02; nothing was changed`,
+      });
+      expect(JSON.stringify(refused.body)).not.toMatch(/S01|Oslo/);
+      // The same refusal to a data manager of every site names the user's sites.
+      const toAll = await manager.client.post(`/quality/queries/${ofS02.id}/assign`).send({ user_id: elsewhere.id });
+      expect(toAll.body.message).toMatch(/does not see the query's site S02 \(their sites: S01\)/);
+
+      const assigned = await move(managerS02, ofS02.id, 'assign', { user_id: investigatorS02.id, site_id: 'S02' });
+      expect(assigned).toMatchObject({ assigned_user_id: investigatorS02.id, assigned_username: investigatorS02.username, assigned_site_id: 'S02' });
     });
   });
 
@@ -544,7 +637,7 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
         as_of: expect.any(String),
       });
 
-      const ofS02 = (await investigatorS02.get('/quality/queries/summary').query({ study: aging.protocolId }).expect(200)).body;
+      const ofS02 = (await investigatorS02.client.get('/quality/queries/summary').query({ study: aging.protocolId }).expect(200)).body;
       expect(ofS02).toMatchObject({
         totals: { open: 2, answered: 0, closed: 1, cancelled: 1, total: 4 },
         by_site: [{ site_id: 'S02', open: 2, answered: 0, closed: 1, cancelled: 1, total: 4 }],
@@ -575,7 +668,7 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       const missing = randomUUID();
       const pathsOf = (id: string) => [['get', `/quality/queries/${id}`], ...MOVES.map((name) => ['post', `/quality/queries/${id}/${name}`])] as const;
       const asS02 = async (method: string, path: string, name?: Move) =>
-        method === 'get' ? investigatorS02.get(path) : investigatorS02.post(path).send(name ? BODIES[name] : {});
+        method === 'get' ? investigatorS02.client.get(path) : investigatorS02.client.post(path).send(name ? BODIES[name] : {});
       for (const [index, [method, path]] of pathsOf(ofS01.id).entries()) {
         // Investigators may not assign, close, reopen or cancel: their answer is 403 whatever the query.
         const name = index === 0 ? undefined : MOVES[index - 1];
@@ -585,12 +678,12 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
         expect({ status: foreign.status, message: foreign.body.message.replace(ofS01.id, 'ID') }).toEqual({ status: 404, message: none.body.message.replace(missing, 'ID') });
       }
       expect((await read(ofS01.id)).thread).toHaveLength(1);
-      const listed = await list(investigatorS02, { study: study.protocolId, limit: 500 });
+      const listed = await list(investigatorS02.client, { study: study.protocolId, limit: 500 });
       expect(listed.data.every((q) => q.site_id === 'S02')).toBe(true);
       expect(listed.data.map((q) => q.id)).toContain(ofS02.id);
       expect(listed.page.total).toBe(listed.data.length);
-      expect((await list(investigatorS02, { study: study.protocolId, site: 'S01' })).page.total).toBe(0);
-      expect((await list(investigatorS02, { subject: study.s01.subject })).page.total).toBe(0);
+      expect((await list(investigatorS02.client, { study: study.protocolId, site: 'S01' })).page.total).toBe(0);
+      expect((await list(investigatorS02.client, { subject: study.s01.subject })).page.total).toBe(0);
     });
 
     it('lets an investigator answer and comment on their site\'s queries, not close, re-open, assign or cancel them', async () => {
@@ -645,7 +738,8 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
         ['cancel', { text: 'a reason under the wrong name' }, 'reason'],
         ['close', { text: 7 }, 'text'],
         ['assign', { site_id: 'S 01' }, 'site_id'],
-        ['assign', { user_id: 12, username: 'x' }, 'user_id'],
+        ['assign', { user_id: 12 }, 'user_id'],
+        ['assign', { user_id: null, username: 'x' }, 'username'],
       ];
       const before = await read(target.id);
       for (const [name, body, field] of cases) {
