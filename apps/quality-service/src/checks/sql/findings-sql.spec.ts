@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { type MigratedDatabase, openMigratedDatabase } from '../../../../../test/support/migrated-database.js';
 import type { Rule } from '../../rules/rule.js';
-import { type BatchRow, batchRelation } from './checked-vitals.js';
+import { type BatchRow, batchRelation, type StoredScope, storedRelation } from './checked-vitals.js';
 import { findingsSql } from './findings-sql.js';
 import { SqlParams } from './sql-params.js';
 
@@ -293,6 +293,66 @@ describe('rules compiled to SQL', () => {
       // 10 to 61: Q1 25, Q3 55 (interpolated), IQR 30; k = 0.1 gives fences 22 and 58.
       const rows = batch(...group('A', [10, 20, 30, 40, 50, 60, 61]));
       expect(await flagged({ type: 'outlier', field: 'SystolicBP', method: 'iqr', k: 0.1, min_group_size: 3 }, rows)).toEqual([0, 1, 5, 6]);
+    });
+  });
+
+  describe('stored data', () => {
+    const DATASET = '0b6c7c36-56c3-4d0e-9d3f-5f5b2a3c1d11';
+    const rules: Rule[] = [
+      { id: 'HIGH', type: 'range', field: 'SystolicBP', max: 150, severity: 'minor', message: 'high', enabled: true, hard: false },
+      { id: 'ARM', type: 'allowed_values', field: 'TreatmentArm', from: 'study_arms', severity: 'major', message: 'arm', enabled: true, hard: false },
+      { id: 'REQ', type: 'required_visits', severity: 'major', message: 'missing', enabled: true, hard: false },
+    ];
+    beforeAll(async () => {
+      await opened!.database.admin(`
+        INSERT INTO studies (protocol_id, title, status, baseline_visit) VALUES ('STORED', 'Stored', 'enrolling', 'Day1');
+        INSERT INTO study_arms (protocol_id, arm_code, display_order) VALUES ('STORED', 'A', 1);
+        INSERT INTO study_visits (protocol_id, visit_name, display_order, planned_day) VALUES ('STORED', 'Day1', 1, 1), ('STORED', 'Day8', 2, 8);
+        INSERT INTO patients (protocol_id, subject_number, site_id, treatment_arm, status, dataset_id) VALUES
+          ('STORED', 'P-1', 'S01', 'A', 'randomized', NULL), ('STORED', 'P-2', 'S02', 'Z', 'completed', NULL),
+          ('STORED', 'P-3', 'S02', 'A', 'randomized', '${DATASET}'), ('QC1', 'OTHER-STUDY', 'S01', 'A', 'randomized', NULL);
+        INSERT INTO vital_signs (patient_id, visit_name, visit_date, systolic_bp, diastolic_bp, heart_rate, temperature, data_batch)
+          SELECT p.id, v.visit_name, v.visit_date::date, v.systolic, 80, 70, 36.8, gen_random_uuid()
+            FROM (VALUES ('P-1', 'Day1', '2026-01-01', 160), ('P-1', 'Day8', '2026-01-08', 120), ('P-2', 'Day1', '2026-01-02', 151),
+                         ('P-3', 'Day8', '2026-01-09', 170), ('OTHER-STUDY', 'Day1', '2026-01-01', 200)) AS v(subject, visit_name, visit_date, systolic)
+            JOIN patients p ON p.subject_number = v.subject;`);
+    });
+
+    const storedFindings = async (scope: Partial<StoredScope>) => {
+      const params = new SqlParams();
+      const relation = storedRelation(params, { protocolId: 'STORED', siteIds: null, subjectId: null, datasetId: null, ...scope });
+      const sql = findingsSql(relation, [{ protocolId: 'STORED', version: 1, rules }], params);
+      const { rows } = await runtime.query<Row & { vital_sign_id: string | null }>(`${sql} ORDER BY subject_id, rule_id, visit_name`, params.values);
+      return rows.map((f) => `${f.rule_id} ${f.site_id} ${f.subject_id} ${f.visit_name} ${f.value} ${f.vital_sign_id === null ? 'subject' : 'record'}`);
+    };
+
+    it('reads the edc_vitals view as the services\' login, and finds what the same records sent as a batch give', async () => {
+      const stored = await storedFindings({});
+      expect(stored).toEqual([
+        'HIGH S01 P-1 Day1 160 record',
+        'ARM S02 P-2 Day1 Z record',
+        'HIGH S02 P-2 Day1 151 record',
+        'REQ S02 P-2 Day8 null subject',
+        'HIGH S02 P-3 Day8 170 record',
+        'REQ S02 P-3 Day1 null subject',
+      ]);
+      const params = new SqlParams();
+      const asBatch = batch(
+        { protocol_id: 'STORED', subject_id: 'P-1', site_id: 'S01', arm: 'A', visit_name: 'Day1', visit_date: '2026-01-01', systolic_bp: 160 },
+        { protocol_id: 'STORED', subject_id: 'P-1', site_id: 'S01', arm: 'A', visit_name: 'Day8', visit_date: '2026-01-08', systolic_bp: 120 },
+        { protocol_id: 'STORED', subject_id: 'P-2', site_id: 'S02', arm: 'Z', visit_name: 'Day1', visit_date: '2026-01-02', systolic_bp: 151 },
+        { protocol_id: 'STORED', subject_id: 'P-3', site_id: 'S02', arm: 'A', visit_name: 'Day8', visit_date: '2026-01-09', systolic_bp: 170 },
+      );
+      const sql = findingsSql(batchRelation(params, asBatch), [{ protocolId: 'STORED', version: 1, rules }], params);
+      const { rows } = await runtime.query<Row>(`${sql} ORDER BY subject_id, rule_id, visit_name`, params.values);
+      expect(rows.map((f) => `${f.rule_id} ${f.site_id} ${f.subject_id} ${f.visit_name} ${f.value} ${f.row_index === null ? 'subject' : 'record'}`)).toEqual(stored);
+    });
+
+    it('narrows to sites, a subject or a generated dataset', async () => {
+      expect(await storedFindings({ siteIds: ['S01'] })).toEqual(['HIGH S01 P-1 Day1 160 record']);
+      expect(await storedFindings({ siteIds: [] })).toEqual([]);
+      expect(await storedFindings({ subjectId: 'P-2' })).toEqual(['ARM S02 P-2 Day1 Z record', 'HIGH S02 P-2 Day1 151 record', 'REQ S02 P-2 Day8 null subject']);
+      expect(await storedFindings({ datasetId: DATASET })).toEqual(['HIGH S02 P-3 Day8 170 record', 'REQ S02 P-3 Day1 null subject']);
     });
   });
 
