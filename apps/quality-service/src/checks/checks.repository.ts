@@ -64,15 +64,21 @@ export class ChecksRepository {
     return db.query(`${sql} ORDER BY ${FINDING_ORDER}`, params.values);
   }
 
-  /** Findings over stored data, the first `limit` of them with the totals. */
+  /** Findings over stored data, the first `limit` of them with the totals: the rules evaluated once. */
   async storedFindings(db: EntityManager, scope: StoredScope, libraries: readonly RuleLibrary[], limit: number): Promise<StoredFindings> {
     const params = new SqlParams();
     const sql = findingsSql(storedRelation(params, scope), libraries, params);
-    const [counts] = await db.query(`SELECT count(*)::int AS total, ${SEVERITY_COUNTS} AS by_severity FROM (${sql}) f`, params.values);
-    const findings: FindingRow[] = await db.query(`${sql} ORDER BY ${FINDING_ORDER} LIMIT ${params.add(limit, 'integer')}`, params.values);
+    const [row] = await db.query(
+      `WITH f AS MATERIALIZED (${sql})
+       SELECT (SELECT count(*)::int FROM f) AS total,
+              (SELECT ${SEVERITY_COUNTS} FROM f) AS by_severity,
+              (SELECT coalesce(jsonb_agg(to_jsonb(shown) ORDER BY ${FINDING_ORDER}), '[]'::jsonb)
+                 FROM (SELECT * FROM f ORDER BY ${FINDING_ORDER} LIMIT ${params.add(limit, 'integer')}) shown) AS findings`,
+      params.values,
+    );
     const countParams = new SqlParams();
     const [checked] = await db.query(`SELECT count(*)::int AS count FROM (${storedRelation(countParams, scope)}) r`, countParams.values);
-    return { recordsChecked: checked.count, total: counts.total, bySeverity: counts.by_severity, findings };
+    return { recordsChecked: checked.count, total: row.total, bySeverity: row.by_severity, findings: row.findings };
   }
 
   /**
