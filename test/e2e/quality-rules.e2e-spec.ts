@@ -213,6 +213,8 @@ describe.each(['all-in-one', 'split'] as const)('quality rule libraries (%s mode
       ['a lookbehind', { ...base, type: 'pattern', field: 'SubjectID', regex: '(?<=S)\\d+' }, 'regex', 'uses a lookbehind ((?<= or (?<!), which is not supported'],
       ['a regex that is not one', { ...base, type: 'pattern', field: 'SubjectID', regex: '([A-Z]' }, 'regex', 'is not a valid regular expression: Unterminated group'],
       ['an exponential regex', { ...base, type: 'pattern', field: 'SubjectID', regex: '(a+)+' }, 'regex', 'repeats a group that holds a repeat itself (such as (a+)+), which can take exponential time; repeat only one level'],
+      ['a parenthesis that would close the anchoring group', { ...base, type: 'pattern', field: 'SubjectID', regex: 'a)|(b' }, 'regex', 'has a ")" at position 2 that closes no "("'],
+      ['a regex only PostgreSQL refuses', { ...base, type: 'pattern', field: 'SubjectID', regex: '(?:a{255}){255}' }, 'regex', 'is not a regular expression PostgreSQL accepts: invalid regular expression: regular expression is too complex'],
       ['a number too large to be finite', '{"type":"range","severity":"major","message":"m","field":"HeartRate","min":1e999}', 'min', 'must be a finite number'],
       ['an empty message', { ...base, type: 'visit_window', message: ' ' }, 'message', 'must not be empty'],
       ['a message over 500 characters', { ...base, type: 'visit_window', message: 'x'.repeat(501) }, 'message', 'must be at most 500 characters (it has 501)'],
@@ -318,6 +320,20 @@ describe.each(['all-in-one', 'split'] as const)('quality rule libraries (%s mode
       const detail = (response.body as ErrorBody).details?.find((candidate) => candidate.field === field);
       expect(detail?.problems[0]).toContain(problem);
       expect((await library(study)).version).toBe(0);
+    });
+
+    it('refuses a write that would make the library larger than 1 MiB; the library stays as it was', async () => {
+      const study = await newStudy();
+      const bigRule = (id: string) => ({ id, type: 'allowed_values', severity: 'minor', field: 'SiteID', values: Array.from({ length: 500 }, (_, i) => `${i}`.padStart(100, 'S')), message: 'm' });
+      let version = 0;
+      for (let batch = 0; batch < 5; batch += 1) {
+        const rules = Array.from({ length: 4 }, (_, i) => bigRule(`BIG-${batch}-${i}`));
+        const response = await importDocument(study, { format: 'json', mode: 'merge', document: JSON.stringify(rules) }).expect(200);
+        version = response.body.version;
+      }
+      const refused = await importDocument(study, { format: 'json', mode: 'merge', document: JSON.stringify([bigRule('BIG-5-0')]) }).expect(400);
+      expect(refused.body.message).toMatch(/^The rule library is not valid: rules: would take \d+ bytes; a library may take at most 1048576 \(shorten lists of values or messages\)$/);
+      expect((await library(study)).version).toBe(version);
     });
 
     it('refuses an import body with unknown fields, a missing mode or a document that is not text', async () => {

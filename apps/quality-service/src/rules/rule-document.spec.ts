@@ -43,6 +43,11 @@ describe('parseRuleDocument: a library written in YAML or JSON', () => {
     expect(parseRuleDocument('- id: W1\n  type: visit_window\n  severity: minor\n  message: Out of window.\n', 'yaml')).toEqual([{ ...rule, enabled: true, hard: false }]);
   });
 
+  it('reads a document saved with a byte order mark', () => {
+    expect(parseRuleDocument('\uFEFF[]', 'json')).toEqual([]);
+    expect(parseRuleDocument('\uFEFFrules: []', 'yaml')).toEqual([]);
+  });
+
   it('reads an empty library', () => {
     expect(parseRuleDocument('rules: []', 'yaml')).toEqual([]);
     expect(parseRuleDocument('{"rules": []}', 'json')).toEqual([]);

@@ -26,6 +26,8 @@ export function parseRuleDocument(text: string, format: RuleDocumentFormat): Rul
   if (bytes > MAX_DOCUMENT_BYTES) {
     refuse('document', `is ${bytes} bytes; a rule document may have at most ${MAX_DOCUMENT_BYTES} bytes (${MAX_DOCUMENT_BYTES / 1024} KiB)`);
   }
+  // A byte order mark, as some editors save files, is not part of the document.
+  text = text.replace(/^\uFEFF/, '');
   if (text.trim().length === 0) refuse('document', 'is empty; write rules: followed by a list of rules');
   const content = format === 'json' ? readJson(text) : readYaml(text);
   return rulesOf(content);

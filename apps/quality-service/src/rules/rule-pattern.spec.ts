@@ -11,6 +11,9 @@ describe('rule patterns: only what JavaScript and PostgreSQL read alike', () => 
     ['[\\-_a-z]+'],
     ['a+?b'],
     ['\\d{255}'],
+    ['(?:SITE|S)?-\\d+'],
+    ['[A-Z]{2,4}-\\d{3,5}(?:-[A-Z])?'],
+    ['\\w+-\\w+-\\w+'],
   ])('accepts %s', (regex) => {
     expect(patternProblems(regex)).toEqual([]);
   });
@@ -22,7 +25,9 @@ describe('rule patterns: only what JavaScript and PostgreSQL read alike', () => 
     ['(', 'is not a valid regular expression: Unterminated group'],
     ['\\@', 'is not a valid regular expression: Invalid escape (escape only ^ $ \\ . * + ? ( ) [ ] { } | / and, inside [...], -)'],
     ['a{2', 'has a "{" at position 2 that is not a repeat count {n}, {n,} or {n,m}; write \\{ for the character'],
-    ['a)', 'is not a valid regular expression: Unmatched \')\''],
+    ['a)', 'has a ")" at position 2 that closes no "("'],
+    ['a)|(b', 'has a ")" at position 2 that closes no "("'],
+    ['.*)|(?:', 'has a ")" at position 3 that closes no "("'],
     ['(?<=S)\\d', 'uses a lookbehind ((?<= or (?<!), which is not supported'],
     ['(?<!S)\\d', 'uses a lookbehind ((?<= or (?<!), which is not supported'],
     ['(?=S)\\w+', 'uses a lookahead ((?= or (?!), which is not supported'],
@@ -37,8 +42,21 @@ describe('rule patterns: only what JavaScript and PostgreSQL read alike', () => 
     ['(a+)+$', 'repeats a group that holds a repeat itself (such as (a+)+), which can take exponential time; repeat only one level'],
     ['((ab)*c)*', 'repeats a group that holds a repeat itself (such as (a+)+), which can take exponential time; repeat only one level'],
     ['(a|b?){2,}', 'repeats a group that holds a repeat itself (such as (a+)+), which can take exponential time; repeat only one level'],
+    ['(\\w|\\w\\w)*!', 'repeats a group of alternatives (such as (a|ab)*), which can take exponential time; repeat each alternative on its own, or use a class such as [ab]'],
+    ['(?:a|b){2,5}', 'repeats a group of alternatives (such as (a|ab)*), which can take exponential time; repeat each alternative on its own, or use a class such as [ab]'],
+    ['\\w*\\w*\\w*\\w*!', 'has more than 3 open-ended repeats (*, +, {n,} or a range wider than 10), which can take very long on a value that does not match'],
+    ['\\d+-\\d+-\\d+-\\d{1,20}', 'has more than 3 open-ended repeats (*, +, {n,} or a range wider than 10), which can take very long on a value that does not match'],
   ])('refuses %j: %s', (regex, problem) => {
     expect(patternProblems(regex)).toEqual([problem]);
+  });
+
+  it('keeps every accepted worst case fast in JavaScript on a 64-character value that fails', () => {
+    for (const regex of ['\\w*\\w*\\w*!', '(\\w+)?\\w+\\w+!', '(?:a|b)?\\w*\\w*\\w*!']) {
+      expect(patternProblems(regex)).toEqual([]);
+      const started = process.hrtime.bigint();
+      compileRulePattern(regex).test('a'.repeat(64));
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(200);
+    }
   });
 
   it('matches the whole value, a newline included in "." as in PostgreSQL', () => {

@@ -31,6 +31,8 @@ export function patternProblems(regex: string): string[] {
   const unshared = new PatternScanner(regex).problems();
   if (unshared.length > 0) return unshared;
   try {
+    // Alone as well as anchored: only a pattern that is whole by itself cannot reach outside its group.
+    new RegExp(regex, 'su');
     compileRulePattern(regex);
   } catch (error) {
     // V8 names the wrapped expression and its flags first ("Invalid regular expression: /^(?:…)$/su: "): keep the reason.
@@ -41,9 +43,19 @@ export function patternProblems(regex: string): string[] {
   return [];
 }
 
+/**
+ * Backtracking (JavaScript) takes polynomial time in the number of open-ended repeats that can
+ * share characters (`\\w*\\w*\\w*!`): three keep a failing 64-character value below a million steps.
+ */
+const MAX_OPEN_REPEATS = 3;
+/** A repeat whose count may vary by more than this is open-ended for that limit. */
+const OPEN_REPEAT_SPAN = 10;
+
 interface Group {
   /** Holds a quantifier whose count varies (`*`, `+`, `?`, `{1,3}`). */
   variable: boolean;
+  /** Holds alternatives (`a|ab`) at its own level. */
+  alternatives: boolean;
 }
 
 interface Quantifier {
@@ -54,8 +66,9 @@ interface Quantifier {
 
 class PatternScanner {
   private readonly found: string[] = [];
-  private readonly groups: Group[] = [{ variable: false }];
+  private readonly groups: Group[] = [{ variable: false, alternatives: false }];
   private position = 0;
+  private openRepeats = 0;
 
   constructor(private readonly regex: string) {}
 
@@ -76,14 +89,20 @@ class PatternScanner {
       case '(':
         return this.openGroup();
       case ')':
+        // Unbalanced, `a)|(b` would close the anchoring group around it: ^(?:a)|(b)$ matches any value starting with a.
+        if (this.groups.length === 1) return this.refuse(`has a ")" at position ${this.position + 1} that closes no "("`);
         this.position += 1;
-        return this.afterAtom(this.groups.length > 1 ? this.groups.pop()! : null);
+        return this.afterAtom(this.groups.pop()!);
       case '{':
       case '*':
       case '+':
       case '?':
         // A quantifier that follows no atom; the RegExp compile already refused most of these.
         return this.refuse(`has a quantifier "${char}" with nothing before it to repeat`);
+      case '|':
+        this.current().alternatives = true;
+        this.position += 1;
+        return;
       case '}':
       case ']':
         return this.refuse(`has an unescaped "${char}" at position ${this.position + 1}; write \\${char} for the character`);
@@ -101,7 +120,7 @@ class PatternScanner {
     else if (rest.startsWith('(?<')) return this.refuse('uses a named group ((?<name>...)), which PostgreSQL does not support; use (...) or (?:...)');
     else if (rest.startsWith('(?')) return this.refuse('uses an inline option or group form "(?" other than (?:...), which is not supported');
     else this.position += 1;
-    this.groups.push({ variable: false });
+    this.groups.push({ variable: false, alternatives: false });
   }
 
   /** After an atom (a character, class, escape or closed group): its quantifier, if any. */
@@ -114,6 +133,12 @@ class PatternScanner {
     }
     if (closedGroup?.variable && quantifier.max > 1) {
       return this.refuse('repeats a group that holds a repeat itself (such as (a+)+), which can take exponential time; repeat only one level');
+    }
+    if (closedGroup?.alternatives && quantifier.max > 1) {
+      return this.refuse('repeats a group of alternatives (such as (a|ab)*), which can take exponential time; repeat each alternative on its own, or use a class such as [ab]');
+    }
+    if (quantifier.max - quantifier.min > OPEN_REPEAT_SPAN && ++this.openRepeats > MAX_OPEN_REPEATS) {
+      return this.refuse(`has more than ${MAX_OPEN_REPEATS} open-ended repeats (*, +, {n,} or a range wider than ${OPEN_REPEAT_SPAN}), which can take very long on a value that does not match`);
     }
     this.position += quantifier.length;
     if (this.regex[this.position] === '?') this.position += 1; // lazy: the whole-value match is the same

@@ -16,6 +16,9 @@ import { RulesRepository } from './rules.repository.js';
 export const SITE_LIMITED_WRITER =
   "Rules apply to every site of the study: only a user who sees all sites may change them (your account is limited to some sites)";
 
+/** A stored library's largest size as JSON (1 MiB); the largest document import takes is 256 KiB. */
+const MAX_LIBRARY_BYTES = 1024 * 1024;
+
 interface WriteResult {
   library: StoredRuleLibrary;
   previousVersion: number;
@@ -125,6 +128,11 @@ export class RulesService {
       if (changes.length === 0) return { library: current, previousVersion: current.version, changes };
       if (rules.length > MAX_RULES) {
         throw new RuleDefinitionError([{ field: 'rules', problems: [`would have ${rules.length} rules; a library may have at most ${MAX_RULES}`] }], 'The rule library');
+      }
+      // Every version stores the whole library: keep each one small, whatever a series of PUTs adds up to.
+      const bytes = Buffer.byteLength(JSON.stringify(rules), 'utf8');
+      if (bytes > MAX_LIBRARY_BYTES) {
+        throw new RuleDefinitionError([{ field: 'rules', problems: [`would take ${bytes} bytes; a library may take at most ${MAX_LIBRARY_BYTES} (shorten lists of values or messages)`] }], 'The rule library');
       }
       const version = current.version + 1;
       const row = await this.repository.insert(db, { protocolId: study, version, rules, summary: changeSummary(how, changes), actor });
