@@ -64,6 +64,7 @@ export class ChecksController {
   @ApiError(HttpStatus.BAD_REQUEST, 'study, site or subject is not a code, or dataset_id not a UUID')
   @ApiError(HttpStatus.NOT_FOUND, 'No such study (or, for a site-limited user, a site not theirs)')
   @ApiError(HttpStatus.CONFLICT, 'Queries on the same data points were opened meanwhile: run again')
+  @ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'The run would open more than 50,000 queries; nothing was stored (try the rules, or narrow the run)')
   run(@Body() body: RunChecksDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<RunResponse> {
     return this.checks.run(body, user, actor);
   }

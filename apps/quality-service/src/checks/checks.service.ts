@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
@@ -18,6 +18,12 @@ import type { StoredScope } from './sql/checked-vitals.js';
 export const MAX_STUDIES_PER_BATCH = 10;
 /** A tried rule answers at most this many findings (with the total). */
 export const MAX_TRIED_FINDINGS = 1_000;
+/**
+ * A run opens at most this many queries: each is a row, a message and an audit event, and a rule
+ * that flags most records (a window or a limit set wrong) is better tried than opened 400,000 times
+ * (which would also outlast the statement timeout).
+ */
+export const MAX_QUERIES_PER_RUN = 50_000;
 /** PostgreSQL's SQLSTATE for a regular expression it cannot compile. */
 const INVALID_REGULAR_EXPRESSION = '2201B';
 
@@ -96,6 +102,12 @@ export class ChecksService {
       const library = await this.libraries.current(db, body.study);
       const totals = await this.withRegexErrors(() => this.checks.computeRun(db, scope, library));
       const toOpen = await this.opener.countToOpen(db);
+      if (toOpen > MAX_QUERIES_PER_RUN) {
+        throw new UnprocessableEntityException(
+          `This run would open ${toOpen} queries, more than ${MAX_QUERIES_PER_RUN} in one run: nothing was stored. ` +
+            'Check the rules first (POST /quality/checks/try shows what a rule flags), or run one site or subject at a time',
+        );
+      }
       const run = await this.runs.insert(db, {
         protocolId: body.study,
         siteId: siteIds?.length === 1 ? siteIds[0] : null,
