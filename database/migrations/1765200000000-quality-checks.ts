@@ -31,6 +31,8 @@ export class QualityChecks1765200000000 implements MigrationInterface {
         site_id              varchar(64),
         subject_id           varchar(64),
         dataset_id           uuid,
+        -- The sites the run read: null = every site of the study (a site-limited user's run names theirs).
+        site_ids             text[],
         rules_version        integer NOT NULL CHECK (rules_version >= 0),
         run_by               uuid,
         run_by_username      varchar(64),
@@ -103,6 +105,7 @@ export class QualityChecks1765200000000 implements MigrationInterface {
         query_id      uuid REFERENCES quality_queries (id)
       )`);
     await db.query(`CREATE INDEX quality_findings_run_idx ON quality_findings (run_id, rule_id)`);
+    await db.query(`CREATE INDEX quality_findings_run_page_idx ON quality_findings (run_id, id)`);
 
     await db.query(`
       CREATE TABLE quality_query_messages (

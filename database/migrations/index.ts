@@ -11,6 +11,7 @@ import { EdcBulkLoad1765000000000 } from './1765000000000-edc-bulk-load.js';
 import { GenerationDatasets1765100000000 } from './1765100000000-generation-datasets.js';
 import { QualityChecks1765200000000 } from './1765200000000-quality-checks.js';
 import { SecurityUserDirectory1765300000000 } from './1765300000000-security-user-directory.js';
+import { EdcStudiesViewFlags1765400000000 } from './1765400000000-edc-studies-view-flags.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   GenerationDatasets1765100000000,
   QualityChecks1765200000000,
   SecurityUserDirectory1765300000000,
+  EdcStudiesViewFlags1765400000000,
 ];

@@ -71,4 +71,4 @@ export function storedRelation(params: SqlParams, scope: StoredScope): string {
 export const CHECKED_STUDIES = `
   SELECT protocol_id::text AS protocol_id, baseline_visit::text AS baseline_visit, subject_id_format::text AS subject_id_format,
          allow_new_sites, allow_unscheduled_visits, allow_unlisted_arms
-    FROM studies`;
+    FROM edc_studies`;
