@@ -59,7 +59,17 @@ export const QUALITY_QUERIES_ENDPOINTS: readonly Endpoint[] = [
   },
   moveEndpoint('answer', QUERY_ANSWERERS, 'open', { text: 'Confirmed against the source' }),
   moveEndpoint('comment', QUERY_ANSWERERS, 'open', { text: 'Checking the source' }),
-  moveEndpoint('assign', QUERY_MANAGERS, 'open', { site_id: null, user_id: '00000000-0000-4000-8000-0000000a5519', username: 'matrix-assignee' }),
+  {
+    route: 'POST /quality/queries/:id/assign',
+    allowed: QUERY_MANAGERS,
+    status: 200,
+    // The assignee must be in the user directory, active, able to answer queries and see the query's site: the admin is.
+    call: async (c, k) => {
+      const adminId = (await k.admin.get('/security/auth/me').expect(200)).body.id as string;
+      return c.post(`/quality/queries/${await ownQuery(k, 'open')}/assign`).send({ user_id: adminId });
+    },
+    nothingDone: queryUnchanged,
+  },
   moveEndpoint('close', QUERY_MANAGERS, 'answered', { text: 'Accepted' }),
   moveEndpoint('reopen', QUERY_MANAGERS, 'answered', { text: 'Not explained yet' }),
   moveEndpoint('cancel', QUERY_MANAGERS, 'open', { reason: 'Opened by mistake' }),
