@@ -6,11 +6,11 @@ import type { PageQuery } from '../../../../libs/platform/src/index.js';
 import type { ImportRulesDto } from './dto/import-rules.dto.js';
 import type { RuleChangeResponse, RuleLibraryResponse, RuleResponse, RulesChangeResponse, RuleVersionPage } from './dto/rule-library.response.js';
 import { parseRule } from './parse-rule.js';
-import { RULE_ID_PATTERN, type Rule } from './rule.js';
+import { RULE_ID_PATTERN, type Rule } from '../../../../libs/edit-checks/src/index.js';
 import { changeSummary, importedLibrary, ruleAuditEvents, ruleChanges, withoutRule, withRule, type RuleChange } from './rule-changes.js';
 import { RuleDefinitionError } from './rule-definition-error.js';
 import { formatRuleDocument, MAX_RULES, parseRuleDocument, type RuleDocumentFormat } from './rule-document.js';
-import { RuleLibraries, type StoredRuleLibrary } from './rule-libraries.js';
+import { noSuchStudy, RuleLibraries, type StoredRuleLibrary } from './rule-libraries.js';
 import { RulesRepository } from './rules.repository.js';
 
 export const SITE_LIMITED_WRITER =
@@ -54,7 +54,7 @@ export class RulesService {
   }
 
   async versions(study: string, page: PageQuery): Promise<RuleVersionPage> {
-    if (!(await this.repository.studyExists(study))) throw new NotFoundException(`No study with protocol id ${study}`);
+    if (!(await this.repository.studyExists(study))) throw noSuchStudy(study);
     const { rows, total } = await this.repository.versions(study, page.limit, page.offset);
     return {
       data: rows.map((row) => ({
