@@ -1,7 +1,7 @@
 // The architecture's import rules, checked by `npm test` (`npm run check:imports`) after type-checking.
 
 /** Libraries from the bottom up: each may import only those before it, so no two libs depend on each other. */
-const LIB_LAYERS = ['config', 'request-context', 'database', 'jobs', 'auth', 'audit', 'platform'];
+const LIB_LAYERS = ['edit-checks', 'config', 'request-context', 'database', 'jobs', 'auth', 'audit', 'platform'];
 
 const layerRules = LIB_LAYERS.map((lib, index) => ({
   name: `lib-layers-${lib}`,

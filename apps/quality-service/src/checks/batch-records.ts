@@ -1,5 +1,5 @@
 import type { ApiErrorDetail } from '../../../../libs/platform/src/index.js';
-import type { BatchRow } from './sql/checked-vitals.js';
+import type { BatchRow } from '../../../../libs/edit-checks/src/index.js';
 
 /** Store-vitals' field names: what a record of a checked batch may hold. */
 const TEXT = ['SubjectID', 'VisitName', 'TreatmentArm', 'SiteID', 'ProtocolID'] as const;

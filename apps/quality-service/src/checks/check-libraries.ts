@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RuleLibraries } from '../rules/rule-libraries.js';
-import type { RuleLibrary } from '../rules/rule.js';
+import type { RuleLibrary } from '../../../../libs/edit-checks/src/index.js';
 
 /**
  * The rule library a check uses, read in the caller's transaction (a run records the version it

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RUN_FINDINGS_TABLE } from '../queries/query-opener.js';
-import type { RuleLibrary, RuleSeverity } from '../rules/rule.js';
-import { type BatchRow, batchRelation, type StoredScope, storedRelation } from './sql/checked-vitals.js';
-import { findingsSql } from './sql/findings-sql.js';
-import { SqlParams } from './sql/sql-params.js';
+import { type BatchRow, batchRelation, findingsSql, type RuleLibrary, type RuleSeverity, SqlParams, type StoredScope, storedRelation } from '../../../../libs/edit-checks/src/index.js';
 
 export interface FindingRow {
   rule_id: string;

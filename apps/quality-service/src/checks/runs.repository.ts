@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { RuleSeverity } from '../rules/rule.js';
+import type { RuleSeverity } from '../../../../libs/edit-checks/src/index.js';
 import type { RunFindingResponse, RunResponse } from './dto/check-responses.js';
 import type { RunTotals } from './checks.repository.js';
 

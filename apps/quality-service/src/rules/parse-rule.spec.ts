@@ -1,4 +1,4 @@
-import { DEFAULT_RULES } from './default-rules.js';
+import { DEFAULT_RULES } from '../../../../libs/edit-checks/src/index.js';
 import { parseRule } from './parse-rule.js';
 import { RuleDefinitionError } from './rule-definition-error.js';
 

@@ -11,7 +11,7 @@ import {
   type RuleType,
   type StudySource,
   type TextField,
-} from './rule.js';
+} from '../../../../libs/edit-checks/src/index.js';
 import { RuleDefinitionError, RuleProblems } from './rule-definition-error.js';
 import { patternProblems } from './rule-pattern.js';
 import { isPlainObject, RuleReader, shorten } from './rule-reader.js';

@@ -1,5 +1,4 @@
-import { DEFAULT_RULES } from './default-rules.js';
-import type { Rule } from './rule.js';
+import { DEFAULT_RULES, type Rule } from '../../../../libs/edit-checks/src/index.js';
 import { changeSummary, importedLibrary, ruleAuditEvents, ruleChanges, withoutRule, withRule } from './rule-changes.js';
 
 const defaults = structuredClone([...DEFAULT_RULES]);

@@ -1,6 +1,6 @@
 import type { AuditEventInput } from '../../../../libs/audit/src/index.js';
 import { canonicalRule } from './parse-rule.js';
-import type { Rule } from './rule.js';
+import type { Rule } from '../../../../libs/edit-checks/src/index.js';
 
 export const IMPORT_MODES = ['replace', 'merge'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];

@@ -1,4 +1,4 @@
-import { DEFAULT_RULES } from './default-rules.js';
+import { DEFAULT_RULES } from '../../../../libs/edit-checks/src/index.js';
 import { RuleDefinitionError } from './rule-definition-error.js';
 import { formatRuleDocument, parseRuleDocument, type RuleDocumentFormat } from './rule-document.js';
 

@@ -1,5 +1,5 @@
 import { parseDocument, stringify } from 'yaml';
-import type { Rule } from './rule.js';
+import type { Rule } from '../../../../libs/edit-checks/src/index.js';
 import { readRule } from './parse-rule.js';
 import { RuleDefinitionError, RuleProblems } from './rule-definition-error.js';
 import { locateJsonSyntaxError } from './json-syntax.js';

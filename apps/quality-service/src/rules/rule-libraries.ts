@@ -1,8 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DEFAULT_RULES } from './default-rules.js';
+import { DEFAULT_RULES, type RuleLibrary } from '../../../../libs/edit-checks/src/index.js';
 import { canonicalRule } from './parse-rule.js';
-import type { RuleLibrary } from './rule.js';
 import { RulesRepository } from './rules.repository.js';
 
 /** A library with who made its version and when (null for the defaults, version 0). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../libs/audit/src/index.js';
-import type { Rule } from './rule.js';
+import type { Rule } from '../../../../libs/edit-checks/src/index.js';
 
 /** One stored version of a study's library. */
 export interface RuleSetRow {

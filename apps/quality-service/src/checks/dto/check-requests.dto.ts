@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQuery } from '../../../../../libs/platform/src/index.js';
-import { RULE_ID_PATTERN, RULE_SEVERITIES, type RuleSeverity } from '../../rules/rule.js';
+import { RULE_ID_PATTERN, RULE_SEVERITIES, type RuleSeverity } from '../../../../../libs/edit-checks/src/index.js';
 
 export const MAX_CHECKED_RECORDS = 10_000;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

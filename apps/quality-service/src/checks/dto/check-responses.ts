@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiErrorDetail } from '../../../../../libs/platform/src/index.js';
-import { RULE_SEVERITIES } from '../../rules/rule.js';
+import { RULE_SEVERITIES } from '../../../../../libs/edit-checks/src/index.js';
 
 export class FindingResponse {
   @ApiProperty({ example: 'VS001' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageInfo, type Page } from '../../../../../libs/platform/src/index.js';
-import type { Rule } from '../rule.js';
+import type { Rule } from '../../../../../libs/edit-checks/src/index.js';
 import { RULE_SCHEMA } from './rule.schema.js';
 
 export class RuleLibraryResponse {

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { CHECKED_FIELDS, COMPARISON_OPERATORS, OUTLIER_METHODS, RULE_SEVERITIES, RULE_TYPES, STUDY_SOURCES, TEXT_FIELDS } from '../rule.js';
+import { CHECKED_FIELDS, COMPARISON_OPERATORS, OUTLIER_METHODS, RULE_SEVERITIES, RULE_TYPES, STUDY_SOURCES, TEXT_FIELDS } from '../../../../../libs/edit-checks/src/index.js';
 import { TYPE_FIELDS } from '../parse-rule.js';
 
 const fieldsByType = Object.entries(TYPE_FIELDS)

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { type MigratedDatabase, openMigratedDatabase } from '../../../../../test/support/migrated-database.js';
-import type { Rule } from '../../rules/rule.js';
+import { type MigratedDatabase, openMigratedDatabase } from '../../../../test/support/migrated-database.js';
+import type { Rule } from '../rule.js';
 import { type BatchRow, batchRelation, type StoredScope, storedRelation } from './checked-vitals.js';
 import { findingsSql } from './findings-sql.js';
 import { SqlParams } from './sql-params.js';

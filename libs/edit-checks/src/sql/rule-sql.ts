@@ -10,7 +10,7 @@ import type {
   RequiredVisitsRule,
   Rule,
   UniqueRule,
-} from '../../rules/rule.js';
+} from '../rule.js';
 import { column, numericText, RECORD_ORDER, textValue } from './checked-columns.js';
 import type { SqlParams } from './sql-params.js';
 

@@ -1,4 +1,4 @@
-import type { CheckedField, NumericField, TextField } from '../../rules/rule.js';
+import type { CheckedField, NumericField, TextField } from '../rule.js';
 
 /**
  * The one place a rule's field name becomes SQL: a fixed map to the columns of `checked_vitals`.

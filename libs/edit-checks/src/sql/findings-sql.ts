@@ -1,4 +1,4 @@
-import type { RuleLibrary } from '../../rules/rule.js';
+import type { RuleLibrary } from '../rule.js';
 import { CHECKED_STUDIES } from './checked-vitals.js';
 import { FINDING_COLUMNS } from './checked-columns.js';
 import { ruleSql } from './rule-sql.js';
