@@ -77,6 +77,7 @@ describe('the runtime database role', () => {
       quality_query_messages: 'INSERT, SELECT',
       quality_rule_sets: 'INSERT, SELECT',
       quality_runs: 'INSERT, SELECT',
+      quality_study_rules: 'SELECT',
       security_user_directory: 'SELECT',
       installation: 'SELECT',
       mcp_context: 'DELETE, INSERT, SELECT, UPDATE',
@@ -91,6 +92,17 @@ describe('the runtime database role', () => {
       users: 'INSERT, SELECT, UPDATE',
       vital_signs: 'INSERT, SELECT, UPDATE',
     });
+  });
+
+  it("may execute the quality service's capture functions, which PUBLIC may not", async () => {
+    const { rows } = await runtime.query<{ name: string; runtime: boolean; public: boolean }>(`
+      SELECT p.proname AS name, has_function_privilege('ctp_runtime', p.oid, 'EXECUTE') AS runtime,
+             coalesce((SELECT bool_or(a.grantee = 0) FROM aclexplode(p.proacl) a WHERE a.privilege_type = 'EXECUTE'), true) AS public
+        FROM pg_proc p WHERE p.proname IN ('quality_open_queries', 'quality_data_point_corrected') ORDER BY p.proname`);
+    expect(rows).toEqual([
+      { name: 'quality_data_point_corrected', runtime: true, public: false },
+      { name: 'quality_open_queries', runtime: true, public: false },
+    ]);
   });
 
   it.each([

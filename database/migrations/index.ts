@@ -12,6 +12,7 @@ import { GenerationDatasets1765100000000 } from './1765100000000-generation-data
 import { QualityChecks1765200000000 } from './1765200000000-quality-checks.js';
 import { SecurityUserDirectory1765300000000 } from './1765300000000-security-user-directory.js';
 import { EdcStudiesViewFlags1765400000000 } from './1765400000000-edc-studies-view-flags.js';
+import { QualityCaptureContract1765500000000 } from './1765500000000-quality-capture-contract.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   QualityChecks1765200000000,
   SecurityUserDirectory1765300000000,
   EdcStudiesViewFlags1765400000000,
+  QualityCaptureContract1765500000000,
 ];
