@@ -168,6 +168,7 @@ describe('parseRule: a written rule, checked whole, with its defaults', () => {
     it('a comparison of a field with itself, or with an unknown operator', () => {
       const comparison = { id: 'C1', type: 'comparison', left: 'SystolicBP', operator: '>=', right: 'SystolicBP', ...base };
       expect(problemsOf(comparison).right).toEqual(['must be another field than left (SystolicBP)']);
+      expect(problemsOf({ ...comparison, right: 'DiastolicBP', offset: 2.5 }).offset).toEqual(['must be a whole number']);
       expect(problemsOf({ ...comparison, right: 'DiastolicBP', operator: '=>' }).operator).toEqual(['must be one of >=, >, <=, <, =, != (not "=>")']);
     });
 

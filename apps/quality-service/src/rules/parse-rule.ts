@@ -164,7 +164,8 @@ function readComparison(reader: RuleReader): TypeFields | undefined {
   const left = numericField(reader, 'left', 'a comparison rule');
   const operator = reader.oneOf('operator', COMPARISON_OPERATORS, true);
   const right = numericField(reader, 'right', 'a comparison rule');
-  const offset = reader.has('offset') ? reader.number('offset') : 0;
+  // Whole: the fields a comparison may pair (left and right differ) are whole numbers but for Temperature.
+  const offset = reader.has('offset') ? reader.number('offset', { integer: true }) : 0;
   if (left !== undefined && left === right) reader.problem('right', `must be another field than left (${left})`);
   return { left, operator, right, offset };
 }

@@ -27,7 +27,7 @@ export const RULE_SCHEMA: SchemaObject = {
     left: { type: 'string', description: 'comparison: a numeric field' },
     operator: { type: 'string', enum: [...COMPARISON_OPERATORS] },
     right: { type: 'string', description: 'comparison: another numeric field' },
-    offset: { type: 'number', default: 0, description: 'comparison: left operator right + offset' },
+    offset: { type: 'integer', default: 0, description: 'comparison: left operator right + offset' },
     values: { type: 'array', items: { type: 'string' }, description: 'allowed_values: the allowed values (or from)' },
     from: { type: 'string', enum: [...STUDY_SOURCES], description: "the study's list (allowed_values) or subject id format (pattern)" },
     regex: { type: 'string', maxLength: 200, description: 'pattern: matched against the whole value, in the syntax JavaScript and PostgreSQL share' },
