@@ -31,6 +31,7 @@ const INTEGER_FIELDS = [
  */
 const FRACTIONAL_FIELDS = [
   'Temperature', 'temperature', 'height_cm', 'weight_kg', 'old', 'new',
+  'min', 'max', 'hard_min', 'hard_max', 'max_change', 'k',
   'missing_rate', 'dropout_rate', 'serious_rate', 'out_of_range', 'swapped_bp', 'unit_flip', 'typo', 'duplicate_visit', 'arm_switch', 'scaling',
   'target_effect', 'jitter',
   'mean', 'sd', 'mean_difference', 'sd_ratio', 'ks_d', 'ks_p_value', 'max_absolute_difference',
