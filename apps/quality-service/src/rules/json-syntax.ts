@@ -1,22 +1,31 @@
 /** Where a JSON text first breaks the grammar, for a message a person can act on. */
 export interface JsonSyntaxProblem {
+  /** syntax: not JSON at all; depth and repeated-key: JSON that a rule document may not be. */
+  kind: JsonProblemKind;
   line: number;
   column: number;
   problem: string;
 }
 
+type JsonProblemKind = 'syntax' | 'depth' | 'repeated-key';
+
+/** Nesting deeper than this is refused (JSON.parse would accept it, but no rule document needs more than 4). */
+export const MAX_JSON_DEPTH = 64;
+
 /**
- * Node's JSON.parse names no position for some errors and quotes the text for others; this walks
- * the grammar (RFC 8259) only to find the first error's line and column, after JSON.parse failed.
+ * The first thing in a JSON text that a rule document may not hold, with its line and column: a
+ * break of the grammar (RFC 8259; Node's JSON.parse names no position for some errors), nesting
+ * deeper than MAX_JSON_DEPTH, or a key repeated in one object (JSON.parse would silently keep the
+ * last value; YAML refuses it too). Run before JSON.parse; its recursion stops at MAX_JSON_DEPTH.
  */
-export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefined {
+export function findJsonProblem(text: string): JsonSyntaxProblem | undefined {
   const scanner = new JsonScanner(text);
   try {
     scanner.document();
     return undefined;
   } catch (error) {
     if (!(error instanceof JsonSyntaxFailure)) throw error;
-    return { ...scanner.lineAndColumn(error.position), problem: error.message };
+    return { kind: error.kind, ...scanner.lineAndColumn(error.position), problem: error.message };
   }
 }
 
@@ -24,13 +33,11 @@ class JsonSyntaxFailure extends Error {
   constructor(
     message: string,
     readonly position: number,
+    readonly kind: JsonProblemKind,
   ) {
     super(message);
   }
 }
-
-/** Nesting deeper than this is refused (JSON.parse would accept it, but no rule document needs it). */
-const MAX_DEPTH = 64;
 
 class JsonScanner {
   private position = 0;
@@ -48,8 +55,8 @@ class JsonScanner {
     return { line: before.length, column: before[before.length - 1].length + 1 };
   }
 
+  /** `depth`: the number of objects and lists the value is inside. */
   private value(depth: number): void {
-    if (depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} levels deep`);
     this.whitespace();
     const char = this.text[this.position];
     if (char === '{') return this.object(depth);
@@ -66,7 +73,8 @@ class JsonScanner {
   }
 
   private object(depth: number): void {
-    this.position += 1;
+    this.enter(depth);
+    const keys = new Map<string, number>();
     this.whitespace();
     if (this.text[this.position] === '}') {
       this.position += 1;
@@ -75,7 +83,9 @@ class JsonScanner {
     for (;;) {
       this.whitespace();
       if (this.text[this.position] !== '"') this.fail(`expected a property name in double quotes, found ${this.found()}`);
+      const keyAt = this.position;
       this.string();
+      this.refuseRepeatedKey(keys, keyAt);
       this.whitespace();
       this.expect(':', 'after a property name');
       this.value(depth + 1);
@@ -92,7 +102,7 @@ class JsonScanner {
   }
 
   private array(depth: number): void {
-    this.position += 1;
+    this.enter(depth);
     this.whitespace();
     if (this.text[this.position] === ']') {
       this.position += 1;
@@ -110,6 +120,25 @@ class JsonScanner {
       this.expect(']', 'or "," after a list entry');
       return;
     }
+  }
+
+  /** Steps into an object or list that `depth` others enclose. */
+  private enter(depth: number): void {
+    if (depth + 1 > MAX_JSON_DEPTH) this.fail(`is nested more than ${MAX_JSON_DEPTH} levels deep (a rule document needs 4)`, 'depth');
+    this.position += 1;
+  }
+
+  private refuseRepeatedKey(keys: Map<string, number>, keyAt: number): void {
+    // The key as JSON.parse reads it: "\u0061" and "a" are the same key.
+    const key = JSON.parse(this.text.slice(keyAt, this.position)) as string;
+    const first = keys.get(key);
+    if (first === undefined) {
+      keys.set(key, keyAt);
+      return;
+    }
+    const { line, column } = this.lineAndColumn(first);
+    this.position = keyAt;
+    this.fail(`the key "${key.length > 40 ? `${key.slice(0, 40)}…` : key}" appears twice in one object (first at line ${line}, column ${column}); each key may appear once`, 'repeated-key');
   }
 
   private string(): void {
@@ -138,7 +167,8 @@ class JsonScanner {
   }
 
   private number(): void {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.position, this.position + 400));
+    NUMBER.lastIndex = this.position;
+    const match = NUMBER.exec(this.text);
     if (!match) this.fail('an invalid number');
     this.position += match![0].length;
   }
@@ -157,10 +187,13 @@ class JsonScanner {
     return char === undefined ? 'the end of the document' : quote(char);
   }
 
-  private fail(message: string): never {
-    throw new JsonSyntaxFailure(message, this.position);
+  private fail(message: string, kind: JsonProblemKind = 'syntax'): never {
+    throw new JsonSyntaxFailure(message, this.position, kind);
   }
 }
+
+/** A JSON number where the scan stands (sticky: matched at lastIndex only). */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 function quote(char: string): string {
   return char === '\n' ? 'a line break' : `"${char}"`;

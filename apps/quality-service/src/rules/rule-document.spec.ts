@@ -97,9 +97,83 @@ describe('parseRuleDocument: a library written in YAML or JSON', () => {
       expect(problemsOf(bomb.join('\n'), 'yaml').document).toEqual(['could not be read: Excessive alias count indicates a resource exhaustion attack']);
     });
 
-    it('documents nested too deeply to read', () => {
-      expect(problemsOf('['.repeat(50_000), 'yaml').document).toEqual([expect.stringMatching(/it is nested too deeply/)]);
-      expect(problemsOf('['.repeat(50_000), 'json').document).toEqual(['is not valid JSON: line 1, column 66: nested more than 64 levels deep']);
+    describe('a document nested more than 64 levels deep, measured before it is read (never by catching a stack overflow)', () => {
+      /** A map ladder: each key one column further in than its parent. */
+      const mapLadder = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' x\n';
+      /** A sequence of maps of sequences: `- a:` then `  - a:` and so on. */
+      const seqMapLadder = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}- a:`).join('\n') + ' x\n';
+      /** A sequence at its key's column (YAML allows that once per key): `a:` then `- b:` then `  - c:`. */
+      const sameColumnLadder = (levels: number) => 'a:\n' + Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}- b:`).join('\n') + ' x\n';
+      const hostile: Array<[string, string]> = [
+        ['"- " repeated (compact nested sequences)', `${'- '.repeat(60_000)}x`],
+        ['unclosed [', '['.repeat(60_000)],
+        ['closed [ ]', `${'['.repeat(30_000)}${']'.repeat(30_000)}`],
+        ['{a: {a: ...', `${'{a: '.repeat(50_000)}x`],
+        ['[a: [a: ... (pairs in flow sequences)', `${'[a: '.repeat(50_000)}x`],
+        ['"? " repeated (nested explicit keys)', `${'? '.repeat(60_000)}x`],
+        ['"- ? " repeated', `${'- ? '.repeat(30_000)}x`],
+        ['anchored and tagged [', `${'&a !t ['.repeat(30_000)}x`],
+        ['a map ladder', mapLadder(700)],
+        ['a sequence-of-maps ladder', seqMapLadder(450)],
+        ['a ladder of sequences at their keys\' columns', sameColumnLadder(450)],
+        ['a block ladder whose last value is flow nesting', `${Array.from({ length: 20 }, (_, i) => `${'  '.repeat(i)}- a:`).join('\n')} ${'['.repeat(60_000)}`],
+        ['a flow map under a deep compact sequence', `${'- '.repeat(40)}${'{a: ['.repeat(20_000)}`],
+      ];
+
+      it.each(hostile)('YAML: %s, refused in a moment naming where, every time', (_, text) => {
+        expect(Buffer.byteLength(text)).toBeLessThanOrEqual(256 * 1024);
+        const started = performance.now();
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          expect(problemsOf(text, 'yaml').document).toEqual([expect.stringMatching(/^is nested more than 64 levels deep \(line \d+, column \d+\); a rule document needs 4$/)]);
+        }
+        expect(performance.now() - started).toBeLessThan(1_000);
+      });
+
+      it.each([
+        ['[ repeated', (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`],
+        ['{"a": repeated', (n: number) => `${'{"a": '.repeat(n)}1${'}'.repeat(n)}`],
+        ['mixed lists and objects', (n: number) => `${'[{"a": '.repeat(n / 2)}1${'}]'.repeat(n / 2)}`],
+      ])('JSON: %s, refused past 64 levels with the position, and read at 64', (_, nested) => {
+        expect(problemsOf(nested(66), 'json').document).toEqual([expect.stringMatching(/^line 1, column \d+: is nested more than 64 levels deep \(a rule document needs 4\)$/)]);
+        expect(JSON.stringify(problemsOf(nested(64), 'json'))).not.toMatch(/nested/);
+        const started = performance.now();
+        expect(problemsOf(nested(120_000).slice(0, 250_000), 'json').document).toEqual([expect.stringMatching(/nested more than 64 levels/)]);
+        expect(performance.now() - started).toBeLessThan(1_000);
+      });
+
+      it('names the line and column where level 65 opens', () => {
+        expect(problemsOf(`${'- '.repeat(65)}x`, 'yaml').document).toEqual(['is nested more than 64 levels deep (line 1, column 129); a rule document needs 4']);
+        expect(problemsOf(mapLadder(66), 'yaml').document).toEqual(['is nested more than 64 levels deep (line 65, column 65); a rule document needs 4']);
+        expect(problemsOf(`{"rules":\n${'['.repeat(70)}`, 'json').document).toEqual(['line 2, column 64: is nested more than 64 levels deep (a rule document needs 4)']);
+      });
+
+      it.each([
+        ['compact sequences', (n: number) => `${'- '.repeat(n)}x`],
+        ['flow sequences', (n: number) => `${'['.repeat(n)}x${']'.repeat(n)}`],
+        ['flow maps', (n: number) => `${'{a: '.repeat(n)}x${'}'.repeat(n)}`],
+        ['a map ladder', mapLadder],
+        ['a sequence-of-maps ladder', (n: number) => seqMapLadder(n / 2)],
+        ['a ladder of sequences at their keys\' columns', (n: number) => sameColumnLadder((n - 1) / 2)],
+      ])('YAML: 64 levels of %s are read (and refused only for not being rules)', (_, nested) => {
+        const levels = nested === sameColumnLadder ? 63 : 64;
+        expect(JSON.stringify(problemsOf(nested(levels), 'yaml'))).not.toMatch(/nested/);
+        expect(problemsOf(nested(levels + 2), 'yaml').document).toEqual([expect.stringMatching(/^is nested more than 64 levels deep/)]);
+      });
+
+      it('reads ordinary rule documents, block and flow, whatever their indentation', () => {
+        const flow = '{rules: [{id: A1, type: allowed_values, field: SiteID, values: [S01, "S02"], severity: minor, message: "m"}]}';
+        const oneSpace = 'rules:\n- id: A1\n  type: allowed_values\n  field: SiteID\n  values:\n  - S01\n  severity: minor\n  message: "a - b: c [d] {e}"\n';
+        const comments = '# - - - [ [ [ {\nrules: # [\n  - id: A1 # - - -\n    type: allowed_values\n    field: SiteID\n    values: [S01]\n    severity: minor\n    message: |\n      - - - [ [ {\n        - - -\n';
+        for (const text of [flow, oneSpace, comments]) expect(parseRuleDocument(text, 'yaml')).toHaveLength(1);
+      });
+    });
+
+    it('a repeated key in a JSON object, naming both positions (JSON.parse would keep the last silently)', () => {
+      expect(problemsOf('{"rules": [\n  {"id": "A1", "type": "visit_window", "severity": "minor",\n   "message": "m", "severity": "critical"}\n]}', 'json')).toEqual({
+        document: ['line 3, column 20: the key "severity" appears twice in one object (first at line 2, column 40); each key may appear once'],
+      });
+      expect(problemsOf('{"rules": [], "\\u0072ules": []}', 'json').document).toEqual([expect.stringMatching(/^line 1, column 15: the key "rules" appears twice/)]);
+      expect(problemsOf('[{"a": 1}, {"a": 2}]', 'json').document).toBeUndefined();
     });
 
     it('a merge key (<<), which is not part of the rule', () => {

@@ -2,7 +2,8 @@ import { parseDocument, stringify } from 'yaml';
 import type { Rule } from '../../../../libs/edit-checks/src/index.js';
 import { readRule } from './parse-rule.js';
 import { RuleDefinitionError, RuleProblems } from './rule-definition-error.js';
-import { locateJsonSyntaxError } from './json-syntax.js';
+import { findJsonProblem, MAX_JSON_DEPTH } from './json-syntax.js';
+import { yamlTooDeep } from './yaml-nesting.js';
 import { describeType, isPlainObject } from './rule-reader.js';
 
 export const RULE_DOCUMENT_FORMATS = ['yaml', 'json'] as const;
@@ -41,17 +42,29 @@ export function formatRuleDocument(rules: readonly Rule[], format: RuleDocumentF
   return comment + stringify({ rules }, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
+/** Levels of lists and maps a document may nest (a rule document needs 4: rules, the list, a rule, its values). */
+export const MAX_DOCUMENT_DEPTH = MAX_JSON_DEPTH;
+
 function readJson(text: string): unknown {
+  const found = findJsonProblem(text);
+  if (found) {
+    const where = `line ${found.line}, column ${found.column}`;
+    if (found.kind === 'syntax') refuse('document', `is not valid JSON: ${where}: ${found.problem}`);
+    refuse('document', `${where}: ${found.problem}`);
+  }
   try {
     return JSON.parse(text);
   } catch {
-    const located = locateJsonSyntaxError(text);
-    if (!located) refuse('document', 'is not valid JSON');
-    return refuse('document', `is not valid JSON: line ${located!.line}, column ${located!.column}: ${located!.problem}`);
+    return refuse('document', 'is not valid JSON');
   }
 }
 
 function readYaml(text: string): unknown {
+  // Measured before composing: composing recurses per level, and no stack overflow may ever happen.
+  const tooDeep = yamlTooDeep(text, MAX_DOCUMENT_DEPTH);
+  if (tooDeep) {
+    refuse('document', `is nested more than ${MAX_DOCUMENT_DEPTH} levels deep (line ${tooDeep.line}, column ${tooDeep.column}); a rule document needs 4`);
+  }
   let document;
   try {
     // The core schema, plain data only: no custom tags, no YAML 1.1 types (!!binary, !!set,
@@ -69,14 +82,13 @@ function readYaml(text: string): unknown {
   try {
     return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
-    // An alias count over the limit (a "billion laughs" document) or a nesting too deep for the stack.
+    // An alias count over the limit (a "billion laughs" document).
     return refuse('document', `could not be read: ${readFailure(error)}`);
   }
 }
 
 function readFailure(error: unknown): string {
-  const message = (error as Error).message;
-  return /maximum call stack/i.test(message) ? 'it is nested too deeply' : message;
+  return (error as Error).message;
 }
 
 function rulesOf(content: unknown): Rule[] {

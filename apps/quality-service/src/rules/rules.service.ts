@@ -11,6 +11,7 @@ import { changeSummary, importedLibrary, ruleAuditEvents, ruleChanges, withoutRu
 import { RuleDefinitionError } from './rule-definition-error.js';
 import { formatRuleDocument, MAX_RULES, parseRuleDocument, type RuleDocumentFormat } from './rule-document.js';
 import { noSuchStudy, RuleLibraries, type StoredRuleLibrary } from './rule-libraries.js';
+import { describeType, shorten } from './rule-reader.js';
 import { RulesRepository } from './rules.repository.js';
 
 export const SITE_LIMITED_WRITER =
@@ -163,7 +164,8 @@ function withPathId(body: unknown, ruleId: string): unknown {
   const given = (body as Record<string, unknown>).id;
   if (Object.hasOwn(body, 'id') && given !== ruleId) {
     throw new BadRequestException({
-      message: `The rule's id (${typeof given === 'string' ? given : JSON.stringify(given)}) differs from the id in the path (${ruleId}); leave id out or make them equal`,
+      // describeType, not JSON.stringify: a body's id may be any value, nested however deep.
+      message: `The rule's id (${typeof given === 'string' ? shorten(given) : describeType(given)}) differs from the id in the path (${ruleId}); leave id out or make them equal`,
       details: [{ field: 'id', problems: [`must be ${ruleId}, the id in the path, or left out`] }],
     });
   }
