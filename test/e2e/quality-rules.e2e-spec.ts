@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId } from '../support/vitals-fixtures.js';
+
+type RuleDocumentFormat = 'yaml' | 'json';
 
 /**
  * Each study's edit-check rules through the gateway: the defaults until a data manager edits
@@ -17,6 +20,7 @@ interface ErrorBody {
 
 interface AuditEvent {
   action: string;
+  reason: string | null;
   username: string | null;
   entity_type: string;
   entity_id: string | null;
@@ -28,6 +32,18 @@ type RuleBody = Record<string, unknown>;
 const DEFAULT_IDS = ['VS001', 'VS002', 'VS003', 'VS004', 'VS005', 'VS007', 'VS008', 'VS009', 'VS010', 'VS011', 'VS012'];
 const DELTA: RuleBody = { type: 'change_from_previous', severity: 'major', field: 'SystolicBP', max_change: 40, message: 'Systolic changed by more than 40 mmHg since the previous visit.' };
 const RULES = '/quality/checks/rules';
+
+/** The documented digest, computed here independently: sha256 of the rules as JSON with sorted keys, no whitespace. */
+function sha256Of(rules: unknown[]): string {
+  const canonical = (value: unknown): string => {
+    if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+      return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+  };
+  return createHash('sha256').update(canonical(rules)).digest('hex');
+}
 
 describe.each(['all-in-one', 'split'] as const)('quality rule libraries (%s mode)', (mode) => {
   let platform: PlatformUnderTest;
@@ -232,6 +248,85 @@ describe.each(['all-in-one', 'split'] as const)('quality rule libraries (%s mode
       expect(await auditOf(study)).toEqual([]);
     });
 
+    it('reads any version back whole, with who made it, when, what it changed and why, and its sha256', async () => {
+      const study = await newStudy();
+      const defaults = await manager.get(`${RULES}/versions/0`).query({ study }).expect(200);
+      const current = await manager.get(RULES).query({ study }).expect(200);
+      expect(defaults.body).toEqual({
+        study,
+        version: 0,
+        defaults: true,
+        rule_count: DEFAULT_IDS.length,
+        change_summary: null,
+        changed_by: null,
+        changed_at: null,
+        sha256: sha256Of(current.body.rules),
+        rules: current.body.rules,
+      });
+      expect(current.body.sha256).toBe(defaults.body.sha256);
+
+      await put(study, 'BP-DELTA', DELTA).query({ reason: 'Protocol amendment 3' }).expect(200);
+      await manager.delete(`${RULES}/VS001`).query({ study }).expect(200);
+      const first = await investigator.get(`${RULES}/versions/1`).query({ study }).expect(200);
+      expect(first.body).toMatchObject({
+        study,
+        version: 1,
+        defaults: false,
+        rule_count: DEFAULT_IDS.length + 1,
+        change_summary: 'PUT BP-DELTA: added BP-DELTA; reason: Protocol amendment 3',
+        changed_by: managerUsername,
+        changed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      });
+      expect(first.body.rules.map((rule: RuleBody) => rule.id)).toEqual([...DEFAULT_IDS, 'BP-DELTA']);
+      expect(first.body.sha256).toBe(sha256Of(first.body.rules));
+
+      const latest = await manager.get(RULES).query({ study }).expect(200);
+      const second = await manager.get(`${RULES}/versions/2`).query({ study }).expect(200);
+      expect(second.body).toMatchObject({ version: 2, change_summary: 'DELETE VS001: removed VS001', rules: latest.body.rules, sha256: latest.body.sha256 });
+      expect(latest.body.sha256).not.toBe(first.body.sha256);
+
+      expect((await manager.get(`${RULES}/versions/3`).query({ study }).expect(404)).body.message).toBe(
+        `Study ${study} has no version 3 of its rule library (GET /quality/checks/rules/versions?study=${study} lists them)`,
+      );
+      for (const bad of ['abc', '-1', '1.5', '99999999999']) {
+        expect((await manager.get(`${RULES}/versions/${bad}`).query({ study }).expect(400)).body.message).toMatch(/version: must be a whole number from 0 \(the defaults\) up/);
+      }
+      await manager.get(`${RULES}/versions/1`).expect(400);
+      expect((await manager.get(`${RULES}/versions/0`).query({ study: 'NO-SUCH-STUDY' }).expect(404)).body.message).toBe('No study with protocol id NO-SUCH-STUDY');
+    });
+
+    it('keeps a write\'s reason in the version\'s summary and on each audit event; a blank or over-long reason is refused, nothing written', async () => {
+      const study = await newStudy();
+      await put(study, 'BP-DELTA', DELTA).query({ reason: 'Amendment 3' }).expect(200);
+      await manager.delete(`${RULES}/BP-DELTA`).query({ study, reason: 'Withdrawn by amendment 4' }).expect(200);
+      const document = JSON.stringify([{ id: 'HR-WIDE', type: 'range', severity: 'minor', field: 'HeartRate', min: 40, max: 150, message: 'm' }, { id: 'BP-DELTA', ...DELTA }]);
+      await importDocument(study, { format: 'json', mode: 'merge', document, reason: 'Data review meeting, 12 May' }).expect(200);
+      await put(study, 'W1', { type: 'visit_window', severity: 'minor', message: 'Out of window.' }).expect(200);
+
+      const versions = await manager.get(`${RULES}/versions`).query({ study }).expect(200);
+      expect(versions.body.data.map((version: { change_summary: string }) => version.change_summary)).toEqual([
+        'PUT W1: added W1',
+        'import (merge): added HR-WIDE, BP-DELTA; reason: Data review meeting, 12 May',
+        'DELETE BP-DELTA: removed BP-DELTA; reason: Withdrawn by amendment 4',
+        'PUT BP-DELTA: added BP-DELTA; reason: Amendment 3',
+      ]);
+      const events = await auditOf(study);
+      const reasons = (ruleId: string) => events.filter((event) => event.entity_id === `${study}:${ruleId}`).map((event) => [event.action, event.reason]);
+      expect(reasons('BP-DELTA').sort()).toEqual([['create', 'Amendment 3'], ['create', 'Data review meeting, 12 May'], ['delete', 'Withdrawn by amendment 4']].sort());
+      expect(reasons('HR-WIDE')).toEqual([['create', 'Data review meeting, 12 May']]);
+      expect(reasons('W1')).toEqual([['create', null]]);
+
+      for (const reason of ['   ', 'x'.repeat(501), 'tab\u0007bell']) {
+        const message = 'reason: must be 1 to 500 characters, not blank, without control characters';
+        expect((await put(study, 'W2', { type: 'visit_window', severity: 'minor', message: 'm' }).query({ reason }).expect(400)).body.message).toMatch(message);
+        expect((await manager.delete(`${RULES}/W1`).query({ study, reason }).expect(400)).body.message).toMatch(message);
+        expect((await importDocument(study, { format: 'json', mode: 'merge', document: '[]', reason }).expect(400)).body.message).toMatch(message);
+      }
+      expect((await importDocument(study, { format: 'json', mode: 'merge', document: '[]', reason: 42 }).expect(400)).body.message).toMatch(/reason: must be/);
+      await put(study, 'W2', { type: 'visit_window', severity: 'minor', message: 'm' }).query({ reason: 'x'.repeat(500) }).expect(200);
+      expect((await library(study)).version).toBe(5);
+    });
+
     it('refuses a body whose id differs from the path, and an id that is not a rule id', async () => {
       const study = await newStudy();
       const response = await put(study, 'BP-DELTA', { ...DELTA, id: 'VS001' }).expect(400);
@@ -319,6 +414,46 @@ describe.each(['all-in-one', 'split'] as const)('quality rule libraries (%s mode
       const response = await importDocument(study, { mode: 'replace', ...body }).expect(400);
       const detail = (response.body as ErrorBody).details?.find((candidate) => candidate.field === field);
       expect(detail?.problems[0]).toContain(problem);
+      expect((await library(study)).version).toBe(0);
+    });
+
+    it('refuses documents nested more than 64 levels (each sent twice), naming where, and the platform stays up', async () => {
+      const study = await newStudy();
+      const ladder = Array.from({ length: 450 }, (_, i) => `${'  '.repeat(i)}- a:`).join('\n') + ' x\n';
+      const hostile: Array<[RuleDocumentFormat, string]> = [
+        ['yaml', `${'- '.repeat(60_000)}x`],
+        ['yaml', '['.repeat(120_000)],
+        ['yaml', `${'{a: '.repeat(60_000)}x`],
+        ['yaml', `${'? '.repeat(60_000)}x`],
+        ['yaml', ladder],
+        ['yaml', `${'- '.repeat(40)}${'[a: {b: '.repeat(20_000)}`],
+        ['json', '['.repeat(120_000)],
+        ['json', `${'{"a": '.repeat(30_000)}1${'}'.repeat(30_000)}`],
+      ];
+      for (const [format, document] of hostile) {
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          const started = Date.now();
+          const response = await importDocument(study, { format, mode: 'merge', document });
+          expect({ status: response.status, problems: (response.body as ErrorBody).details?.[0]?.problems }).toEqual({
+            status: 400,
+            problems: [expect.stringMatching(/is nested more than 64 levels deep/)],
+          });
+          expect((response.body as ErrorBody).message).toMatch(/^The rule document is not valid: document: .*line \d+, column \d+/);
+          expect(Date.now() - started).toBeLessThan(2_000);
+        }
+      }
+      await request(platform.baseUrl).get('/health').expect(200);
+      const normal = await importDocument(study, { format: 'yaml', mode: 'merge', document: `rules:\n  - id: BP-DELTA\n${Object.entries(DELTA).map(([key, value]) => `    ${key}: ${value}`).join('\n')}\n` }).expect(200);
+      expect(normal.body).toMatchObject({ version: 1, added: ['BP-DELTA'] });
+    });
+
+    it('refuses a JSON document with a key repeated in one object, naming both positions; nothing written', async () => {
+      const study = await newStudy();
+      const document = '[{"id": "W1", "type": "visit_window", "severity": "minor", "message": "m", "severity": "critical"}]';
+      const response = await importDocument(study, { format: 'json', mode: 'merge', document }).expect(400);
+      expect(response.body.details).toEqual([
+        { field: 'document', problems: ['line 1, column 76: the key "severity" appears twice in one object (first at line 1, column 39); each key may appear once'] },
+      ]);
       expect((await library(study)).version).toBe(0);
     });
 

@@ -11,6 +11,7 @@ const DOCUMENT = { format: 'json', mode: 'merge', document: JSON.stringify({ rul
 export const QUALITY_RULES_ENDPOINTS: readonly Endpoint[] = [
   { route: 'GET /quality/checks/rules', allowed: RULE_READERS, status: 200, call: (c) => c.get('/quality/checks/rules?study=DEFAULT') },
   { route: 'GET /quality/checks/rules/versions', allowed: RULE_READERS, status: 200, call: (c) => c.get('/quality/checks/rules/versions?study=DEFAULT') },
+  { route: 'GET /quality/checks/rules/versions/:version', allowed: RULE_READERS, status: 200, call: (c) => c.get('/quality/checks/rules/versions/0?study=DEFAULT') },
   { route: 'GET /quality/checks/rules/export', allowed: RULE_READERS, status: 200, call: (c) => c.get('/quality/checks/rules/export?study=DEFAULT&format=json') },
   { route: 'GET /quality/checks/rules/:ruleId', allowed: RULE_READERS, status: 200, call: (c) => c.get('/quality/checks/rules/VS001?study=DEFAULT') },
   {

@@ -46,13 +46,24 @@ describe('rule library changes', () => {
     expect(changeSummary('import (merge)', ruleChanges([], many))).toMatch(/^import \(merge\): added D0, .*, D19 and 5 more$/);
   });
 
+  it("ends the summary with the writer's reason, when one is given", () => {
+    expect(changeSummary('PUT BP-DELTA', ruleChanges([], [delta]), 'Protocol amendment 3')).toBe('PUT BP-DELTA: added BP-DELTA; reason: Protocol amendment 3');
+  });
+
   it('audits each changed rule as quality_rule <study>:<rule> with its definitions and the versions', () => {
     const [event] = ruleAuditEvents('RA001', ruleChanges(defaults, withRule(defaults, stricter)), { old: 0, new: 1 });
     expect(event).toEqual({
       action: 'update',
       entityType: 'quality_rule',
       entityId: 'RA001:VS001',
+      reason: null,
       changes: { definition: { old: byId('VS001'), new: stricter }, rules_version: { old: 0, new: 1 } },
     });
+  });
+
+  it("gives every event of a write the writer's reason", () => {
+    const events = ruleAuditEvents('RA001', ruleChanges(defaults, [stricter, delta]), { old: 0, new: 1 }, 'Amendment 3');
+    expect(events.length).toBeGreaterThan(2);
+    expect(new Set(events.map((event) => event.reason))).toEqual(new Set(['Amendment 3']));
   });
 });

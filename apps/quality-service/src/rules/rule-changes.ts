@@ -52,8 +52,8 @@ export function sameRule(a: Rule, b: Rule): boolean {
   return JSON.stringify(canonicalRule(a)) === JSON.stringify(canonicalRule(b));
 }
 
-/** The version's change summary: how it was made and which rules it added, changed, removed. */
-export function changeSummary(how: string, changes: readonly RuleChange[]): string {
+/** The version's change summary: how it was made, which rules it added, changed, removed, and the writer's reason. */
+export function changeSummary(how: string, changes: readonly RuleChange[], reason?: string): string {
   const part = (action: RuleChange['action'], verb: string): string | null => {
     const ids = changes.filter((change) => change.action === action).map((change) => change.ruleId);
     if (ids.length === 0) return null;
@@ -61,12 +61,13 @@ export function changeSummary(how: string, changes: readonly RuleChange[]): stri
     return `${verb} ${listed}`;
   };
   const parts = [part('create', 'added'), part('update', 'changed'), part('delete', 'removed')].filter(Boolean);
-  return `${how}: ${parts.join('; ')}`;
+  return `${how}: ${parts.join('; ')}${reason === undefined ? '' : `; reason: ${reason}`}`;
 }
 
 /** One audit event per changed rule, with its old and new definition and the library's versions. */
-export function ruleAuditEvents(protocolId: string, changes: readonly RuleChange[], versions: { old: number; new: number }): AuditEventInput[] {
+export function ruleAuditEvents(protocolId: string, changes: readonly RuleChange[], versions: { old: number; new: number }, reason?: string): AuditEventInput[] {
   return changes.map((change) => ({
+    reason: reason ?? null,
     action: change.action,
     entityType: RULE_ENTITY,
     entityId: `${protocolId}:${change.ruleId}`,

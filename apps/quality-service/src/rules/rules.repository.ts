@@ -47,6 +47,11 @@ export class RulesRepository {
     return rows[0] ?? null;
   }
 
+  async version(protocolId: string, version: number): Promise<RuleSetRow | null> {
+    const rows = (await this.dataSource.query(`SELECT * FROM quality_rule_sets WHERE protocol_id = $1 AND version = $2`, [protocolId, version])) as RuleSetRow[];
+    return rows[0] ?? null;
+  }
+
   /** Newest first, with the total number of versions. */
   async versions(protocolId: string, limit: number, offset: number): Promise<{ rows: RuleSetVersionRow[]; total: number }> {
     const rows = (await this.dataSource.query(

@@ -4,8 +4,9 @@ import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import type { PageQuery } from '../../../../libs/platform/src/index.js';
 import type { ImportRulesDto } from './dto/import-rules.dto.js';
-import type { RuleChangeResponse, RuleLibraryResponse, RuleResponse, RulesChangeResponse, RuleVersionPage } from './dto/rule-library.response.js';
-import { parseRule } from './parse-rule.js';
+import type { RuleChangeResponse, RuleLibraryResponse, RuleResponse, RulesChangeResponse, RuleVersionPage, RuleVersionResponse } from './dto/rule-library.response.js';
+import { ruleLibrarySha256 } from './library-digest.js';
+import { canonicalRule, parseRule } from './parse-rule.js';
 import { RULE_ID_PATTERN, type Rule } from '../../../../libs/edit-checks/src/index.js';
 import { changeSummary, importedLibrary, ruleAuditEvents, ruleChanges, withoutRule, withRule, type RuleChange } from './rule-changes.js';
 import { RuleDefinitionError } from './rule-definition-error.js';
@@ -43,7 +44,31 @@ export class RulesService {
       version: library.version,
       changed_by: library.changedBy,
       changed_at: library.changedAt?.toISOString() ?? null,
+      sha256: ruleLibrarySha256(library.rules),
       rules: library.rules,
+    };
+  }
+
+  /** One version whole; version 0 is the default library (the same for every study). */
+  async libraryVersion(study: string, version: number): Promise<RuleVersionResponse> {
+    if (!(await this.repository.studyExists(study))) throw noSuchStudy(study);
+    if (version === 0) {
+      const { rules } = this.libraries.defaults(study);
+      return { study, version, defaults: true, rule_count: rules.length, change_summary: null, changed_by: null, changed_at: null, sha256: ruleLibrarySha256(rules), rules };
+    }
+    const row = await this.repository.version(study, version);
+    if (!row) throw new NotFoundException(`Study ${study} has no version ${version} of its rule library (GET /quality/checks/rules/versions?study=${study} lists them)`);
+    const rules = row.rules.map(canonicalRule);
+    return {
+      study,
+      version,
+      defaults: false,
+      rule_count: rules.length,
+      change_summary: row.change_summary,
+      changed_by: row.changed_by_username,
+      changed_at: row.created_at.toISOString(),
+      sha256: ruleLibrarySha256(rules),
+      rules,
     };
   }
 
@@ -81,18 +106,18 @@ export class RulesService {
   }
 
   /** Creates or replaces one rule; the body's id, if any, must be the path's. */
-  async put(study: string, ruleId: string, body: unknown, user: AuthenticatedUser, actor: AuditActor): Promise<RuleChangeResponse> {
+  async put(study: string, ruleId: string, body: unknown, reason: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<RuleChangeResponse> {
     this.mayWrite(user);
     const rule = parseRule(withPathId(body, ruleId));
     await this.refuseUncompilablePatterns([rule]);
-    const result = await this.write(study, actor, `PUT ${ruleId}`, (rules) => withRule(rules, rule));
+    const result = await this.write(study, actor, { how: `PUT ${ruleId}`, reason }, (rules) => withRule(rules, rule));
     const stored = result.library.rules.find((candidate) => candidate.id === ruleId)!;
     return { ...changeResponse(study, result), rule: stored };
   }
 
-  async remove(study: string, ruleId: string, user: AuthenticatedUser, actor: AuditActor): Promise<RulesChangeResponse> {
+  async remove(study: string, ruleId: string, reason: string | undefined, user: AuthenticatedUser, actor: AuditActor): Promise<RulesChangeResponse> {
     this.mayWrite(user);
-    const result = await this.write(study, actor, `DELETE ${ruleId}`, (rules) => {
+    const result = await this.write(study, actor, { how: `DELETE ${ruleId}`, reason }, (rules) => {
       if (!rules.some((rule) => rule.id === ruleId)) throw noSuchRule(ruleId, study);
       return withoutRule(rules, ruleId);
     });
@@ -104,7 +129,7 @@ export class RulesService {
     this.mayWrite(user);
     const imported = parseRuleDocument(body.document, body.format);
     await this.refuseUncompilablePatterns(imported, 'The rule document');
-    const result = await this.write(study, actor, `import (${body.mode})`, (rules) => importedLibrary(rules, imported, body.mode));
+    const result = await this.write(study, actor, { how: `import (${body.mode})`, reason: body.reason }, (rules) => importedLibrary(rules, imported, body.mode));
     return changeResponse(study, result);
   }
 
@@ -120,7 +145,7 @@ export class RulesService {
    * One transaction: waits for other writers of the study, reads its latest library, applies the
    * change, and when anything differs writes version + 1 and one audit event per changed rule.
    */
-  private write(study: string, actor: AuditActor, how: string, change: (rules: Rule[]) => Rule[]): Promise<WriteResult> {
+  private write(study: string, actor: AuditActor, why: { how: string; reason?: string }, change: (rules: Rule[]) => Rule[]): Promise<WriteResult> {
     return this.dataSource.transaction(async (db) => {
       await this.repository.lockStudy(db, study);
       const current = await this.libraries.currentIn(db, study);
@@ -136,8 +161,8 @@ export class RulesService {
         throw new RuleDefinitionError([{ field: 'rules', problems: [`would take ${bytes} bytes; a library may take at most ${MAX_LIBRARY_BYTES} (shorten lists of values or messages)`] }], 'The rule library');
       }
       const version = current.version + 1;
-      const row = await this.repository.insert(db, { protocolId: study, version, rules, summary: changeSummary(how, changes), actor });
-      await this.audit.record(db, actor, ruleAuditEvents(study, changes, { old: current.version, new: version }));
+      const row = await this.repository.insert(db, { protocolId: study, version, rules, summary: changeSummary(why.how, changes, why.reason), actor });
+      await this.audit.record(db, actor, ruleAuditEvents(study, changes, { old: current.version, new: version }, why.reason));
       const library = { protocolId: study, version, rules, changedBy: row.changed_by_username, changedAt: row.created_at };
       return { library, previousVersion: current.version, changes };
     });

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsOptional, IsString } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { IMPORT_MODES, type ImportMode } from '../rule-changes.js';
 import { RULE_DOCUMENT_FORMATS, type RuleDocumentFormat } from '../rule-document.js';
+import { CHANGE_REASON, CHANGE_REASON_DOC, CHANGE_REASON_HINT } from './change-reason.js';
 
 export class ImportRulesDto {
   @ApiPropertyOptional({ enum: RULE_DOCUMENT_FORMATS, default: 'yaml', description: 'how the document is written' })
@@ -24,4 +25,10 @@ export class ImportRulesDto {
   @IsDefined()
   @IsIn(IMPORT_MODES, { message: `mode must be one of ${IMPORT_MODES.join(', ')}` })
   mode!: ImportMode;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 500, example: 'Rules agreed at the data review meeting of 12 May', description: CHANGE_REASON_DOC })
+  @IsOptional()
+  @IsString({ message: CHANGE_REASON_HINT })
+  @Matches(CHANGE_REASON, { message: CHANGE_REASON_HINT })
+  reason?: string;
 }

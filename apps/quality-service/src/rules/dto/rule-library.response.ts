@@ -16,8 +16,23 @@ export class RuleLibraryResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   changed_at!: string | null;
 
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', pattern: '^[0-9a-f]{64}$', description: 'sha256 (hex) of the rules as canonical JSON: rules in library order, each rule\'s keys sorted, no whitespace' })
+  sha256!: string;
+
   @ApiProperty({ type: 'array', items: RULE_SCHEMA })
   rules!: Rule[];
+}
+
+/** One version of a study's library, whole: its rules and who made it, when and why. */
+export class RuleVersionResponse extends RuleLibraryResponse {
+  @ApiProperty({ description: 'true for version 0: the default library as this release defines it (no stored version)' })
+  defaults!: boolean;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 12 })
+  rule_count!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: 'PUT VS003: changed VS003; reason: Protocol amendment 3', description: 'what the version changed (and why, when a reason was given); null for version 0' })
+  change_summary!: string | null;
 }
 
 export class RuleResponse {
