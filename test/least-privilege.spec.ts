@@ -73,7 +73,7 @@ describe('the runtime database role', () => {
       edc_vitals: 'SELECT',
       generation_datasets: 'INSERT, SELECT, UPDATE',
       quality_findings: 'INSERT, SELECT',
-      quality_queries: 'INSERT, SELECT, UPDATE',
+      quality_queries: 'INSERT, SELECT',
       quality_query_messages: 'INSERT, SELECT',
       quality_rule_sets: 'INSERT, SELECT',
       quality_runs: 'INSERT, SELECT',
@@ -92,6 +92,25 @@ describe('the runtime database role', () => {
       users: 'INSERT, SELECT, UPDATE',
       vital_signs: 'INSERT, SELECT, UPDATE',
     });
+  });
+
+  it('may update only these columns where it has no table-wide update (a new column-level grant must change this list)', async () => {
+    const { rows } = await runtime.query<{ table_name: string; privilege: string; columns: string }>(`
+      SELECT c.relname AS table_name, a.privilege_type AS privilege, string_agg(att.attname, ', ' ORDER BY att.attname) AS columns
+        FROM pg_attribute att
+        JOIN pg_class c ON c.oid = att.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+        CROSS JOIN LATERAL aclexplode(att.attacl) a
+       WHERE a.grantee = 'ctp_runtime'::regrole
+       GROUP BY c.relname, a.privilege_type ORDER BY c.relname, a.privilege_type`);
+    expect(rows).toEqual([
+      { table_name: 'edc_locks', privilege: 'UPDATE', columns: 'unlock_reason, unlocked_at, unlocked_by, unlocked_by_username' },
+      {
+        table_name: 'quality_queries',
+        privilege: 'UPDATE',
+        columns: 'answered_at, assigned_site_id, assigned_user_id, assigned_username, cancelled_at, closed_at, reopened_count, status, updated_at',
+      },
+    ]);
   });
 
   it("may execute the quality service's capture functions, which PUBLIC may not", async () => {
@@ -141,6 +160,19 @@ describe('the runtime database role', () => {
     ['create objects in the job queue\'s schema', 'CREATE TABLE pgboss.shadow (id int)'],
     ['delete the job queue\'s version row', 'DELETE FROM pgboss.version'],
     ['renumber the job queue\'s schema version', 'UPDATE pgboss.version SET version = version + 1'],
+    ['rewrite the value a query is about', "UPDATE quality_queries SET value = '120'"],
+    ['rewrite who opened a query', "UPDATE quality_queries SET opened_by_username = 'someone else'"],
+    ['back-date when a query was opened', "UPDATE quality_queries SET opened_at = opened_at - interval '30 days'"],
+    ['rewrite a query\'s message', "UPDATE quality_queries SET message = 'nothing to see'"],
+    ['delete a query', 'DELETE FROM quality_queries'],
+    ['rewrite a finding', "UPDATE quality_findings SET value = '120'"],
+    ['delete a run\'s findings', 'DELETE FROM quality_findings'],
+    ['rewrite a run', 'UPDATE quality_runs SET finished_at = started_at'],
+    ['rewrite a query\'s thread', "UPDATE quality_query_messages SET created_at = created_at - interval '1 day'"],
+    ['rewrite a rule version', "UPDATE quality_rule_sets SET rules = '[]'"],
+    ['disable the quality queries guard', 'ALTER TABLE quality_queries DISABLE TRIGGER quality_queries_guard'],
+    ['drop the check that findings belong to a new run', 'DROP TRIGGER quality_findings_of_new_run ON quality_findings'],
+    ['replace the quality queries guard', 'CREATE OR REPLACE FUNCTION quality_queries_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$'],
   ])('cannot %s', async (_what, sql) => {
     await refused(sql);
   });

@@ -13,6 +13,7 @@ import { QualityChecks1765200000000 } from './1765200000000-quality-checks.js';
 import { SecurityUserDirectory1765300000000 } from './1765300000000-security-user-directory.js';
 import { EdcStudiesViewFlags1765400000000 } from './1765400000000-edc-studies-view-flags.js';
 import { QualityCaptureContract1765500000000 } from './1765500000000-quality-capture-contract.js';
+import { QualityGuards1765600000000 } from './1765600000000-quality-guards.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   SecurityUserDirectory1765300000000,
   EdcStudiesViewFlags1765400000000,
   QualityCaptureContract1765500000000,
+  QualityGuards1765600000000,
 ];
