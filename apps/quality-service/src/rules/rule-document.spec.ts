@@ -81,8 +81,21 @@ describe('parseRuleDocument: a library written in YAML or JSON', () => {
       expect(problemsOf('{rules: []}', 'json')).toEqual({ document: ['is not valid JSON: line 1, column 2: expected a property name in double quotes, found "r"'] });
     });
 
-    it('a repeated key in a YAML mapping', () => {
-      expect(problemsOf('- id: A1\n  id: A2\n', 'yaml').document).toEqual([expect.stringMatching(/^is not valid YAML: line 2, column 3: Map keys must be unique/)]);
+    it('a repeated key in a YAML mapping, block or flow, at any depth', () => {
+      expect(problemsOf('- id: A1\n  id: A2\n', 'yaml').document).toEqual(['is not valid YAML: line 2, column 3: Map keys must be unique; "id" appears twice in one mapping']);
+      expect(problemsOf('rules:\n  - {id: A1, values: [{x: 1, "x": 2}]}\n', 'yaml').document).toEqual([
+        'is not valid YAML: line 2, column 30: Map keys must be unique; "x" appears twice in one mapping',
+      ]);
+      expect(problemsOf('{1: a, "1": b}', 'yaml').document).toEqual(['must be a list of rules, or an object with rules: and that list (not an object)']);
+    });
+
+    it('a YAML mapping of 25,000 keys, in a moment (a repeated key is found in linear time)', () => {
+      const keys = Array.from({ length: 25_000 }, (_, i) => `"${i}":0`);
+      for (const text of [`{${keys.join(',')}}`, `{${keys.join(',')},"0":1}`]) {
+        const started = performance.now();
+        expect(problemsOf(text, 'yaml').document).toEqual([expect.stringMatching(/^(must be a list of rules|is not valid YAML: line 1, column \d+: Map keys must be unique; "0" appears twice)/)]);
+        expect(performance.now() - started).toBeLessThan(2_000);
+      }
     });
 
     it('YAML tags of types beyond plain data', () => {

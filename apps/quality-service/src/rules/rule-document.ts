@@ -1,8 +1,9 @@
-import { parseDocument, stringify } from 'yaml';
+import { LineCounter, parseDocument, stringify } from 'yaml';
 import type { Rule } from '../../../../libs/edit-checks/src/index.js';
 import { readRule } from './parse-rule.js';
 import { RuleDefinitionError, RuleProblems } from './rule-definition-error.js';
 import { findJsonProblem, MAX_JSON_DEPTH } from './json-syntax.js';
+import { firstRepeatedKey } from './yaml-keys.js';
 import { yamlTooDeep } from './yaml-nesting.js';
 import { describeType, isPlainObject } from './rule-reader.js';
 
@@ -66,10 +67,12 @@ function readYaml(text: string): unknown {
     refuse('document', `is nested more than ${MAX_DOCUMENT_DEPTH} levels deep (line ${tooDeep.line}, column ${tooDeep.column}); a rule document needs 4`);
   }
   let document;
+  const lines = new LineCounter();
   try {
     // The core schema, plain data only: no custom tags, no YAML 1.1 types (!!binary, !!set,
-    // !!timestamp: unresolved, so refused below), no merge keys; a repeated key is an error.
-    document = parseDocument(text, { schema: 'core', uniqueKeys: true, merge: false, resolveKnownTags: false, prettyErrors: true, strict: true });
+    // !!timestamp: unresolved, so refused below), no merge keys. Repeated keys: firstRepeatedKey
+    // below (the package's own check takes quadratic time).
+    document = parseDocument(text, { schema: 'core', uniqueKeys: false, merge: false, resolveKnownTags: false, prettyErrors: true, strict: true, lineCounter: lines });
   } catch (error) {
     return refuse('document', `could not be read as YAML: ${readFailure(error)}`);
   }
@@ -78,6 +81,11 @@ function readYaml(text: string): unknown {
     const at = first.linePos?.[0];
     const where = at ? `line ${at.line}, column ${at.col}: ` : '';
     refuse('document', `is not valid YAML: ${where}${readFailure(first).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  const repeated = firstRepeatedKey(document, lines);
+  if (repeated) {
+    const key = repeated.key.length > 40 ? `${repeated.key.slice(0, 40)}…` : repeated.key;
+    refuse('document', `is not valid YAML: line ${repeated.line}, column ${repeated.column}: Map keys must be unique; "${key}" appears twice in one mapping`);
   }
   try {
     return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
