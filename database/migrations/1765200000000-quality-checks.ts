@@ -4,6 +4,10 @@ import { RUNTIME_ROLE } from './1764400000000-least-privilege-runtime-role.js';
 export const QUERY_STATUSES = ['open', 'answered', 'closed', 'cancelled'] as const;
 export const RULE_SEVERITIES = ['critical', 'major', 'minor'] as const;
 
+/** A query's data point: study, subject, visit, field, value (by its md5), rule and vital sign. */
+const DATA_POINT_KEY = `protocol_id, subject_id, coalesce(visit_name, ''), coalesce(field, ''), md5(coalesce(value, '')),
+   coalesce(rule_id, ''), coalesce(vital_sign_id, '00000000-0000-0000-0000-000000000000'::uuid)`;
+
 /**
  * The quality service's tables: each study's rule library as immutable versions, the runs of the
  * checks with their findings, and the data queries with their threads. Quality reads the EDC's
@@ -31,9 +35,12 @@ export class QualityChecks1765200000000 implements MigrationInterface {
         site_id              varchar(64),
         subject_id           varchar(64),
         dataset_id           uuid,
-        -- The sites the run read: null = every site of the study (a site-limited user's run names theirs).
+        -- The sites the run read: null only for a run over every site of the study. A site-limited
+        -- reader sees a run only when these are all theirs (a one-subject run names its subject's site).
         site_ids             text[],
         rules_version        integer NOT NULL CHECK (rules_version >= 0),
+        -- sha256 of the library as run (canonical JSON, keys sorted): version 0, the defaults, may change between releases.
+        rules_sha256         char(64) NOT NULL CHECK (rules_sha256 ~ '^[0-9a-f]{64}$'),
         run_by               uuid,
         run_by_username      varchar(64),
         started_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -63,7 +70,8 @@ export class QualityChecks1765200000000 implements MigrationInterface {
         message            text NOT NULL,
         status             varchar(12) NOT NULL DEFAULT 'open' CHECK (status IN (${QUERY_STATUSES.map((s) => `'${s}'`).join(', ')})),
         origin             varchar(12) NOT NULL CHECK (origin IN ('run', 'capture', 'manual')),
-        run_id             uuid REFERENCES quality_runs (id),
+        -- Deferred: a run's row is written last, once its queries and findings are (runs are insert-only).
+        run_id             uuid REFERENCES quality_runs (id) DEFERRABLE INITIALLY DEFERRED,
         assigned_user_id   uuid,
         assigned_username  varchar(64),
         assigned_site_id   varchar(64),
@@ -76,12 +84,13 @@ export class QualityChecks1765200000000 implements MigrationInterface {
         reopened_count     integer NOT NULL DEFAULT 0 CHECK (reopened_count >= 0),
         updated_at         timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
-    // "Unless an identical open query exists": one open (or answered) query per data point and rule.
+    // One open (or answered) query per data point and rule. The value is keyed by its md5: a value
+    // of any length fits the index (a long one would overflow a btree entry).
     await db.query(`
-      CREATE UNIQUE INDEX quality_queries_one_open_idx ON quality_queries
-        (protocol_id, subject_id, coalesce(visit_name, ''), coalesce(field, ''), coalesce(value, ''),
-         coalesce(rule_id, ''), coalesce(vital_sign_id, '00000000-0000-0000-0000-000000000000'::uuid))
+      CREATE UNIQUE INDEX quality_queries_one_open_idx ON quality_queries (${DATA_POINT_KEY})
         WHERE status IN ('open', 'answered')`);
+    // A run opens no query on a data point that has one in any status (a closed one stays closed).
+    await db.query(`CREATE INDEX quality_queries_data_point_idx ON quality_queries (${DATA_POINT_KEY})`);
     await db.query(`CREATE INDEX quality_queries_study_status_idx ON quality_queries (protocol_id, status, site_id)`);
     await db.query(`CREATE INDEX quality_queries_subject_idx ON quality_queries (protocol_id, subject_id)`);
     await db.query(`CREATE INDEX quality_queries_vital_idx ON quality_queries (vital_sign_id) WHERE vital_sign_id IS NOT NULL`);
@@ -89,7 +98,7 @@ export class QualityChecks1765200000000 implements MigrationInterface {
     await db.query(`
       CREATE TABLE quality_findings (
         id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        run_id        uuid NOT NULL REFERENCES quality_runs (id),
+        run_id        uuid NOT NULL REFERENCES quality_runs (id) DEFERRABLE INITIALLY DEFERRED,
         rule_id       varchar(32) NOT NULL,
         severity      varchar(8) NOT NULL CHECK (severity IN (${RULE_SEVERITIES.map((s) => `'${s}'`).join(', ')})),
         hard          boolean NOT NULL,

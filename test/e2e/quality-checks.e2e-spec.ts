@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
 import request from 'supertest';
+import { ChecksController } from '../../apps/quality-service/src/checks/checks.controller.js';
+import { ROUTE_DEADLINE_MS } from '../../libs/platform/src/index.js';
 import { type Client, createUser } from '../support/auth.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
@@ -31,8 +35,10 @@ interface Run {
   id: string;
   protocol_id: string;
   site_id: string | null;
+  site_ids: string[] | null;
   subject_id: string | null;
   rules_version: number;
+  rules_sha256: string;
   run_by_username: string | null;
   rows_checked: number;
   subjects_checked: number;
@@ -44,6 +50,14 @@ interface Run {
   finished_at: string;
 }
 
+/** JSON with sorted keys and no spaces, written here independently of the service's own. */
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : value !== null && typeof value === 'object'
+      ? `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`
+      : JSON.stringify(value);
+
 /** A finding as a line a person can read in a failed expectation. */
 const line = (f: Finding): string => [f.rule_id, f.severity, f.site_id, f.subject_id, f.visit_name, f.field, f.value].join(' | ');
 
@@ -52,6 +66,7 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
   let manager: Client;
   let managerOfS01: Client;
   let investigatorOfS02: Client;
+  let investigatorOfBoth: Client;
   let statistician: Client;
   let managerName: string;
 
@@ -94,6 +109,7 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
     manager = (await createUser(platform.baseUrl, platform.admin, { username: managerName, roles: ['data_manager'] })).client;
     managerOfS01 = (await createUser(platform.baseUrl, platform.admin, { username: newSubjectId('dm-s01'), roles: ['data_manager'], site_ids: ['S01'] })).client;
     investigatorOfS02 = (await createUser(platform.baseUrl, platform.admin, { username: newSubjectId('inv-s02'), roles: ['investigator'], site_ids: ['S02'] })).client;
+    investigatorOfBoth = (await createUser(platform.baseUrl, platform.admin, { username: newSubjectId('inv-both'), roles: ['investigator'], site_ids: ['S01', 'S02'] })).client;
     statistician = (await createUser(platform.baseUrl, platform.admin, { username: newSubjectId('stat'), roles: ['statistician'] })).client;
     const study = await manager.post('/edc/studies').send({
       protocol_id: protocolId,
@@ -131,7 +147,11 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
     let first: Run;
     let firstFindings: Finding[];
 
+    /** Queries capture opened when the records were stored (its soft findings); the run opens the others. */
+    let openedAtCapture: number;
+
     beforeAll(async () => {
+      [{ n: openedAtCapture }] = await db<{ n: number }>(`SELECT count(*)::int AS n FROM quality_queries WHERE protocol_id = $1`, [protocolId]);
       first = await runAs(manager, { study: protocolId });
       firstFindings = await findingsOf(manager, first.id);
     });
@@ -144,11 +164,14 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
       expect(firstFindings.filter((f) => f.rule_id !== 'VS011').every((f) => typeof f.vital_sign_id === 'string')).toBe(true);
     });
 
-    it('stores the run with who, when, scope, rules version and its counts', async () => {
+    it('stores the run with who, when, scope, rules version and digest, and its counts', async () => {
+      const library = await manager.get('/quality/checks/rules').query({ study: protocolId }).expect(200);
       expect(first).toMatchObject({
         protocol_id: protocolId,
         site_id: null,
+        site_ids: null,
         subject_id: null,
+        rules_sha256: createHash('sha256').update(canonical(library.body.rules)).digest('hex'),
         rules_version: 0,
         run_by_username: managerName,
         rows_checked: records.length,
@@ -156,9 +179,18 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
         findings_total: 8,
         findings_by_severity: { critical: 0, major: 6, minor: 2 },
         findings_by_rule: { VS001: 1, VS003: 1, VS004: 1, VS005: 1, VS009: 1, VS011: 2, VS012: 1 },
-        queries_opened: 8,
+        queries_opened: 8 - openedAtCapture,
       });
-      expect(Date.parse(first.finished_at)).toBeGreaterThanOrEqual(Date.parse(first.started_at));
+      // Both from the database's clock: started once the run held its study, finished once everything was written.
+      const [written] = await db<{ first_opened: Date; last_opened: Date; run_event: Date }>(
+        `SELECT min(q.opened_at) AS first_opened, max(q.opened_at) AS last_opened,
+                (SELECT occurred_at FROM audit_events WHERE entity_type = 'quality_run' AND entity_id = $1::text) AS run_event
+           FROM quality_queries q WHERE q.run_id = $1::uuid`,
+        [first.id],
+      );
+      expect(Date.parse(first.started_at)).toBeLessThanOrEqual(written.first_opened.getTime());
+      expect(Date.parse(first.finished_at)).toBeGreaterThanOrEqual(written.last_opened.getTime());
+      expect(Date.parse(first.finished_at)).toBeGreaterThanOrEqual(written.run_event.getTime());
       expect((await manager.get(`/quality/checks/runs/${first.id}`).expect(200)).body).toEqual(first);
       const listed = await manager.get('/quality/checks/runs').query({ study: protocolId }).expect(200);
       expect(listed.body.data.map((run: Run) => run.id)).toContain(first.id);
@@ -170,26 +202,30 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
         [protocolId],
       );
       expect(queries).toHaveLength(8);
-      expect(queries.every((q) => q.status === 'open' && q.origin === 'run' && q.run_id === first.id && q.opened_by_username === managerName)).toBe(true);
+      // Missing visits are judged by runs only: those queries are the run's whether or not capture opened the others.
+      const byRun = queries.filter((q) => q.origin === 'run');
+      expect(byRun.map((q) => q.rule_id)).toEqual(expect.arrayContaining(['VS011', 'VS011']));
+      expect(byRun).toHaveLength(first.queries_opened);
+      expect(byRun.every((q) => q.status === 'open' && q.run_id === first.id && q.opened_by_username === managerName)).toBe(true);
       expect(new Set(firstFindings.map((f) => f.query_id))).toEqual(new Set(queries.map((q) => q.id)));
       const messages = await db<{ n: number }>(
         `SELECT count(*)::int AS n FROM quality_query_messages m JOIN quality_queries q ON q.id = m.query_id
-          WHERE q.protocol_id = $1 AND m.kind = 'opened' AND m.status_after = 'open' AND m.author_username = $2`,
-        [protocolId, managerName],
+          WHERE q.run_id = $1 AND m.kind = 'opened' AND m.status_after = 'open' AND m.author_username = $2`,
+        [first.id, managerName],
       );
-      expect(messages[0].n).toBe(8);
+      expect(messages[0].n).toBe(byRun.length);
       const events = await db<{ entity_id: string; subject: string; username: string; changes: Record<string, { old: unknown; new: unknown }> }>(
         `SELECT entity_id, subject, username, changes FROM audit_events WHERE entity_type = 'quality_query' AND action = 'open' AND entity_id = ANY($1)`,
-        [queries.map((q) => q.id)],
+        [byRun.map((q) => q.id)],
       );
-      expect(events).toHaveLength(8);
-      expect(events.every((e) => e.username === managerName && e.changes.status.new === 'open')).toBe(true);
+      expect(events).toHaveLength(byRun.length);
+      expect(events.every((e) => e.username === managerName && e.changes.status.new === 'open' && e.changes.run_id.new === first.id)).toBe(true);
       const runEvents = await db<{ username: string; changes: Record<string, { new: unknown }> }>(
         `SELECT username, changes FROM audit_events WHERE entity_type = 'quality_run' AND action = 'run' AND entity_id = $1`,
         [first.id],
       );
       expect(runEvents).toHaveLength(1);
-      expect(runEvents[0]).toMatchObject({ username: managerName, changes: { rules_version: { new: 0 }, findings_total: { new: 8 }, queries_opened: { new: 8 } } });
+      expect(runEvents[0]).toMatchObject({ username: managerName, changes: { rules_version: { new: 0 }, rules_sha256: { new: first.rules_sha256 }, findings_total: { new: 8 }, queries_opened: { new: first.queries_opened } } });
     });
 
     it('a second run finds the same and opens no duplicate query: its findings link to the open ones', async () => {
@@ -214,9 +250,33 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
 
     it('narrows a run to a site, a subject', async () => {
       const bySite = await runAs(manager, { study: protocolId, site: 'S02' });
-      expect(bySite).toMatchObject({ site_id: 'S02', rows_checked: 3, subjects_checked: 2, findings_total: 3, queries_opened: 0 });
+      expect(bySite).toMatchObject({ site_id: 'S02', site_ids: ['S02'], rows_checked: 3, subjects_checked: 2, findings_total: 3, queries_opened: 0 });
       const bySubject = await runAs(manager, { study: protocolId, subject: s01First });
-      expect(bySubject).toMatchObject({ subject_id: s01First, rows_checked: 4, findings_total: 3 });
+      expect(bySubject).toMatchObject({ subject_id: s01First, site_id: 'S01', site_ids: ['S01'], rows_checked: 4, findings_total: 3 });
+    });
+
+    it('answers 404 for a subject the study does not have, or not at the site asked, and stores no run', async () => {
+      const [before] = await db<{ n: number }>(`SELECT count(*)::int AS n FROM quality_runs`);
+      expect((await manager.post('/quality/checks/run').send({ study: protocolId, subject: 'S01-999' })).status).toBe(404);
+      expect((await manager.post('/quality/checks/run').send({ study: protocolId, subject: s01First, site: 'S02' })).status).toBe(404);
+      const [after] = await db<{ n: number }>(`SELECT count(*)::int AS n FROM quality_runs`);
+      expect(after.n).toBe(before.n);
+    });
+
+    it('opens no query again on a data point whose query was closed (value confirmed) or cancelled, and links the finding to it', async () => {
+      const byRule = new Map(firstFindings.map((f) => [f.rule_id, f.query_id]));
+      const closed = byRule.get('VS001')!;
+      const cancelled = byRule.get('VS003')!;
+      await db(`UPDATE quality_queries SET status = 'answered', answered_at = clock_timestamp() WHERE id = $1`, [closed]);
+      await db(`UPDATE quality_queries SET status = 'closed', closed_at = clock_timestamp() WHERE id = $1`, [closed]);
+      await db(`UPDATE quality_queries SET status = 'cancelled', cancelled_at = clock_timestamp() WHERE id = $1`, [cancelled]);
+      const again = await runAs(manager, { study: protocolId, subject: s01First });
+      expect(again).toMatchObject({ findings_total: 3, queries_opened: 0 });
+      const findings = await findingsOf(manager, again.id);
+      expect(findings.find((f) => f.rule_id === 'VS001')?.query_id).toBe(closed);
+      expect(findings.find((f) => f.rule_id === 'VS003')?.query_id).toBe(cancelled);
+      const statuses = await db<{ status: string }>(`SELECT status FROM quality_queries WHERE id = ANY($1) ORDER BY status`, [[closed, cancelled]]);
+      expect(statuses.map((q) => q.status)).toEqual(['cancelled', 'closed']);
     });
   });
 
@@ -342,7 +402,7 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
   describe('sites', () => {
     it('runs a site-limited user over their sites only, and a site of another answers 404 like a missing study', async () => {
       const own = await runAs(managerOfS01, { study: protocolId });
-      expect(own).toMatchObject({ site_id: 'S01', rows_checked: 6, findings_total: 5 });
+      expect(own).toMatchObject({ site_id: 'S01', site_ids: ['S01'], rows_checked: 6, findings_total: 5 });
       const findings = await findingsOf(managerOfS01, own.id);
       expect(findings.every((f) => f.site_id === 'S01')).toBe(true);
       const other = await managerOfS01.post('/quality/checks/run').send({ study: protocolId, site: 'S02' });
@@ -350,16 +410,42 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
       expect([other.status, missing.status]).toEqual([404, 404]);
     });
 
-    it("shows a site-limited reader only their sites' findings, and no run scoped to another site", async () => {
+    it('shows a site-limited reader only runs that read none but their sites: not a whole-study run, nor another site\'s or subject\'s', async () => {
       const whole = await runAs(manager, { study: protocolId });
-      const seen = await findingsOf(investigatorOfS02, whole.id);
-      expect(seen.map(line).sort()).toEqual(expected.filter((f) => f.includes('| S02 |')));
       const ofS01 = await runAs(manager, { study: protocolId, site: 'S01' });
-      expect((await investigatorOfS02.get(`/quality/checks/runs/${ofS01.id}`)).status).toBe(404);
-      expect((await investigatorOfS02.get(`/quality/checks/runs/${ofS01.id}/findings`)).status).toBe(404);
+      const ofS02 = await runAs(manager, { study: protocolId, site: 'S02' });
+      const ofS01Subject = await runAs(manager, { study: protocolId, subject: s01First });
+      const ofS02Subject = await runAs(manager, { study: protocolId, subject: s02First });
+      expect(ofS02Subject).toMatchObject({ site_ids: ['S02'], subject_id: s02First });
+      const ofS01Manager = await runAs(managerOfS01, { study: protocolId });
+
+      const hidden = [whole, ofS01, ofS01Subject, ofS01Manager];
+      for (const run of hidden) {
+        expect({ run: run.id, status: (await investigatorOfS02.get(`/quality/checks/runs/${run.id}`)).status }).toEqual({ run: run.id, status: 404 });
+        expect((await investigatorOfS02.get(`/quality/checks/runs/${run.id}/findings`)).status).toBe(404);
+      }
+      const missing = await investigatorOfS02.get('/quality/checks/runs/00000000-0000-4000-8000-000000000000');
+      const other = await investigatorOfS02.get(`/quality/checks/runs/${ofS01Subject.id}`);
+      expect(other.body.message).toBe(missing.body.message.replace('00000000-0000-4000-8000-000000000000', ofS01Subject.id));
+
       const listed = await investigatorOfS02.get('/quality/checks/runs').query({ study: protocolId, limit: 500 }).expect(200);
-      expect(listed.body.data.some((run: Run) => run.id === ofS01.id)).toBe(false);
-      expect(listed.body.data.some((run: Run) => run.id === whole.id)).toBe(true);
+      const seen = (listed.body.data as Run[]).map((run) => run.id);
+      expect(seen).toEqual(expect.arrayContaining([ofS02.id, ofS02Subject.id]));
+      for (const run of hidden) expect(seen).not.toContain(run.id);
+      expect((listed.body.data as Run[]).every((run) => run.site_ids !== null && run.site_ids.every((site) => site === 'S02'))).toBe(true);
+      // No subject of another site reaches them through a run.
+      expect(JSON.stringify(listed.body)).not.toContain(s01First);
+      expect(listed.body.page.total).toBe(seen.length);
+      expect((await findingsOf(investigatorOfS02, ofS02.id)).map(line).sort()).toEqual(expected.filter((f) => f.includes('| S02 |')));
+
+      // A reader of both sites sees runs over either or both, still not one over the whole study.
+      const both = await investigatorOfBoth.get('/quality/checks/runs').query({ study: protocolId, limit: 500 }).expect(200);
+      const seenByBoth = (both.body.data as Run[]).map((run) => run.id);
+      expect(seenByBoth).toEqual(expect.arrayContaining([ofS01.id, ofS02.id, ofS01Subject.id, ofS02Subject.id, ofS01Manager.id]));
+      expect(seenByBoth).not.toContain(whole.id);
+      // Readers of every site see them all.
+      const all = await manager.get('/quality/checks/runs').query({ study: protocolId, limit: 500 }).expect(200);
+      expect((all.body.data as Run[]).map((run) => run.id)).toEqual(expect.arrayContaining([whole.id, ...hidden.map((run) => run.id), ofS02.id]));
     });
 
     it("refuses a site-limited user's batch with records of other sites, or naming no site; tries on stored data see their sites", async () => {
@@ -389,6 +475,85 @@ describe.each(['all-in-one', 'split'] as const)('quality checks (%s mode)', (mod
       const jumps = await findingsOf(manager, run.id, { rule: 'BP-JUMP' });
       expect(jumps.map((f) => `${f.subject_id} ${f.visit_name} ${f.value}`).sort()).toEqual([`${s01First} Baseline 210`, `${s01First} Week2 125`]);
       expect(jumps.every((f) => typeof f.query_id === 'string')).toBe(true);
+    });
+  });
+
+  describe('runs of one study at a time, within their deadline', () => {
+    /** A connection of its own (as the superuser), for a lock held across requests. */
+    const connection = async (): Promise<pg.Client> => {
+      const client = new pg.Client({ connectionString: platform.database!.superuserUrl });
+      await client.connect();
+      return client;
+    };
+    const stored = async () => {
+      const [counts] = await db<{ runs: number; findings: number; queries: number; events: number }>(
+        `SELECT (SELECT count(*) FROM quality_runs WHERE protocol_id = $1)::int AS runs,
+                (SELECT count(*) FROM quality_findings WHERE protocol_id = $1)::int AS findings,
+                (SELECT count(*) FROM quality_queries WHERE protocol_id = $1)::int AS queries,
+                (SELECT count(*) FROM audit_events WHERE entity_type IN ('quality_run', 'quality_query'))::int AS events`,
+        [protocolId],
+      );
+      return counts;
+    };
+
+    it('answers 409 at once, storing nothing, while another run of the study is in progress', async () => {
+      const holder = await connection();
+      try {
+        await holder.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`quality-run:${protocolId}`]);
+        const before = await stored();
+        const startedAt = Date.now();
+        const busy = await manager.post('/quality/checks/run').send({ study: protocolId });
+        expect({ status: busy.status, message: busy.body.message }).toEqual({
+          status: 409,
+          message: `A run of study ${protocolId} is in progress; try again when it has finished`,
+        });
+        expect(Date.now() - startedAt).toBeLessThan(5_000);
+        expect(await stored()).toEqual(before);
+      } finally {
+        await holder.end();
+      }
+      await runAs(manager, { study: protocolId, site: 'S02' });
+    });
+
+    it('is stopped at its deadline, its statement cancelled and rolled back before the 503: nothing was stored', async () => {
+      // A subject seen only at Week2: its missing Screening and Baseline (judged by runs only) are queries the run opens
+      // (with their messages and audit events) before it stalls.
+      const fresh = await manager.post('/edc/store-vitals').send({
+        records: [{ ...vitalRecord({ SubjectID: 'S02-031', SiteID: 'S02', VisitName: 'Week2', ...at('01-04') }), ProtocolID: protocolId }],
+      });
+      expect(fresh.status).toBe(201);
+      const handler = ChecksController.prototype.run;
+      const deadline: unknown = Reflect.getMetadata(ROUTE_DEADLINE_MS, handler);
+      const holder = await connection();
+      const before = await stored();
+      try {
+        // The run's last write, its row, waits for this lock until the deadline.
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE quality_runs IN ACCESS EXCLUSIVE MODE');
+        Reflect.defineMetadata(ROUTE_DEADLINE_MS, 2_000, handler);
+        const late = await manager.post('/quality/checks/run').send({ study: protocolId, subject: 'S02-031' });
+        expect({ status: late.status, message: late.body.message }).toMatchObject({
+          status: 503,
+          message: expect.stringMatching(/^The run did not finish within its deadline .*nothing was stored/),
+        });
+        // Answered after the rollback: nothing of the run waits on the lock any more, or holds a transaction open.
+        const waiting = await holder.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        expect(waiting.rows[0].n).toBe(0);
+        const open = await holder.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename <> current_user AND xact_start IS NOT NULL`,
+        );
+        expect(open.rows[0].n).toBe(0);
+      } finally {
+        Reflect.defineMetadata(ROUTE_DEADLINE_MS, deadline, handler);
+        await holder.query('ROLLBACK').catch(() => undefined);
+        await holder.end();
+      }
+      expect(await stored()).toEqual(before);
+      // Given its time, the same run stores its query.
+      const run = await runAs(manager, { study: protocolId, subject: 'S02-031' });
+      expect(run).toMatchObject({ site_ids: ['S02'], findings_by_rule: { VS011: 2 }, queries_opened: 2 });
     });
   });
 

@@ -1,15 +1,16 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
-import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
-import { ChecksService } from './checks.service.js';
+import type { Request } from 'express';
+import { ApiError, ApiFeature, deadlineSignal, RouteDeadline } from '../../../../libs/platform/src/index.js';
+import { ChecksService, MAX_QUERIES_PER_RUN, RUN_DEADLINE_MS } from './checks.service.js';
 import { RunFindingPage, RunPage, RunResponse, TryRuleResponse, ValidateBatchResponse } from './dto/check-responses.js';
 import { FindingsQuery, RunChecksDto, RunsQuery, TryRuleDto, ValidateBatchDto } from './dto/check-requests.dto.js';
 import { RunsService } from './runs.service.js';
 
 const RUN_ID = { name: 'id', format: 'uuid', description: "the run's id" } as const;
-const NO_RUN = 'No run with that id (or, for a site-limited user, a run scoped to another site)';
+const NO_RUN = 'No run with that id (or, for a site-limited user, a run that read a site not theirs, or every site)';
 
 @ApiFeature('quality')
 @Controller('checks')
@@ -54,24 +55,31 @@ export class ChecksController {
 
   @Post('run')
   @Roles(ACCESS.manageQualityRules)
+  @RouteDeadline(RUN_DEADLINE_MS, { abortsWork: true })
   @ApiOperation({
     operationId: 'runChecks',
     summary:
       "Checks a study's stored vitals (or one site, subject or generated dataset of it) with the study's rules, in the database; " +
-      'stores the run and its findings and opens a query per finding unless an identical one is open, all in one transaction',
+      'stores the run and its findings and opens a query per data point that has none yet (in any status), all in one transaction. ' +
+      `One run of a study at a time; a run has ${RUN_DEADLINE_MS / 1000} s (not REQUEST_TIMEOUT_MS), past which it is stopped and rolled back`,
   })
   @ApiCreatedResponse({ type: RunResponse })
   @ApiError(HttpStatus.BAD_REQUEST, 'study, site or subject is not a code, or dataset_id not a UUID')
-  @ApiError(HttpStatus.NOT_FOUND, 'No such study (or, for a site-limited user, a site not theirs)')
-  @ApiError(HttpStatus.CONFLICT, 'Queries on the same data points were opened meanwhile: run again')
-  @ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'The run would open more than 50,000 queries; nothing was stored (try the rules, or narrow the run)')
-  run(@Body() body: RunChecksDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<RunResponse> {
-    return this.checks.run(body, user, actor);
+  @ApiError(HttpStatus.NOT_FOUND, 'No such study, or no such subject in it (or, for a site-limited user, a site or subject not theirs)')
+  @ApiError(HttpStatus.CONFLICT, 'A run of the study is in progress (try again when it has finished), or queries on the same data points were opened meanwhile (run again)')
+  @ApiError(HttpStatus.UNPROCESSABLE_ENTITY, `The run would open more than ${MAX_QUERIES_PER_RUN.toLocaleString('en')} queries; nothing was stored (try the rules, or narrow the run)`)
+  @ApiError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    `The run did not finish within its deadline (${RUN_DEADLINE_MS / 1000} s) and was rolled back, or the database is unavailable; nothing was stored`,
+    { retryAfter: true },
+  )
+  run(@Body() body: RunChecksDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor, @Req() request: Request): Promise<RunResponse> {
+    return this.checks.run(body, user, actor, deadlineSignal(request));
   }
 
   @Get('runs')
   @Roles(ACCESS.readQueries)
-  @ApiOperation({ operationId: 'listRuns', summary: 'Runs of the checks, newest first (a site-limited user: runs over the study or one of their sites)' })
+  @ApiOperation({ operationId: 'listRuns', summary: 'Runs of the checks, newest first (a site-limited user: only runs that read none but their sites)' })
   @ApiOkResponse({ type: RunPage })
   listRuns(@Query() query: RunsQuery, @CurrentUser() user: AuthenticatedUser): Promise<RunPage> {
     return this.runs.list(query, user);

@@ -5,6 +5,7 @@ import { CheckLibraries } from './check-libraries.js';
 import { ChecksController } from './checks.controller.js';
 import { ChecksRepository } from './checks.repository.js';
 import { ChecksService } from './checks.service.js';
+import { RunTransactions } from './run-transaction.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
 
@@ -12,7 +13,7 @@ import { RunsService } from './runs.service.js';
 @Module({
   imports: [QueriesModule, RulesModule],
   controllers: [ChecksController],
-  providers: [CheckLibraries, ChecksRepository, ChecksService, RunsRepository, RunsService],
+  providers: [CheckLibraries, ChecksRepository, ChecksService, RunsRepository, RunsService, RunTransactions],
   exports: [ChecksRepository],
 })
 export class ChecksModule {}

@@ -32,6 +32,8 @@ export interface RunTotals {
   total: number;
   bySeverity: Record<RuleSeverity, number>;
   byRule: Record<string, number>;
+  /** The sites of the vitals read, sorted (a subject without a site gives null). */
+  sitesRead: Array<string | null>;
 }
 
 const FINDING_ORDER = 'row_index NULLS LAST, subject_id, visit_name NULLS LAST, rule_id, vital_sign_id';
@@ -53,6 +55,15 @@ export class ChecksRepository {
   async studyExists(db: EntityManager, protocolId: string): Promise<boolean> {
     const rows: unknown[] = await db.query(`SELECT 1 FROM edc_studies WHERE protocol_id = $1`, [protocolId]);
     return rows.length > 0;
+  }
+
+  /** The subject's site (null: none); undefined when the study has no such subject. */
+  async subjectSite(db: EntityManager, protocolId: string, subjectId: string): Promise<string | null | undefined> {
+    const rows: Array<{ site_id: string | null }> = await db.query(
+      `SELECT site_id::text AS site_id FROM edc_subjects WHERE protocol_id = $1 AND subject_number = $2`,
+      [protocolId, subjectId],
+    );
+    return rows.length > 0 ? rows[0].site_id : undefined;
   }
 
   async batchFindings(db: EntityManager, rows: readonly BatchRow[], libraries: readonly RuleLibrary[]): Promise<FindingRow[]> {
@@ -92,6 +103,7 @@ export class ChecksRepository {
     const [totals] = await db.query(
       `SELECT (SELECT count(*)::int FROM checked_vitals) AS rows_checked,
               (SELECT count(DISTINCT subject_id)::int FROM checked_vitals) AS subjects_checked,
+              (SELECT coalesce(array_agg(DISTINCT site_id ORDER BY site_id), '{}') FROM checked_vitals) AS sites_read,
               count(*)::int AS total, ${SEVERITY_COUNTS} AS by_severity,
               coalesce((SELECT jsonb_object_agg(rule_id, n) FROM (SELECT rule_id, count(*)::int AS n FROM ${RUN_FINDINGS_TABLE} GROUP BY rule_id) r),
                        '{}'::jsonb) AS by_rule
@@ -103,6 +115,7 @@ export class ChecksRepository {
       total: totals.total,
       bySeverity: totals.by_severity,
       byRule: totals.by_rule,
+      sitesRead: totals.sites_read,
     };
   }
 }

@@ -1,4 +1,5 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
@@ -11,6 +12,8 @@ import { CheckLibraries } from './check-libraries.js';
 import { ChecksRepository, type FindingRow } from './checks.repository.js';
 import type { BatchFindingResponse, RunResponse, SeverityCounts, StoredFindingResponse, TryRuleResponse, ValidateBatchResponse } from './dto/check-responses.js';
 import type { RunChecksDto, TryRuleDto, ValidateBatchDto } from './dto/check-requests.dto.js';
+import { rulesSha256 } from './rules-digest.js';
+import { RunTransactions } from './run-transaction.js';
 import { RunsRepository } from './runs.repository.js';
 
 /** A batch names at most this many studies: each adds its whole library to the statement. */
@@ -23,6 +26,12 @@ export const MAX_TRIED_FINDINGS = 1_000;
  * (which would also outlast the statement timeout).
  */
 export const MAX_QUERIES_PER_RUN = 50_000;
+/**
+ * A run answers within this instead of REQUEST_TIMEOUT_MS (its work grows with the study: about
+ * 10 s for 1,000,000 vitals); past it the run is stopped and rolled back, its 503 saying nothing
+ * was stored. Its statements may each take up to this (statement_timeout, for its transaction).
+ */
+export const RUN_DEADLINE_MS = 120_000;
 /** PostgreSQL's SQLSTATE for a regular expression it cannot compile. */
 const INVALID_REGULAR_EXPRESSION = '2201B';
 
@@ -41,6 +50,7 @@ export class ChecksService {
     private readonly opener: QueryOpener,
     private readonly audit: AuditService,
     private readonly config: PlatformConfig,
+    private readonly transactions: RunTransactions,
   ) {}
 
   async validate(body: ValidateBatchDto, user: AuthenticatedUser): Promise<ValidateBatchResponse> {
@@ -84,22 +94,30 @@ export class ChecksService {
   }
 
   /**
-   * One transaction: the findings computed in the database, the run row, the findings stored with
-   * their queries opened, and the run's audit event. Runs of one study take turns (an advisory
-   * lock), so two runs never open the same query twice or count each other's.
+   * One transaction: the findings computed in the database, the queries opened and the findings
+   * stored, the run's audit event, and last the run's row (finished_at is when all of it was
+   * written). One run of a study at a time (an advisory lock; a second one answers 409), so two
+   * runs never open the same query twice or count each other's. Stopped and rolled back at the
+   * run's deadline (`deadline`), its 503 then saying nothing was stored.
    */
-  async run(body: RunChecksDto, user: AuthenticatedUser, actor: AuditActor): Promise<RunResponse> {
+  async run(body: RunChecksDto, user: AuthenticatedUser, actor: AuditActor, deadline?: AbortSignal): Promise<RunResponse> {
     const limited = isSiteLimited(user);
     const missing = new NotFoundException(`No study ${body.study}${limited ? ' at sites you may see' : ''}`);
     if (body.site !== undefined && limited && !user.siteIds.includes(body.site)) throw missing;
     const siteIds = body.site !== undefined ? [body.site] : limited ? user.siteIds : null;
     const scope: StoredScope = { protocolId: body.study, siteIds, subjectId: body.subject ?? null, datasetId: body.dataset_id ?? null };
-    const startedAt = new Date();
-    return this.dataSource.transaction('READ COMMITTED', async (db) => {
+    const runDeadline = { limitMs: RUN_DEADLINE_MS, signal: deadline, tooLate: runTooSlow };
+    return this.transactions.run(runDeadline, async (db, checkpoint) => {
       if (!(await this.checks.studyExists(db, body.study))) throw missing;
-      await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`quality-run:${body.study}`]);
+      const subjectSite = scope.subjectId === null ? undefined : await this.subjectSite(db, scope);
+      checkpoint();
+      const startedAt = await this.runs.takeStudy(db, body.study);
+      if (startedAt === null) throw new ConflictException(`A run of study ${body.study} is in progress; try again when it has finished`);
       const library = await this.libraries.current(db, body.study);
+      const rulesSha = rulesSha256(library.rules);
+      checkpoint();
       const totals = await this.withRegexErrors(() => this.checks.computeRun(db, scope, library));
+      checkpoint();
       const toOpen = await this.opener.countToOpen(db);
       if (toOpen > MAX_QUERIES_PER_RUN) {
         throw new UnprocessableEntityException(
@@ -107,35 +125,56 @@ export class ChecksService {
             'Check the rules first (POST /quality/checks/try shows what a rule flags), or run one site or subject at a time',
         );
       }
-      const run = await this.runs.insert(db, {
-        protocolId: body.study,
-        siteId: siteIds?.length === 1 ? siteIds[0] : null,
-        subjectId: scope.subjectId,
-        datasetId: scope.datasetId,
-        rulesVersion: library.version,
-        runBy: actor.userId,
-        runByUsername: actor.username,
-        startedAt,
-        totals,
-        queriesOpened: toOpen,
-      });
-      await this.opener.openFromRun(db, run.id, actor, toOpen);
+      // The sites the run read: null only for a run over every site of the study.
+      const readSites = subjectSite !== undefined ? [subjectSite] : (siteIds ?? (scope.datasetId !== null ? totals.sitesRead : null));
+      const runId = randomUUID();
+      checkpoint();
+      await this.opener.openFromRun(db, runId, actor, toOpen);
+      checkpoint();
       await this.audit.record(db, actor, [
         {
           action: 'run',
           entityType: 'quality_run',
-          entityId: run.id,
+          entityId: runId,
           changes: {
-            scope: { old: null, new: { study: body.study, sites: siteIds, subject: scope.subjectId, dataset_id: scope.datasetId } },
+            scope: { old: null, new: { study: body.study, sites: readSites, subject: scope.subjectId, dataset_id: scope.datasetId } },
             rules_version: { old: null, new: library.version },
+            rules_sha256: { old: null, new: rulesSha },
             rows_checked: { old: null, new: totals.rowsChecked },
             findings_total: { old: null, new: totals.total },
             queries_opened: { old: null, new: toOpen },
           },
         },
       ]);
-      return run;
+      checkpoint();
+      return this.runs.insert(db, {
+        id: runId,
+        protocolId: body.study,
+        siteIds: readSites,
+        subjectId: scope.subjectId,
+        datasetId: scope.datasetId,
+        rulesVersion: library.version,
+        rulesSha256: rulesSha,
+        runBy: actor.userId,
+        runByUsername: actor.username,
+        startedAt,
+        totals,
+        queriesOpened: toOpen,
+      });
     });
+  }
+
+  /**
+   * The site of the one subject a run reads (the run is shown only to readers of that site). A
+   * subject the study does not have, or (site-limited, or a site asked) one of another site,
+   * answers 404 alike.
+   */
+  private async subjectSite(db: EntityManager, scope: StoredScope): Promise<string | null> {
+    const site = await this.checks.subjectSite(db, scope.protocolId, scope.subjectId!);
+    if (site === undefined || (scope.siteIds !== null && (site === null || !scope.siteIds.includes(site)))) {
+      throw new NotFoundException(`No subject ${scope.subjectId} in study ${scope.protocolId}${scope.siteIds !== null ? ` at ${scope.siteIds.join(', ')}` : ''}`);
+    }
+    return site;
   }
 
   private typed(records: unknown[], study: string | undefined, user: AuthenticatedUser): TypedBatch {
@@ -177,6 +216,12 @@ export class ChecksService {
     }
   }
 }
+
+const runTooSlow = () =>
+  new ServiceUnavailableException(
+    `The run did not finish within its deadline (${RUN_DEADLINE_MS / 1000} s) and was stopped; nothing was stored. ` +
+      'Run one site, subject or dataset at a time, or try again when the database is less busy',
+  );
 
 function studiesOf(batch: TypedBatch): string[] {
   return [...new Set(batch.rows.map((row) => row.protocol_id))].sort();

@@ -5,8 +5,9 @@ import type { FindingsQuery, RunsQuery } from './dto/check-requests.dto.js';
 import { RunsRepository } from './runs.repository.js';
 
 /**
- * Stored runs and their findings. A site-limited reader sees runs over the whole study or one of
- * their sites (a run scoped to another site answers 404 like a missing one), and only their sites' findings.
+ * Stored runs and their findings. A site-limited reader sees only runs that read none but their
+ * sites (site_ids): a run over the whole study, or over another site or another site's subject,
+ * answers 404 like a missing one. Of a run they see, they see their sites' findings.
  */
 @Injectable()
 export class RunsService {

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { type MigratedDatabase, openMigratedDatabase } from '../../../../test/support/migrated-database.js';
@@ -6,8 +7,8 @@ import { QueryOpener, RUN_FINDINGS_TABLE } from './query-opener.js';
 
 /**
  * Opening queries from a run's findings, as the services' database login, in one transaction: one
- * query per data point unless an identical one is open or answered, every finding linked to its
- * query, an 'opened' message and an audit event per new query, a constant number of statements.
+ * query per data point unless the data point has a query in any status, every finding linked to
+ * its query, an 'opened' message and an audit event per new query, a constant number of statements.
  */
 describe('QueryOpener.openFromRun', () => {
   let opened: MigratedDatabase | undefined;
@@ -40,19 +41,29 @@ describe('QueryOpener.openFromRun', () => {
         [JSON.stringify(findings.map(([rule_id, subject_id, visit_name, field, value, vital_sign_id]) => ({ rule_id, subject_id, visit_name, field, value, vital_sign_id })))],
       );
       const toOpen = await opener.countToOpen(db);
-      const [{ id }] = (await runtime.query(
-        `INSERT INTO quality_runs (protocol_id, rules_version, rows_checked, subjects_checked, findings_total, findings_by_severity, findings_by_rule, queries_opened)
-         VALUES ('OPN', 0, 1, 1, $1, '{}', '{}', $2) RETURNING id`,
-        [findings.length, toOpen],
-      )).rows;
+      // As a run does: its queries and findings first, its row last (the foreign keys are checked at commit).
+      const id = randomUUID();
       const counting = statements ? { query: (sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params)) } as unknown as EntityManager : db;
       const count = await opener.openFromRun(counting, id, actor, toOpen);
+      await insertRun(id, findings.length, toOpen);
       await runtime.query('COMMIT');
       return { runId: id as string, toOpen, count };
     } catch (error) {
       await runtime.query('ROLLBACK');
       throw error;
     }
+  };
+  const insertRun = (id: string, findings: number, opened: number) =>
+    runtime.query(
+      `INSERT INTO quality_runs (id, protocol_id, rules_version, rules_sha256, rows_checked, subjects_checked, findings_total, findings_by_severity,
+                                 findings_by_rule, queries_opened)
+       VALUES ($1, 'OPN', 0, repeat('0', 64), 1, 1, $2, '{}', '{}', $3)`,
+      [id, findings, opened],
+    );
+  /** A query's move to `status`, stamped with the database's clock (as the lifecycle does). */
+  const move = (id: string, status: string) => {
+    const stamp = { answered: 'answered_at', closed: 'closed_at', cancelled: 'cancelled_at' }[status]!;
+    return runtime.query(`UPDATE quality_queries SET status = $2, ${stamp} = clock_timestamp() WHERE id = $1`, [id, status]);
   };
   const linked = async (runId: string) =>
     (await runtime.query(`SELECT rule_id, subject_id, value, query_id FROM quality_findings WHERE run_id = $1 ORDER BY id`, [runId])).rows;
@@ -94,28 +105,75 @@ describe('QueryOpener.openFromRun', () => {
     expect(events[0].changes).toMatchObject({ status: { old: null, new: 'open' }, rule_id: { new: 'R9' }, value: { new: '41' }, run_id: { new: runId } });
   });
 
-  it('opens none for a data point with an open or answered query, links to it, and opens a new one after a close', async () => {
+  it('opens none for a data point that has a query in any status, and links the finding to it: open, answered, closed, cancelled', async () => {
     const point: Finding = ['R5', 'OP-SAME', 'V1', 'SystolicBP', '99', VITAL];
     const first = await run([point]);
-    const [{ query_id: openId }] = await linked(first.runId);
+    const [{ query_id: queryId }] = await linked(first.runId);
     const again = await run([point]);
     expect([again.toOpen, again.count]).toEqual([0, 0]);
-    expect((await linked(again.runId))[0].query_id).toBe(openId);
+    expect((await linked(again.runId))[0].query_id).toBe(queryId);
 
-    await runtime.query(`UPDATE quality_queries SET status = 'answered' WHERE id = $1`, [openId]);
-    const whileAnswered = await run([point]);
-    expect(whileAnswered.count).toBe(0);
-    expect((await linked(whileAnswered.runId))[0].query_id).toBe(openId);
+    for (const status of ['answered', 'closed']) {
+      await move(queryId, status);
+      const later = await run([point]);
+      expect({ status, toOpen: later.toOpen, count: later.count }).toEqual({ status, toOpen: 0, count: 0 });
+      expect((await linked(later.runId))[0].query_id).toBe(queryId);
+    }
 
-    await runtime.query(`UPDATE quality_queries SET status = 'closed' WHERE id = $1`, [openId]);
-    const afterClose = await run([point]);
-    expect(afterClose.count).toBe(1);
-    const [{ query_id: newId }] = await linked(afterClose.runId);
-    expect(newId).not.toBe(openId);
+    const cancelledPoint: Finding = ['R5', 'OP-CANCEL', 'V1', 'HeartRate', '131', null];
+    const cancelled = await run([cancelledPoint]);
+    const [{ query_id: cancelledId }] = await linked(cancelled.runId);
+    await move(cancelledId, 'cancelled');
+    const afterCancel = await run([cancelledPoint]);
+    expect([afterCancel.toOpen, afterCancel.count]).toEqual([0, 0]);
+    expect((await linked(afterCancel.runId))[0].query_id).toBe(cancelledId);
+    const [{ n }] = (await runtime.query(`SELECT count(*)::int AS n FROM quality_queries WHERE subject_id IN ('OP-SAME', 'OP-CANCEL')`)).rows;
+    expect(n).toBe(2);
 
-    // The same value on another record, or another value, is another data point.
+    // A corrected value is another data point (a new query), as is the same value on another record.
     const other = await run([['R5', 'OP-SAME', 'V1', 'SystolicBP', '99', null], ['R5', 'OP-SAME', 'V1', 'SystolicBP', '98', VITAL]]);
     expect(other.count).toBe(2);
+  });
+
+  it('links a finding to the open query of its data point rather than an older closed one', async () => {
+    const point: Finding = ['R6', 'OP-HIST', 'V1', 'SystolicBP', '97', null];
+    const first = await run([point]);
+    const [{ query_id: closedId }] = await linked(first.runId);
+    await move(closedId, 'answered');
+    await move(closedId, 'closed');
+    // Opened since by hand (a manual query may be opened on a point whose query was closed).
+    const [{ id: openId }] = (await runtime.query(
+      `INSERT INTO quality_queries (protocol_id, site_id, subject_id, visit_name, field, value, rule_id, severity, message, origin)
+       VALUES ('OPN', 'S01', 'OP-HIST', 'V1', 'SystolicBP', '97', 'R6', 'major', 'm', 'manual') RETURNING id`,
+    )).rows;
+    const later = await run([point]);
+    expect(later.count).toBe(0);
+    expect((await linked(later.runId))[0].query_id).toBe(openId);
+  });
+
+  it('opens a query on a value of any length (the unique index keys the value by its md5)', async () => {
+    const long = randomBytes(3_000).toString('base64');
+    const first = await run([['R8', 'OP-LONG', 'V1', 'VisitName', long, null]]);
+    expect(first.count).toBe(1);
+    const again = await run([['R8', 'OP-LONG', 'V1', 'VisitName', long, null]]);
+    expect(again.count).toBe(0);
+    const [{ value }] = (await runtime.query(`SELECT value FROM quality_queries WHERE subject_id = 'OP-LONG'`)).rows;
+    expect(value).toBe(long);
+  });
+
+  it('still refuses, at commit, findings and queries of a run whose row was never written', async () => {
+    await runtime.query('BEGIN');
+    try {
+      await runtime.query(`CREATE TEMPORARY TABLE ${RUN_FINDINGS_TABLE} ON COMMIT DROP AS
+        SELECT 'R4'::text AS rule_id, 'major'::text AS severity, false AS hard, 'OPN'::text AS protocol_id, 'S01'::text AS site_id,
+               'OP-ORPHAN'::text AS subject_id, NULL::uuid AS patient_id, NULL::uuid AS vital_sign_id, NULL::integer AS row_index,
+               'V1'::text AS visit_name, 'HeartRate'::text AS field, '150'::text AS value, 'm'::text AS message`);
+      await opener.openFromRun(db, randomUUID(), actor, 1);
+      await expect(runtime.query('COMMIT')).rejects.toMatchObject({ code: '23503' });
+    } finally {
+      await runtime.query('ROLLBACK');
+    }
+    expect((await runtime.query(`SELECT count(*)::int AS n FROM quality_queries WHERE subject_id = 'OP-ORPHAN'`)).rows[0].n).toBe(0);
   });
 
   it('refuses the run (409) when someone opened one of its queries meanwhile, and nothing of it stays', async () => {
@@ -129,11 +187,7 @@ describe('QueryOpener.openFromRun', () => {
       const toOpen = await opener.countToOpen(db);
       await runtime.query(`INSERT INTO quality_queries (protocol_id, site_id, subject_id, visit_name, field, value, rule_id, severity, message, origin)
                            VALUES ('OPN', 'S01', 'OP-RACE', 'V1', 'HeartRate', '140', 'R7', 'major', 'm', 'capture')`);
-      const [{ id }] = (await runtime.query(
-        `INSERT INTO quality_runs (protocol_id, rules_version, rows_checked, subjects_checked, findings_total, findings_by_severity, findings_by_rule, queries_opened)
-         VALUES ('OPN', 0, 1, 1, 1, '{}', '{}', $1) RETURNING id`,
-        [toOpen],
-      )).rows;
+      const id = randomUUID();
       await expect(opener.openFromRun(db, id, actor, toOpen)).rejects.toMatchObject({ status: 409 });
     } finally {
       await runtime.query('ROLLBACK');

@@ -48,7 +48,7 @@ export class RunFindingResponse extends StoredFindingResponse {
   @ApiProperty({ type: 'integer', example: 1 })
   id!: number;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the query on this data point (opened by this run or already open)' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the query on this data point: opened by this run, else the open (or answered) one, else the latest opened' })
   query_id!: string | null;
 }
 
@@ -115,8 +115,18 @@ export class RunResponse {
   @ApiProperty({ example: 'RA001' })
   protocol_id!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'the site, when the run read one site' })
   site_id!: string | null;
+
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['S01'],
+    description:
+      "the sites the run read: null for a run over every site of the study; a one-subject run names the subject's site. " +
+      'A site-limited user sees the run only when these are all theirs',
+  })
+  site_ids!: string[] | null;
 
   @ApiProperty({ type: String, nullable: true, example: null })
   subject_id!: string | null;
@@ -127,16 +137,22 @@ export class RunResponse {
   @ApiProperty({ type: 'integer', example: 0, description: 'the rule library version run (0 = the default rules)' })
   rules_version!: number;
 
+  @ApiProperty({
+    example: '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592',
+    description: 'sha256 (hex) of the rules run, as JSON with sorted keys and no spaces: the defaults (version 0) may change between releases',
+  })
+  rules_sha256!: string;
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   run_by!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'dm.jones' })
   run_by_username!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: "the database's clock when the run began checking (once no other run of the study held it)" })
   started_at!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: "the database's clock once the findings, queries and audit event were written" })
   finished_at!: string;
 
   @ApiProperty({ type: 'integer', example: 1200 })
@@ -154,7 +170,7 @@ export class RunResponse {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { VS001: 3, VS011: 2 } })
   findings_by_rule!: Record<string, number>;
 
-  @ApiProperty({ type: 'integer', example: 12, description: 'queries this run opened (a data point with an open query gets none)' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'queries this run opened (a data point that has a query, in any status, gets none)' })
   queries_opened!: number;
 }
 
