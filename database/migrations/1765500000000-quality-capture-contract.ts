@@ -8,6 +8,16 @@ const NO_VITAL = `'00000000-0000-0000-0000-000000000000'::uuid`;
 const FINDING_KEY = `f.protocol_id, f.subject_id, coalesce(f.visit_name, ''), coalesce(f.field, ''), coalesce(f.value, ''),
                      coalesce(f.rule_id, ''), coalesce(f.vital_sign_id, ${NO_VITAL})`;
 
+/**
+ * A query `q` on the same data point as the finding `f`, in any status: a value confirmed correct
+ * (its query closed or cancelled) is not queried again, while a corrected value is another data point.
+ */
+const SAME_DATA_POINT = `
+  q.protocol_id = f.protocol_id AND q.subject_id = f.subject_id
+  AND coalesce(q.visit_name, '') = coalesce(f.visit_name, '') AND coalesce(q.field, '') = coalesce(f.field, '')
+  AND md5(coalesce(q.value, '')) = md5(coalesce(f.value, '')) AND coalesce(q.value, '') = coalesce(f.value, '')
+  AND coalesce(q.rule_id, '') = coalesce(f.rule_id, '') AND coalesce(q.vital_sign_id, ${NO_VITAL}) = coalesce(f.vital_sign_id, ${NO_VITAL})`;
+
 /** The actor a function is given as jsonb: user_id, username, role, client_address, request_id. */
 const ACTOR = (fn: string) => ({
   userId: `(${fn}.actor->>'user_id')::uuid`,
@@ -35,8 +45,9 @@ export class QualityCaptureContract1765500000000 implements MigrationInterface {
                               WHERE q.protocol_id = s.protocol_id ORDER BY q.version DESC LIMIT 1) r ON true`);
 
     const open = ACTOR('quality_open_queries');
-    // One query per data point a finding names unless an identical one is open (or answered), its
-    // 'opened' message and its audit event: as the runs' QueryOpener does, set-based.
+    // One query per data point a finding names unless the data point has a query already (the
+    // unique index guards a concurrent opening), its 'opened' message and its audit event: as the
+    // runs' QueryOpener does, set-based.
     await db.query(`
       CREATE FUNCTION quality_open_queries(findings jsonb, origin text, actor jsonb) RETURNS integer
       LANGUAGE sql VOLATILE AS $fn$
@@ -48,6 +59,7 @@ export class QualityCaptureContract1765500000000 implements MigrationInterface {
           SELECT DISTINCT ON (${FINDING_KEY}) f.protocol_id, f.site_id, f.subject_id, f.patient_id, f.vital_sign_id, f.visit_name,
                  f.field, f.value, f.rule_id, f.severity, f.message
             FROM f
+           WHERE NOT EXISTS (SELECT 1 FROM quality_queries q WHERE ${SAME_DATA_POINT})
            ORDER BY ${FINDING_KEY}, f.severity, f.message),
         opened AS (
           INSERT INTO quality_queries (protocol_id, site_id, subject_id, patient_id, vital_sign_id, visit_name, field, value, rule_id,

@@ -5,6 +5,7 @@ import { type AuthenticatedUser, mayAccessSite } from '../../../../libs/auth/src
 import { ClinicalChanges } from '../clinical-changes/clinical-changes.service.js';
 import { StudyRules } from '../studies/study-rules.js';
 import type { VitalSignResponse } from '../vitals/dto/subject-vitals.response.js';
+import { actorJson, CaptureChecks, findingProblem, hardCheckRefusal } from '../vitals/edit-checks/capture-checks.js';
 import { type ClinicalRecordType, historyHeader, markEnteredInError, readWithEvents, type StoredClinicalRecord } from './clinical-record.js';
 import type { CorrectVitalDto } from './dto/correct-vital.dto.js';
 import type { EnteredInErrorDto } from './dto/reason.js';
@@ -39,6 +40,9 @@ const SELECT_VITAL = `
  */
 @Injectable()
 export class VitalCorrectionsService {
+  // Stateless (SQL only): made here rather than injected, as CorrectionsModule does not import VitalsModule.
+  private readonly editChecks = new CaptureChecks();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly changes: ClinicalChanges,
@@ -82,15 +86,32 @@ export class VitalCorrectionsService {
         if (isUniqueViolation(error)) throw collision(stored, values);
         throw error;
       }
+      await this.recheck(db, stored, dto.reason, actor);
       effects.touchSubject(stored.subject_number);
     });
     return this.history(vitalId, user, actor);
   }
 
+  /**
+   * A correction answers the record's open queries (with the reason), then the study's edit checks
+   * judge the new values as at capture: a hard finding refuses the correction, a soft one opens a query.
+   */
+  private async recheck(db: EntityManager, stored: StoredVital, reason: string, actor: AuditActor): Promise<void> {
+    await answerQueries(db, stored.id, reason, actor);
+    const libraries = await this.editChecks.libraries(db, [stored.protocol_id]);
+    const checked = await this.editChecks.checkStored(db, libraries, [stored.patient_id], { vitalSignId: stored.id }, actor);
+    if (checked.hard.length > 0) {
+      const problems = checked.hard.map((finding) => ({ field: correctionField(finding.field), problems: [findingProblem(finding)] }));
+      throw hardCheckRefusal(problems, 'the correction', 'nothing changed');
+    }
+  }
+
   async markEnteredInError(vitalId: string, dto: EnteredInErrorDto, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
-    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) =>
-      markEnteredInError(db, effects, ENTITY_TYPE, vitalId, await this.findVisible(db, vitalId, user, true), dto.reason),
-    );
+    await this.changes.change({ actor, reason: dto.reason, action: 'entered_in_error' }, async (db, effects) => {
+      await markEnteredInError(db, effects, ENTITY_TYPE, vitalId, await this.findVisible(db, vitalId, user, true), dto.reason);
+      // Its queries are answered by the withdrawal; nothing is left to re-check.
+      await answerQueries(db, vitalId, dto.reason, actor);
+    });
     return this.history(vitalId, user, actor);
   }
 
@@ -121,6 +142,23 @@ export class VitalCorrectionsService {
     )) as Array<{ id: string }>;
     if (others.length > 0) throw collision(stored, values, others[0].id);
   }
+}
+
+/** A rule's field (store-vitals' name) as a correction names it. */
+const CORRECTION_FIELDS: Readonly<Record<string, string>> = {
+  VisitName: 'visit_name',
+  VisitDate: 'visit_date',
+  SystolicBP: 'systolic_bp',
+  DiastolicBP: 'diastolic_bp',
+  HeartRate: 'heart_rate',
+  Temperature: 'temperature',
+  RespiratoryRate: 'respiratory_rate',
+};
+const correctionField = (field: string | null): string => (field === null ? 'correction' : (CORRECTION_FIELDS[field] ?? field));
+
+/** quality_data_point_corrected: the record's open queries become answered, with the reason in their threads. */
+async function answerQueries(db: EntityManager, vitalId: string, reason: string, actor: AuditActor): Promise<void> {
+  await db.query(`SELECT quality_data_point_corrected($1::uuid, $2::text, $3::jsonb)`, [vitalId, reason, JSON.stringify(actorJson(actor))]);
 }
 
 function collision(stored: StoredVital, values: VitalValues, otherId?: string): ConflictException {

@@ -5,6 +5,7 @@ import { type AuthenticatedUser, isSiteLimited, mayAccessSite } from '../../../.
 import type { WriteEffects } from '../clinical-changes/clinical-changes.service.js';
 import { StudyDirectory } from '../studies/study-directory.js';
 import { placementProblems, StudyRules } from '../studies/study-rules.js';
+import { CaptureChecks, findingProblem, hardCheckRefusal } from './edit-checks/capture-checks.js';
 import { measurementKey, partitionBatch, type RecordLabel, type RecordProblem, sameMeasurement, subjectKey, type VitalRecord } from './vital-record.js';
 import { keyOf, type MeasurementRow, type StoredSubject, VitalsRepository } from './vitals.repository.js';
 
@@ -49,6 +50,8 @@ export interface WriteOutcome {
   patientsCreated: number;
   /** Records left out by a per-record policy (each reported to it). */
   refused: number;
+  /** Queries the study's soft edit checks opened on the stored records (origin 'capture'). */
+  queriesOpened: number;
 }
 
 /**
@@ -65,6 +68,7 @@ export class VitalsWriter {
     private readonly studyRules: StudyRules,
     private readonly directory: StudyDirectory,
     private readonly audit: AuditService,
+    private readonly editChecks: CaptureChecks,
   ) {}
 
   async write(db: EntityManager, effects: WriteEffects, write: VitalsWrite): Promise<WriteOutcome> {
@@ -102,6 +106,7 @@ export class VitalsWriter {
     const notInserted = rows.filter((row) => !insertedKeys.has(keyOf(measurementKeyOf(row))));
     if (notInserted.length > 0) refuse('changed-values', measurements, withRepeats(await this.changedValues(db, notInserted)));
     const insertedRows = inserted.map((measurement) => (rowsByKey.get(keyOf(measurement)) as MeasurementRow).record);
+    const queriesOpened = await this.applyEditChecks(db, write, inserted, insertedRows);
     await this.audit.record(db, write.actor, [
       ...studyEvents,
       ...created.map(subjectCreatedEvent),
@@ -113,7 +118,31 @@ export class VitalsWriter {
       alreadyStored: write.records.length - refused.size - inserted.length,
       patientsCreated: created.length,
       refused: refused.size,
+      queriesOpened,
     };
+  }
+
+  /**
+   * The study's edit checks over the stored vitals of the subjects of the records just inserted
+   * (their earlier visits included), judging only this batch's records: a hard finding refuses the
+   * whole write, whatever the policy (the transaction rolls back, as a rule may judge a record against
+   * the others); soft findings open queries. Two statements, whatever the batch's size.
+   */
+  private async applyEditChecks(db: EntityManager, write: VitalsWrite, inserted: Array<{ id: string; patientId: string }>, records: VitalRecord[]): Promise<number> {
+    if (inserted.length === 0) return 0;
+    const libraries = await this.editChecks.libraries(db, records.map((record) => record.protocolId));
+    const patientIds = [...new Set(inserted.map((measurement) => measurement.patientId))];
+    const checked = await this.editChecks.checkStored(db, libraries, patientIds, { batchId: write.batchId }, write.actor);
+    if (checked.hard.length > 0) {
+      const recordOf = new Map(inserted.map((measurement, i) => [measurement.id, records[i]]));
+      const problems = checked.hard.map((finding) => {
+        const record = finding.vital_sign_id === null ? undefined : recordOf.get(finding.vital_sign_id);
+        const label = record ? write.label(record.index) : 'record';
+        return { field: finding.field ? `${label}.${finding.field}` : label, problems: [findingProblem(finding)] };
+      });
+      throw hardCheckRefusal(problems, 'the request');
+    }
+    return checked.queriesOpened;
   }
 
   /** The study checks `StudyRules.admit` makes, per record, for a policy that leaves failing records out. */

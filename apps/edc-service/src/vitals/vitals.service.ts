@@ -51,6 +51,7 @@ export class VitalsService {
       records_already_stored: dto.records.length - outcome.stored,
       patients_created: outcome.patientsCreated,
       batch_id: batchId,
+      queries_opened: outcome.queriesOpened,
     };
   }
 

@@ -8,7 +8,8 @@ import { type ApiErrorDetail, flattenValidationErrors } from '../../../../../lib
 import { StudyDirectory } from '../../studies/study-directory.js';
 import { placementProblems } from '../../studies/study-rules.js';
 import { VitalRecordDto } from '../dto/store-vitals.dto.js';
-import type { RepairVitalsResponse, ValidateVitalsResponse } from '../dto/vitals-checks.dto.js';
+import type { RecordFinding, RepairVitalsResponse, ValidateVitalsResponse } from '../dto/vitals-checks.dto.js';
+import { CaptureChecks } from '../edit-checks/capture-checks.js';
 import { partitionBatch, type RecordProblem, recordsLabel, toVitalRecord, type VitalRecord } from '../vital-record.js';
 import { outsideUserSites } from '../vitals-writer.js';
 import { repairRecords } from './repair.js';
@@ -26,6 +27,7 @@ export class VitalsChecksService {
     private readonly dataSource: DataSource,
     private readonly directory: StudyDirectory,
     private readonly config: PlatformConfig,
+    private readonly editChecks: CaptureChecks,
   ) {}
 
   async validate(records: unknown[], user: AuthenticatedUser): Promise<ValidateVitalsResponse> {
@@ -44,8 +46,15 @@ export class VitalsChecksService {
     }
     const ruleProblems = [...outsideUserSites(passedCaptureRules, user), ...partitionBatch(passedCaptureRules).problems, ...(await this.studyProblems(passedCaptureRules, user))];
     for (const problem of ruleProblems) add(problem.index, { field: problem.field ?? 'record', problems: [problem.problem] });
-    const results = records.map((_record, index) => ({ index, valid: !problems.has(index), problems: problems.get(index) ?? [] }));
-    const failed = problems.size;
+    const findings = await this.findings(passedCaptureRules);
+    const refusedByCheck = (index: number) => (findings.get(index) ?? []).some((finding) => finding.hard);
+    const results = records.map((_record, index) => ({
+      index,
+      valid: !problems.has(index) && !refusedByCheck(index),
+      problems: problems.get(index) ?? [],
+      findings: findings.get(index) ?? [],
+    }));
+    const failed = results.filter((result) => !result.valid).length;
     return { total: records.length, passed: records.length - failed, failed, results };
   }
 
@@ -59,6 +68,36 @@ export class VitalsChecksService {
       records: repaired.records,
       changes: repaired.changes,
     };
+  }
+
+  /** The study's edit checks over the batch alone (nothing stored), per record index. */
+  private async findings(records: VitalRecord[]): Promise<Map<number, RecordFinding[]>> {
+    const db = this.dataSource.manager;
+    const found = await this.editChecks.checkBatch(
+      db,
+      await this.editChecks.libraries(db, records.map((record) => record.protocolId)),
+      records.map((record) => ({
+        row_index: record.index,
+        protocol_id: record.protocolId,
+        subject_id: record.subjectNumber,
+        site_id: record.siteId,
+        arm: record.treatmentArm,
+        visit_name: record.visitName,
+        visit_date: record.visitDate,
+        measurement_time: record.measurementTime,
+        systolic_bp: record.systolicBp,
+        diastolic_bp: record.diastolicBp,
+        heart_rate: record.heartRate,
+        temperature: record.temperature,
+        respiratory_rate: record.respiratoryRate,
+      })),
+    );
+    const byIndex = new Map<number, RecordFinding[]>();
+    for (const { row_index, rule_id, severity, hard, field, value, message } of found) {
+      if (row_index === null) continue;
+      byIndex.set(row_index, [...(byIndex.get(row_index) ?? []), { rule_id, severity, hard, field, value, message }]);
+    }
+    return byIndex;
   }
 
   /** The study rules store-vitals applies; a protocol not set up yet would be created open, so it has none. */

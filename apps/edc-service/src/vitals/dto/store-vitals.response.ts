@@ -16,4 +16,13 @@ export class StoreVitalsResponse {
 
   @ApiProperty({ format: 'uuid', description: 'the batch the stored records carry as `data_batch`' })
   batch_id!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 0,
+    description:
+      "queries the study's soft edit checks opened on the stored records (origin 'capture'; none for a record already stored, nor while an identical query is open)",
+  })
+  queries_opened!: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject } from 'class-validator';
+import { RULE_SEVERITIES } from '../../../../../libs/edit-checks/src/index.js';
 import { ApiErrorDetail } from '../../../../../libs/platform/src/index.js';
 import { MAX_RECORDS_PER_REQUEST } from './store-vitals.dto.js';
 
@@ -23,6 +24,27 @@ export class RepairVitalsDto {
   records!: Array<Record<string, unknown>>;
 }
 
+/** What one of the study's edit checks says about a record (as at capture: hard refuses it, soft opens a query). */
+export class RecordFinding {
+  @ApiProperty({ example: 'VS001' })
+  rule_id!: string;
+
+  @ApiProperty({ enum: RULE_SEVERITIES, example: 'minor' })
+  severity!: string;
+
+  @ApiProperty({ description: 'true: store-vitals would refuse the record; false: it would be stored and a query opened', example: false })
+  hard!: boolean;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'SystolicBP' })
+  field!: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: '250' })
+  value!: string | null;
+
+  @ApiProperty({ example: 'Systolic blood pressure outside 95-200 mmHg' })
+  message!: string;
+}
+
 export class RecordCheckResult {
   @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'position in records' })
   index!: number;
@@ -32,6 +54,13 @@ export class RecordCheckResult {
 
   @ApiProperty({ type: [ApiErrorDetail], example: [{ field: 'SystolicBP', problems: ['must not be greater than 300'] }] })
   problems!: ApiErrorDetail[];
+
+  @ApiProperty({
+    type: [RecordFinding],
+    description:
+      "the study's edit checks that capture applies (every rule type but required_visits and outlier), over this batch alone: a hard finding makes the record invalid, soft ones leave it valid",
+  })
+  findings!: RecordFinding[];
 }
 
 export class ValidateVitalsResponse {

@@ -68,7 +68,7 @@ export class VitalsImportService {
     deadline?.addEventListener('abort', stopAtDeadline, { once: true });
     const batches = validatedBatches(lines, protocolId, report)[Symbol.asyncIterator]();
     const policy = { perRecord: true, refuse: (_kind: string, problems: Parameters<ImportReport['refuseRecords']>[0]) => report.refuseRecords(problems) };
-    const totals = { stored: 0, alreadyStored: 0, patientsCreated: 0 };
+    const totals = { stored: 0, alreadyStored: 0, patientsCreated: 0, queriesOpened: 0 };
     try {
       // No connection is held while a client is slow to send the first batch: the transaction opens once it is parsed.
       const first = await batches.next();
@@ -86,6 +86,7 @@ export class VitalsImportService {
             totals.stored += outcome.stored;
             totals.alreadyStored += outcome.alreadyStored;
             totals.patientsCreated += outcome.patientsCreated;
+            totals.queriesOpened += outcome.queriesOpened;
             next = await reading;
           }
           // Thrown inside the transaction, so everything written so far is rolled back.
@@ -107,6 +108,7 @@ export class VitalsImportService {
       records_already_stored: totals.alreadyStored,
       patients_created: totals.patientsCreated,
       batch_id: batchId,
+      queries_opened: totals.queriesOpened,
       lines_received: report.linesReceived,
       lines_refused: report.linesRefused,
       errors: report.errors(),
