@@ -276,6 +276,23 @@ describe("quality's records in the database", () => {
       expect(await query(id)).toEqual(before);
     });
 
+    it('is written past its guard only by a superuser session with triggers off (how test fixtures seed aged queries)', async () => {
+      const seeder = new pg.Client({ connectionString: database.superuserUrl });
+      await seeder.connect();
+      try {
+        await seeder.query('SET session_replication_role = replica');
+        const { rows } = await seeder.query(
+          `INSERT INTO quality_queries (protocol_id, subject_id, severity, message, status, origin, opened_at, answered_at, closed_at)
+           VALUES ('QG', 'QG-001', 'minor', 'seeded', 'closed', 'manual', now() - interval '40 days', now() - interval '39 days', now() - interval '30 days')
+           RETURNING extract(day FROM now() - opened_at)::int AS opened_days_ago`,
+        );
+        expect(rows[0].opened_days_ago).toBe(40);
+      } finally {
+        await seeder.end();
+      }
+      await expect(runtime.query('SET session_replication_role = replica')).rejects.toMatchObject({ code: '42501' });
+    });
+
     it("dates every change by the database's clock, whatever update time the writer gives", async () => {
       const id = await queryIn('open');
       await inTransaction(async () => {
