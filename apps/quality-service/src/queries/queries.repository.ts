@@ -33,6 +33,13 @@ export interface NewManualQuery {
   message: string;
 }
 
+/** An open or answered query on the same data point as another query. */
+export interface OpenTwin {
+  id: string;
+  status: QueryStatus;
+  visible: boolean;
+}
+
 /** Who a query is assigned to; a property left out is not changed. */
 export interface Assignment {
   userId?: string | null;
@@ -58,19 +65,27 @@ const inScope = (parameter: string): string => `(${parameter}::text[] IS NULL OR
 export class QueriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * One page, newest first, and the number of all matches, in one statement (one snapshot). The
+   * page is a LIMITed scan in (opened_at DESC, id DESC) order, which the index (protocol_id,
+   * opened_at DESC, id DESC) serves without sorting: reading stops after offset + limit rows. The
+   * total is a plain count(*) over the same conditions, which reads no wide row and sorts nothing
+   * (an index-only scan where the filters allow). A `count(*) OVER ()` in the page itself would
+   * have to produce, and sort, every match before the first row of the page.
+   */
   async list(filter: QueryFilter, scope: SiteScope, limit: number, offset: number): Promise<{ rows: QueryRow[]; total: number }> {
     const { where, params } = whereOf(filter, scope);
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM quality_queries q WHERE ${where}
-        ORDER BY q.opened_at DESC, q.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `SELECT t.total, p.*
+         FROM (SELECT count(*) AS total FROM quality_queries q WHERE ${where}) t
+         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM quality_queries q WHERE ${where}
+                             ORDER BY q.opened_at DESC, q.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}) p ON true
+        ORDER BY p.opened_at DESC, p.id DESC`,
       [...params, limit, offset],
     )) as Array<QueryRow & { total: string }>;
-    // A page past the end has no row to carry the total.
-    const total =
-      rows.length > 0
-        ? Number(rows[0].total)
-        : Number(((await this.dataSource.query(`SELECT count(*) AS n FROM quality_queries q WHERE ${where}`, params)) as Array<{ n: string }>)[0].n);
-    return { rows: rows.map(({ total: _total, ...row }) => row), total };
+    // A page past the end is one row of nulls carrying the total.
+    const total = Number(rows[0]?.total ?? 0);
+    return { rows: rows.filter((row) => row.id !== null).map(({ total: _total, ...row }) => row), total };
   }
 
   async find(id: string, scope: SiteScope, db: EntityManager = this.dataSource.manager): Promise<QueryRow | null> {
@@ -136,6 +151,27 @@ export class QueriesRepository {
           AND status IN ('open', 'answered')`,
       [query.protocolId, query.subjectId, query.visitName, query.field, query.value, query.vitalSignId],
     )) as Array<{ id: string; status: QueryStatus }>;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The open or answered query on the same data point as query `id` (same study, subject, visit,
+   * field, value, rule and vital sign: the key of quality_queries_one_open_idx), other than itself:
+   * the one that stops `id` from being open again. `visible` says whether the caller's sites hold it.
+   */
+  async findOpenTwin(id: string, scope: SiteScope, db: EntityManager = this.dataSource.manager): Promise<OpenTwin | null> {
+    const rows = (await db.query(
+      `SELECT o.id, o.status, ($2::text[] IS NULL OR o.site_id = ANY($2::text[])) AS visible
+         FROM quality_queries q
+         JOIN quality_queries o
+           ON o.protocol_id = q.protocol_id AND o.subject_id = q.subject_id
+          AND coalesce(o.visit_name, '') = coalesce(q.visit_name, '') AND coalesce(o.field, '') = coalesce(q.field, '')
+          AND coalesce(o.value, '') = coalesce(q.value, '') AND coalesce(o.rule_id, '') = coalesce(q.rule_id, '')
+          AND o.vital_sign_id IS NOT DISTINCT FROM q.vital_sign_id
+        WHERE q.id = $1 AND o.id <> q.id AND o.status IN ('open', 'answered')
+        LIMIT 1`,
+      [id, scope],
+    )) as OpenTwin[];
     return rows[0] ?? null;
   }
 

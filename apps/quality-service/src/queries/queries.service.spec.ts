@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
 import { QueriesService } from './queries.service.js';
-import type { QueriesRepository } from './queries.repository.js';
+import type { OpenTwin, QueriesRepository } from './queries.repository.js';
 import type { DirectoryUser } from './assignee.js';
 import type { QueryRow } from './query.row.js';
 
@@ -29,6 +29,7 @@ describe('QueriesService moves', () => {
     addMessage: jest.fn(async () => undefined),
     thread: jest.fn(async () => []),
     directoryUser: jest.fn(async (): Promise<DirectoryUser | null> => investigatorOf(['S01'])),
+    findOpenTwin: jest.fn(async (): Promise<OpenTwin | null> => null),
   };
   const audit = { record: jest.fn(async () => undefined) };
   const dataSource = { transaction: jest.fn(async (work: (db: EntityManager) => Promise<unknown>) => work(transaction)) };
@@ -70,6 +71,58 @@ describe('QueriesService moves', () => {
     await expect(refused).rejects.toThrow(ConflictException);
     await expect(refused).rejects.toThrow("The query is cancelled: it cannot take 'reopen'; cancelled is final, no move is allowed; nothing was changed");
     for (const write of [repository.applyChange, repository.addMessage, audit.record]) expect(write).not.toHaveBeenCalled();
+  });
+
+  describe('re-opening beside an identical query', () => {
+    const twin = { id: 'q2', status: 'open' as const, visible: true };
+    afterEach(() => repository.lock.mockImplementation(async () => row()));
+
+    it('answers 409 naming the open query on the same data point, writing nothing, when a closed query is re-opened', async () => {
+      repository.lock.mockResolvedValueOnce(row({ status: 'closed' }));
+      repository.findOpenTwin.mockResolvedValueOnce(twin);
+      const refused = service.move('q1', 'reopen', 'Not explained', manager, actor);
+      await expect(refused).rejects.toThrow(ConflictException);
+      await expect(refused).rejects.toThrow(/Query q1 cannot be re-opened: an identical query on the same data point is open: q2;.*nothing was changed$/);
+      expect(repository.findOpenTwin).toHaveBeenCalledWith('q1', null, transaction);
+      for (const write of [repository.applyChange, repository.addMessage, audit.record]) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('does not look for one when the query stays unresolved (an answered query re-opened) or leaves that state', async () => {
+      repository.applyChange.mockResolvedValueOnce(row({ status: 'open' }));
+      await service.move('q1', 'reopen', 'Not explained', manager, actor);
+      await service.move('q1', 'close', 'Accepted', manager, actor);
+      expect(repository.findOpenTwin).not.toHaveBeenCalled();
+    });
+
+    it('does not name a query the caller\'s sites do not hold', async () => {
+      repository.lock.mockResolvedValueOnce(row({ status: 'closed' }));
+      repository.findOpenTwin.mockResolvedValueOnce({ id: 'q2', status: 'answered', visible: false });
+      const refused = await service.move('q1', 'reopen', 'Not explained', ofS02, actor).catch((e: unknown) => e as Error);
+      expect(refused.message).toMatch(/is answered at a site you may not see/);
+      expect(refused.message).not.toContain('q2');
+    });
+
+    it('answers 409 naming it when the database refuses the write because an identical query was opened after the check', async () => {
+      repository.lock.mockResolvedValueOnce(row({ status: 'closed' }));
+      repository.findOpenTwin.mockResolvedValueOnce(null).mockResolvedValueOnce(twin);
+      const violation = Object.assign(new Error('duplicate key value violates unique constraint "quality_queries_one_open_idx"'), {
+        driverError: { code: '23505', constraint: 'quality_queries_one_open_idx' },
+      });
+      repository.applyChange.mockRejectedValueOnce(violation);
+      const refused = await service.move('q1', 'reopen', 'Not explained', manager, actor).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConflictException);
+      expect((refused as Error).message).toMatch(/is open: q2/);
+      // The second look is made after the failed transaction, outside it.
+      expect(repository.findOpenTwin).toHaveBeenLastCalledWith('q1', null);
+      expect(audit.record).not.toHaveBeenCalled();
+    });
+
+    it('lets any other database error through unchanged', async () => {
+      repository.lock.mockResolvedValueOnce(row({ status: 'closed' }));
+      const other = Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'another_index' });
+      repository.applyChange.mockRejectedValueOnce(other);
+      await expect(service.move('q1', 'reopen', 'Not explained', manager, actor)).rejects.toBe(other);
+    });
   });
 
   describe('assign', () => {
@@ -126,11 +179,42 @@ describe('QueriesService moves', () => {
       expect(someShown.message).toBe(
         'Validation failed: user_id: user inv.hansen (u9) does not see the query\'s site S02 (their sites among yours: S03); nothing was changed',
       );
-      repository.directoryUser.mockResolvedValueOnce(investigatorOf(['S01', 'S07']));
-      const noneShown = await service.assign('q1', { user_id: 'u9' }, managerOfS02andS03, actor).catch((e: unknown) => e as Error);
-      expect(noneShown.message).toBe('Validation failed: user_id: user inv.hansen (u9) does not see the query\'s site S02; nothing was changed');
       expect(repository.lock).toHaveBeenCalledWith(transaction, 'q1', ['S02', 'S03']);
       for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('never names to a site-limited caller a user who shares none of their sites: only the id sent and the conditions that fail', async () => {
+      const managerOfS02andS03 = { id: 'u3', username: 'dm.s02', roles: ['data_manager'], siteIds: ['S02', 'S03'] } as unknown as AuthenticatedUser;
+      repository.lock.mockResolvedValue(row({ status: 'open', site_id: 'S02' }));
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf(['S01', 'S07']));
+      const ofOtherSites = await service.assign('q1', { user_id: 'u9' }, managerOfS02andS03, actor).catch((e: unknown) => e as Error);
+      expect(ofOtherSites.message).toBe('Validation failed: user_id: user u9 cannot be assigned this query: the user does not see the query\'s site S02; nothing was changed');
+
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf(['S01'], { active: false, roles: ['monitor', 'statistician'] }));
+      const error = (await service.assign('q1', { user_id: 'u9' }, managerOfS02andS03, actor).catch((e: unknown) => e)) as BadRequestException;
+      const { details } = error.getResponse() as { details: Array<{ field: string; problems: string[] }> };
+      expect(details).toEqual([
+        {
+          field: 'user_id',
+          problems: [
+            'user u9 cannot be assigned this query: the user is deactivated',
+            'user u9 cannot be assigned this query: the user holds no role that answers queries (admin, data_manager, investigator)',
+            'user u9 cannot be assigned this query: the user does not see the query\'s site S02',
+          ],
+        },
+      ]);
+      expect(JSON.stringify(error.getResponse())).not.toMatch(/inv\.hansen|monitor|statistician|S01|S07/);
+      for (const write of writes()) expect(write).not.toHaveBeenCalled();
+    });
+
+    it('names to a site-limited caller a user of every site, with their roles (they see the caller\'s sites)', async () => {
+      const managerOfS02 = { id: 'u3', username: 'dm.s02', roles: ['data_manager'], siteIds: ['S02'] } as unknown as AuthenticatedUser;
+      repository.lock.mockResolvedValue(row({ status: 'open', site_id: 'S02' }));
+      repository.directoryUser.mockResolvedValueOnce(investigatorOf([], { roles: ['monitor'] }));
+      const refused = await service.assign('q1', { user_id: 'u9' }, managerOfS02, actor).catch((e: unknown) => e as Error);
+      expect(refused.message).toBe(
+        'Validation failed: user_id: user inv.hansen (u9) holds no role that answers queries (admin, data_manager, investigator); their roles: monitor; nothing was changed',
+      );
     });
 
     it('refuses a user limited to sites for a query whose subject has no site', async () => {

@@ -9,8 +9,8 @@ import type { OpenQueryDto } from './dto/open-query.dto.js';
 import { type QueryDetailResponse, type QueryPage, toMessageResponse, toQueryResponse } from './dto/query.response.js';
 import type { QuerySummaryResponse, SiteCounts, StatusCounts } from './dto/query-summary.response.js';
 import { assigneeProblems } from './assignee.js';
-import { QueriesRepository, type Assignment, type NewManualQuery, type SiteScope } from './queries.repository.js';
-import { applyMove, type QueryChange, type QueryMove, QueryMoveRefused } from './query-lifecycle.js';
+import { QueriesRepository, type Assignment, type NewManualQuery, type OpenTwin, type SiteScope } from './queries.repository.js';
+import { applyMove, type QueryChange, type QueryMove, QueryMoveRefused, type QueryStatus } from './query-lifecycle.js';
 import type { QueryRow } from './query.row.js';
 
 const AUDIT_ENTITY = 'quality_query';
@@ -26,6 +26,28 @@ const AUDIT_ACTIONS: Record<QueryMove, string> = {
 };
 /** Moves whose text says why the status changes: it goes to the audit event's reason too. */
 const TEXT_IS_REASON: readonly QueryMove[] = ['correct', 'close', 'reopen', 'cancel'];
+
+/** A move's own part, run on the locked row before the write: the message, and an assignment with its audited changes. */
+type PrepareMove = (db: EntityManager, before: QueryRow) => Promise<{ body: string; text?: string; assignment?: Assignment; changes?: Record<string, FieldChange> }>;
+
+const UNRESOLVED: readonly QueryStatus[] = ['open', 'answered'];
+const UNIQUE_VIOLATION = '23505';
+const ONE_OPEN_INDEX = 'quality_queries_one_open_idx';
+
+/** The database refused a second unresolved query on one data point (a concurrent open or re-open won). */
+function isOneOpenViolation(error: unknown): boolean {
+  const candidates = [error, (error as { driverError?: unknown } | null)?.driverError] as Array<{ code?: unknown; constraint?: unknown } | undefined>;
+  return candidates.some((candidate) => candidate?.code === UNIQUE_VIOLATION && candidate.constraint === ONE_OPEN_INDEX);
+}
+
+/** 409 for a query that cannot become unresolved again while `twin`, on the same data point, is. */
+function twinConflict(id: string, twin: OpenTwin | null): ConflictException {
+  const which = twin === null ? 'was opened or re-opened meanwhile' : twin.visible ? `is ${twin.status}: ${twin.id}` : `is ${twin.status} at a site you may not see`;
+  return new ConflictException(
+    `Query ${id} cannot be re-opened: an identical query on the same data point ${which}; ` +
+      'only one query per data point may be open or answered, so add to that one\'s thread instead; nothing was changed',
+  );
+}
 
 const scopeOf = (user: AuthenticatedUser): SiteScope => (isSiteLimited(user) ? user.siteIds : null);
 const notFound = (id: string) => new NotFoundException(`No query ${id} at sites you may see`);
@@ -221,40 +243,60 @@ export class QueriesService {
     move: QueryMove,
     user: AuthenticatedUser,
     actor: AuditActor,
-    prepare: (db: EntityManager, before: QueryRow) => Promise<{ body: string; text?: string; assignment?: Assignment; changes?: Record<string, FieldChange> }>,
+    prepare: PrepareMove,
   ): Promise<QueryDetailResponse> {
-    return this.dataSource.transaction(async (db) => {
-      const before = await this.queries.lock(db, id, scopeOf(user));
-      if (!before) throw notFound(id);
-      let change: QueryChange;
-      try {
-        change = applyMove({ status: before.status, reopenedCount: before.reopened_count }, move);
-      } catch (error) {
-        if (error instanceof QueryMoveRefused) throw new ConflictException(`${error.message}; nothing was changed`);
-        throw error;
-      }
-      const prepared = await prepare(db, before);
-      const after = await this.queries.applyChange(db, id, change, prepared.assignment);
-      await this.queries.addMessage(db, id, change.kind, prepared.body, change.status, actor);
-      const changes: Record<string, FieldChange> = { status: { old: before.status, new: after.status } };
-      if (after.reopened_count !== before.reopened_count) changes.reopened_count = { old: before.reopened_count, new: after.reopened_count };
-      for (const column of [...change.stamps, ...change.clears]) {
-        changes[column] = { old: before[column]?.toISOString() ?? null, new: after[column]?.toISOString() ?? null };
-      }
-      Object.assign(changes, prepared.changes);
-      if (prepared.text !== undefined) changes.text = { old: null, new: prepared.text };
-      await this.audit.record(db, actor, [
-        {
-          action: AUDIT_ACTIONS[move],
-          entityType: AUDIT_ENTITY,
-          entityId: id,
-          subject: before.subject_id,
-          changes,
-          reason: TEXT_IS_REASON.includes(move) ? (prepared.text ?? null) : null,
-        },
-      ]);
-      return this.detail(after, db);
-    });
+    try {
+      return await this.dataSource.transaction(async (db) => this.changeLocked(db, id, move, user, actor, prepare));
+    } catch (error) {
+      // An identical query was opened after the check, before this move's UPDATE (see changeLocked).
+      if (!isOneOpenViolation(error)) throw error;
+      throw twinConflict(id, await this.queries.findOpenTwin(id, scopeOf(user)));
+    }
+  }
+
+  private async changeLocked(
+    db: EntityManager,
+    id: string,
+    move: QueryMove,
+    user: AuthenticatedUser,
+    actor: AuditActor,
+    prepare: PrepareMove,
+  ): Promise<QueryDetailResponse> {
+    const before = await this.queries.lock(db, id, scopeOf(user));
+    if (!before) throw notFound(id);
+    let change: QueryChange;
+    try {
+      change = applyMove({ status: before.status, reopenedCount: before.reopened_count }, move);
+    } catch (error) {
+      if (error instanceof QueryMoveRefused) throw new ConflictException(`${error.message}; nothing was changed`);
+      throw error;
+    }
+    // Only one query per data point may be unresolved: a closed one is not re-opened beside a newer one.
+    if (!UNRESOLVED.includes(before.status) && UNRESOLVED.includes(change.status)) {
+      const twin = await this.queries.findOpenTwin(id, scopeOf(user), db);
+      if (twin) throw twinConflict(id, twin);
+    }
+    const prepared = await prepare(db, before);
+    const after = await this.queries.applyChange(db, id, change, prepared.assignment);
+    await this.queries.addMessage(db, id, change.kind, prepared.body, change.status, actor);
+    const changes: Record<string, FieldChange> = { status: { old: before.status, new: after.status } };
+    if (after.reopened_count !== before.reopened_count) changes.reopened_count = { old: before.reopened_count, new: after.reopened_count };
+    for (const column of [...change.stamps, ...change.clears]) {
+      changes[column] = { old: before[column]?.toISOString() ?? null, new: after[column]?.toISOString() ?? null };
+    }
+    Object.assign(changes, prepared.changes);
+    if (prepared.text !== undefined) changes.text = { old: null, new: prepared.text };
+    await this.audit.record(db, actor, [
+      {
+        action: AUDIT_ACTIONS[move],
+        entityType: AUDIT_ENTITY,
+        entityId: id,
+        subject: before.subject_id,
+        changes,
+        reason: TEXT_IS_REASON.includes(move) ? (prepared.text ?? null) : null,
+      },
+    ]);
+    return this.detail(after, db);
   }
 
   private async detail(row: QueryRow, db?: EntityManager): Promise<QueryDetailResponse> {

@@ -59,7 +59,12 @@ describe('data query lifecycle', () => {
       const error = refusal(status, move);
       expect({ status: error.status, move: error.move, allowed: error.allowed }).toEqual({ status, move, allowed: movesFrom(status) });
     }
-    expect(refusal('open', 'close').message).toBe("The query is open: it cannot take 'close'; from open the allowed moves are: answer, correct, comment, assign, cancel");
+    expect(refusal('open', 'close').message).toBe(
+      "The query is open: it cannot take 'close'; from open the allowed moves are: answer, correct (by correcting the data in the EDC with a reason), comment, assign, cancel",
+    );
+    // No route is named correct: the message says how a correction is made.
+    expect(refusal('answered', 'answer').message).toContain('allowed moves are: correct (by correcting the data in the EDC with a reason), comment, assign, close, reopen, cancel');
+    for (const status of ['open', 'answered'] as const) expect(refusal(status, status === 'open' ? 'reopen' : 'answer').message).not.toMatch(/\bcorrect,/);
     expect(refusal('closed', 'answer').message).toBe("The query is closed: it cannot take 'answer'; from closed the allowed moves are: reopen");
     expect(refusal('cancelled', 'reopen').message).toBe("The query is cancelled: it cannot take 'reopen'; cancelled is final, no move is allowed");
     expect(refusal('answered', 'answer').message).toMatch(/^The query is answered: it cannot take 'answer'/);

@@ -60,6 +60,14 @@ export interface QueryChange {
   clears: QueryTimestamp[];
 }
 
+/**
+ * How a client makes each move, where it is not the route of the same name: no `/correct` route
+ * exists, a correction is made to the data in the EDC (with a reason), which moves the query.
+ */
+const HOW_TO_MOVE: Partial<Record<QueryMove, string>> = {
+  correct: 'correct (by correcting the data in the EDC with a reason)',
+};
+
 export class QueryMoveRefused extends Error {
   constructor(
     readonly status: QueryStatus,
@@ -68,7 +76,9 @@ export class QueryMoveRefused extends Error {
   ) {
     super(
       `The query is ${status}: it cannot take '${move}'; ` +
-        (allowed.length === 0 ? `${status} is final, no move is allowed` : `from ${status} the allowed moves are: ${allowed.join(', ')}`),
+        (allowed.length === 0
+          ? `${status} is final, no move is allowed`
+          : `from ${status} the allowed moves are: ${allowed.map((name) => HOW_TO_MOVE[name] ?? name).join(', ')}`),
     );
   }
 }

@@ -3,6 +3,13 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 500;
+/**
+ * No list is that long, and every bound below stays exact in a JavaScript number and within the
+ * database's bigint: 1e308 or 2^63 - 1 would otherwise pass as "whole numbers" and fail in SQL,
+ * and 2^53 + 1 would be rounded before it got there.
+ */
+export const MAX_OFFSET = 1_000_000_000;
+const OFFSET_RULE = `offset must be a whole number from 0 to ${MAX_OFFSET.toLocaleString('en-US')}`;
 
 /** `?limit=&offset=` of every list: at most 500 a page, 50 by default. */
 export class PageQuery {
@@ -14,11 +21,12 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit: number = 50;
 
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_OFFSET, description: 'how many matches to skip' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsInt({ message: OFFSET_RULE })
+  @Min(0, { message: OFFSET_RULE })
+  @Max(MAX_OFFSET, { message: OFFSET_RULE })
   offset: number = 0;
 }
 

@@ -3,9 +3,16 @@ import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-va
 import { RULE_SEVERITIES } from '../../../../../database/migrations/1765200000000-quality-checks.js';
 import { CLINICAL_CODE, CLINICAL_CODE_HINT } from './clinical-code.js';
 import { IsQueryText } from './query-text.js';
+import { MaxUtf8Bytes } from './utf8-bytes.js';
 
-/** As capture stores a label (visit, field): 1 to 64 characters, not blank, no NUL. */
+/**
+ * As capture stores a label (visit, field): 1 to 64 characters, not blank, no NUL. A label is part
+ * of the one-open-query index's key: 64 characters are at most 256 bytes in UTF-8, so a visit, a
+ * field and a value of MAX_VALUE_BYTES stay well within an index entry (about 2,700 bytes).
+ */
 const LABEL = /^(?=[^\u0000]*[^\s\u0000])[^\u0000]{1,64}$/u;
+/** The value is part of that key too: bounded in bytes, which is what the index counts. */
+export const MAX_VALUE_BYTES = 1000;
 
 /** A query opened by hand on one data point of a subject. */
 export class OpenQueryDto {
@@ -31,10 +38,11 @@ export class OpenQueryDto {
   @Matches(LABEL, { message: 'field must be 1 to 64 characters and not blank' })
   field?: string;
 
-  @ApiPropertyOptional({ example: '250', description: 'the value questioned, as text' })
+  @ApiPropertyOptional({ example: '250', description: `the value questioned, as text: at most ${MAX_VALUE_BYTES} bytes in UTF-8 (1,000 letters of the Latin alphabet, fewer of other scripts or emoji)` })
   @IsOptional()
   @IsString({ message: 'value must be text (write a number as "250")' })
-  @Matches(/^[^\u0000]{0,1000}$/u, { message: 'value must be at most 1000 characters, without the NUL character' })
+  @Matches(/^[^\u0000]*$/u, { message: 'value must not hold the NUL character' })
+  @MaxUtf8Bytes(MAX_VALUE_BYTES, { message: `value must be at most ${MAX_VALUE_BYTES} bytes in UTF-8 (a character outside the Latin alphabet takes 2 to 4)` })
   value?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the vital-sign record questioned: one of this subject\'s' })
