@@ -196,9 +196,16 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
     severity?: string;
   }
 
-  /** Queries inserted directly with an opened_at in the past (ageing cannot be waited for). */
+  /**
+   * Queries inserted directly with an opened_at in the past (ageing cannot be waited for). The
+   * database lets a query be opened only open and at its own time, so the table's owner sets its
+   * triggers aside for this one transaction (ALTER TABLE is transactional: no other session sees
+   * them disabled).
+   */
   async function seed(on: Study, rows: Seeded[]): Promise<string[]> {
     return asOwner(async (db) => {
+      await db.query('BEGIN');
+      await db.query('ALTER TABLE quality_queries DISABLE TRIGGER USER');
       const ids: string[] = [];
       for (const row of rows) {
         const result = await db.query<{ id: string }>(
@@ -212,6 +219,10 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
         );
         ids.push(result.rows[0].id);
       }
+      // The deferred foreign-key checks run now: ALTER TABLE refuses a table with pending trigger events.
+      await db.query('SET CONSTRAINTS ALL IMMEDIATE');
+      await db.query('ALTER TABLE quality_queries ENABLE TRIGGER USER');
+      await db.query('COMMIT');
       return ids;
     });
   }
@@ -332,9 +343,10 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       await move(manager.client, cancelled.id, 'cancel');
 
       const refusals: Array<[Query, Move, RegExp]> = [
-        [open, 'close', /The query is open: it cannot take 'close'; from open the allowed moves are: answer, correct, comment, assign, cancel/],
+        // There is no /correct route: a correction is made to the data in the EDC, and the message says so.
+        [open, 'close', /The query is open: it cannot take 'close'; from open the allowed moves are: answer, correct \(by correcting the data in the EDC with a reason\), comment, assign, cancel;/],
         [open, 'reopen', /The query is open: it cannot take 'reopen'/],
-        [answered, 'answer', /The query is answered: it cannot take 'answer'; from answered the allowed moves are: correct, comment, assign, close, reopen, cancel/],
+        [answered, 'answer', /The query is answered: it cannot take 'answer'; from answered the allowed moves are: correct \(by correcting the data in the EDC with a reason\), comment, assign, close, reopen, cancel;/],
         ...(['answer', 'comment', 'assign', 'close', 'cancel'] as const).map((name): [Query, Move, RegExp] => [closed, name, new RegExp(`The query is closed: it cannot take '${name}'; from closed the allowed moves are: reopen`)]),
         ...MOVES.map((name): [Query, Move, RegExp] => [cancelled, name, new RegExp(`The query is cancelled: it cannot take '${name}'; cancelled is final`)]),
       ];
@@ -493,15 +505,36 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       expect(await auditOf(opened.id)).toHaveLength(1);
     });
 
-    it('never names other sites to a site-limited data manager: a user of another site is refused naming only the query\'s site', async () => {
+    it('never names other sites, nor users who share none of their sites, to a site-limited data manager: only the id sent and the condition', async () => {
       const ofS02 = await openQuery({ subject: study.s02.subject }, study, managerS02);
       const elsewhere = await user('inv-x', ['investigator'], ['S01']);
       const refused = await managerS02.post(`/quality/queries/${ofS02.id}/assign`).send({ user_id: elsewhere.id });
       expect({ status: refused.status, message: refused.body.message }).toEqual({
         status: 400,
-        message: `Validation failed: user_id: user ${elsewhere.username} (${elsewhere.id}) does not see the query's site S02; nothing was changed`,
+        message: `Validation failed: user_id: user ${elsewhere.id} cannot be assigned this query: the user does not see the query's site S02; nothing was changed`,
       });
-      expect(JSON.stringify(refused.body)).not.toMatch(/S01|Oslo/);
+      expect(JSON.stringify(refused.body)).not.toMatch(new RegExp(`S01|Oslo|${elsewhere.username}|investigator`));
+      // A monitor of another site: neither the username nor the roles are told, only what fails.
+      const monitorElsewhere = await user('mon-x', ['monitor'], ['S01']);
+      const notAnswerer = await managerS02.post(`/quality/queries/${ofS02.id}/assign`).send({ user_id: monitorElsewhere.id });
+      expect(notAnswerer.body.details).toEqual([
+        {
+          field: 'user_id',
+          problems: [
+            `user ${monitorElsewhere.id} cannot be assigned this query: the user holds no role that answers queries (admin, data_manager, investigator)`,
+            `user ${monitorElsewhere.id} cannot be assigned this query: the user does not see the query's site S02`,
+          ],
+        },
+      ]);
+      expect(JSON.stringify(notAnswerer.body)).not.toMatch(new RegExp(`${monitorElsewhere.username}|monitor|S01`));
+      // A user who shares a site with the data manager is named, with their roles.
+      const monitorS02 = await user('mon-s02', ['monitor'], ['S02']);
+      const named = await managerS02.post(`/quality/queries/${ofS02.id}/assign`).send({ user_id: monitorS02.id });
+      expect(named.body.message).toBe(
+        `Validation failed: user_id: user ${monitorS02.username} (${monitorS02.id}) holds no role that answers queries (admin, data_manager, investigator); their roles: monitor; nothing was changed`,
+      );
+      expect(await read(ofS02.id)).toEqual(ofS02);
+      expect(await auditOf(ofS02.id)).toHaveLength(1);
       // The same refusal to a data manager of every site names the user's sites.
       const toAll = await manager.client.post(`/quality/queries/${ofS02.id}/assign`).send({ user_id: elsewhere.id });
       expect(toAll.body.message).toMatch(/does not see the query's site S02 \(their sites: S01\)/);
@@ -523,6 +556,54 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       expect((await manager.client.post('/quality/queries').send(body)).status).toBe(409);
       await move(manager.client, first.body.id, 'close');
       expect((await manager.client.post('/quality/queries').send(body)).status).toBe(201);
+    });
+
+    it('refuses to re-open a closed query beside an identical open one (409 naming it, nothing written), and re-opens it once that one is resolved', async () => {
+      const body = { study: study.protocolId, subject: study.s01.subject, vital_sign_id: study.s01.vitalId, field: 'DiastolicBP', value: '80', severity: 'minor', message: 'Check' };
+      const first = (await manager.client.post('/quality/queries').send(body).expect(201)).body as Query;
+      await move(investigatorS01.client, first.id, 'answer');
+      await move(manager.client, first.id, 'close');
+      const second = (await manager.client.post('/quality/queries').send(body).expect(201)).body as Query;
+      const closed = await read(first.id);
+      const eventsBefore = (await auditOf(first.id)).map((event) => event.id);
+
+      const refused = await manager.client.post(`/quality/queries/${first.id}/reopen`).send({ text: 'Not explained' });
+      expect({ status: refused.status, message: refused.body.message }).toEqual({
+        status: 409,
+        message: `Query ${first.id} cannot be re-opened: an identical query on the same data point is open: ${second.id}; only one query per data point may be open or answered, so add to that one's thread instead; nothing was changed`,
+      });
+      await move(investigatorS01.client, second.id, 'answer');
+      const whileAnswered = await admin.post(`/quality/queries/${first.id}/reopen`).send({ text: 'Not explained' });
+      expect({ status: whileAnswered.status, message: whileAnswered.body.message }).toEqual({ status: 409, message: expect.stringContaining(`is answered: ${second.id}`) });
+      expect(await read(first.id)).toEqual(closed);
+      expect((await auditOf(first.id)).map((event) => event.id)).toEqual(eventsBefore);
+
+      await move(manager.client, second.id, 'cancel');
+      const reopened = await move(manager.client, first.id, 'reopen', { text: 'Not explained' });
+      expect(reopened).toMatchObject({ status: 'open', reopened_count: 1 });
+    });
+
+    it('takes a value of at most 1,000 bytes in UTF-8 (400 beyond, saying so, nothing opened), with a visit and a field of 64 four-byte characters', async () => {
+      const emoji = '\u{1F600}';
+      const base = { study: study.protocolId, subject: study.s01.subject, severity: 'minor', message: 'Long value' };
+      for (const value of [emoji.repeat(1000), emoji.repeat(251), 'x'.repeat(1001), `${'x'.repeat(999)}é`]) {
+        const refused = await manager.client.post('/quality/queries').send({ ...base, field: 'LongValueProbe', value });
+        expect({ length: value.length, status: refused.status, details: refused.body.details }).toEqual({
+          length: value.length,
+          status: 400,
+          details: [{ field: 'value', problems: ['must be at most 1000 bytes in UTF-8 (a character outside the Latin alphabet takes 2 to 4)'] }],
+        });
+      }
+      expect((await list(admin, { study: study.protocolId, limit: 500 })).data.filter((q) => q.field === 'LongValueProbe')).toEqual([]);
+      // The largest key the one-open-query index can be given: stored, and refused the second time as identical (409, not 500).
+      const largest = { ...base, visit: emoji.repeat(64), field: emoji.repeat(64), value: emoji.repeat(250) };
+      const opened = await manager.client.post('/quality/queries').send(largest);
+      expect({ status: opened.status, value: opened.body.value, visit: opened.body.visit_name }).toEqual({ status: 201, value: largest.value, visit: largest.visit });
+      expect((await manager.client.post('/quality/queries').send(largest)).status).toBe(409);
+      expect((await manager.client.post('/quality/queries').send({ ...base, field: 'LongValueProbe', value: `${'x'.repeat(998)}ø` })).status).toBe(201);
+      expect((await manager.client.post('/quality/queries').send({ ...base, field: emoji.repeat(65) })).body.details).toEqual([
+        { field: 'field', problems: ['must be 1 to 64 characters and not blank'] },
+      ]);
     });
 
     it('answers 404 for a subject not in the study, a vital sign of another subject, or a subject at a site the user may not see', async () => {
@@ -584,6 +665,22 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
       expect(pages.flat()).toEqual(all.data.map((q) => q.id));
       const beyond = await list(admin, { study: other.protocolId, limit: 4, offset: 40 });
       expect(beyond).toEqual({ data: [], page: { limit: 4, offset: 40, total: 9 } });
+      const farthest = await list(admin, { study: other.protocolId, offset: 1_000_000_000 });
+      expect(farthest).toEqual({ data: [], page: { limit: 50, offset: 1_000_000_000, total: 9 } });
+      // Filtered: the total counts the matches of the filter, the page holds them.
+      const critical = await list(admin, { study: other.protocolId, severity: 'critical', limit: 1, offset: 1 });
+      expect({ total: critical.page.total, ids: critical.data.map((q) => q.id) }).toEqual({ total: 2, ids: [opened[1].id] });
+    });
+
+    it('refuses offsets beyond 1,000,000,000 or not whole with 400 saying the range (no rounding, no database error)', async () => {
+      for (const offset of ['9223372036854775807', '1e308', '9007199254740993', '1000000001', '-1', '1.5', 'x']) {
+        const response = await admin.get('/quality/queries').query({ study: other.protocolId, offset });
+        expect({ offset, status: response.status, details: response.body.details }).toEqual({
+          offset,
+          status: 400,
+          details: [{ field: 'offset', problems: ['must be a whole number from 0 to 1,000,000,000'] }],
+        });
+      }
     });
 
     it('filters by status (one, repeated or comma-separated), severity, rule, site, subject and age', async () => {

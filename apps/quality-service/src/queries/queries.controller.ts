@@ -147,7 +147,7 @@ export class QueriesController {
   @ApiOkResponse({ type: QueryDetailResponse })
   @ApiError(HttpStatus.BAD_REQUEST, BAD_ID)
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
-  @ApiError(HttpStatus.CONFLICT, NOT_ALLOWED_NOW)
+  @ApiError(HttpStatus.CONFLICT, `${NOT_ALLOWED_NOW}; or an identical query on the same data point is open or answered (the answer names it): only one may be`)
   reopen(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReopenQueryDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<QueryDetailResponse> {
     return this.queries.move(id, 'reopen', body.text, user, actor);
   }
