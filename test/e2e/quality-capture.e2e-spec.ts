@@ -204,6 +204,42 @@ describe.each(['all-in-one', 'split'] as const)('edit checks at capture (%s mode
     });
   });
 
+  describe('the CSV import', () => {
+    const HEADER = 'SubjectID,VisitName,TreatmentArm,SystolicBP,DiastolicBP,HeartRate,Temperature,SiteID,VisitDate,MeasurementTime';
+    const line = (subject: string, systolic: number, heartRate = 72) => `${subject},Screening,Active,${systolic},80,${heartRate},36.8,S01,2026-01-05,2026-01-05T09:00:00Z`;
+    const importCsv = (lines: string[], validOnly = false) =>
+      investigator
+        .post(`/edc/studies/${protocolId}/vitals/import`)
+        .query(validOnly ? { valid_only: 'true' } : {})
+        .set('Content-Type', 'text/csv')
+        .send([HEADER, ...lines].join('\n'));
+
+    it('opens a query for a soft finding and answers queries_opened', async () => {
+      const subject = newSubjectId('S01');
+      const response = await importCsv([line(subject, 250), line(newSubjectId('S01'), 125)]);
+      expect({ status: response.status, body: response.body }).toMatchObject({ status: 201, body: { records_stored: 2, queries_opened: 1 } });
+      expect((await queriesOf(subject)).map((q) => [q.rule_id, q.value, q.origin])).toEqual([['VS001', '250', 'capture']]);
+    });
+
+    it('a hard finding refuses the whole file, also with valid_only, and nothing is stored', async () => {
+      const before = await counts();
+      for (const validOnly of [false, true]) {
+        const response = await importCsv([line(newSubjectId('S01'), 125), line(newSubjectId('S01'), 125, 170)], validOnly);
+        expect({ status: response.status, message: response.body.message }).toMatchObject({ status: 422, message: expect.stringContaining('HR-HARD') });
+      }
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  it('a query opened at capture is seen only by users of its site', async () => {
+    const otherSite = (await createUser(platform.baseUrl, platform.admin, { username: newSubjectId('inv-s02'), roles: ['investigator'], site_ids: ['S02'] })).client;
+    const subject = newSubjectId('S01');
+    await investigator.post('/edc/store-vitals').send({ records: [record({ SubjectID: subject, Temperature: 41 })] }).expect(201);
+    expect((await queriesOf(subject)).map((q) => q.rule_id)).toEqual(['VS004']);
+    const seen = await otherSite.get('/quality/queries').query({ study: protocolId, subject });
+    expect({ status: seen.status, data: seen.body.data }).toEqual({ status: 200, data: [] });
+  });
+
   it('POST /edc/validate lists each record\'s findings: a hard one makes it invalid, soft ones leave it valid; nothing is stored', async () => {
     const before = await counts();
     const response = await investigator.post('/edc/validate').send({
