@@ -591,7 +591,7 @@ describe.each(['all-in-one', 'split'] as const)('data queries (%s mode)', (mode)
         expect({ length: value.length, status: refused.status, details: refused.body.details }).toEqual({
           length: value.length,
           status: 400,
-          details: [{ field: 'value', problems: ['must be at most 1000 bytes in UTF-8 (a character outside the Latin alphabet takes 2 to 4)'] }],
+          details: [{ field: 'value', problems: ['must be at most 1000 bytes in UTF-8 (an accented letter or a character of another script takes 2 to 4)'] }],
         });
       }
       expect((await list(admin, { study: study.protocolId, limit: 500 })).data.filter((q) => q.field === 'LongValueProbe')).toEqual([]);

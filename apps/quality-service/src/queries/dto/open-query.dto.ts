@@ -38,11 +38,11 @@ export class OpenQueryDto {
   @Matches(LABEL, { message: 'field must be 1 to 64 characters and not blank' })
   field?: string;
 
-  @ApiPropertyOptional({ example: '250', description: `the value questioned, as text: at most ${MAX_VALUE_BYTES} bytes in UTF-8 (1,000 letters of the Latin alphabet, fewer of other scripts or emoji)` })
+  @ApiPropertyOptional({ example: '250', description: `the value questioned, as text: at most ${MAX_VALUE_BYTES} bytes in UTF-8 (1,000 unaccented Latin letters or digits; fewer accented letters, other scripts or emoji)` })
   @IsOptional()
   @IsString({ message: 'value must be text (write a number as "250")' })
   @Matches(/^[^\u0000]*$/u, { message: 'value must not hold the NUL character' })
-  @MaxUtf8Bytes(MAX_VALUE_BYTES, { message: `value must be at most ${MAX_VALUE_BYTES} bytes in UTF-8 (a character outside the Latin alphabet takes 2 to 4)` })
+  @MaxUtf8Bytes(MAX_VALUE_BYTES, { message: `value must be at most ${MAX_VALUE_BYTES} bytes in UTF-8 (an accented letter or a character of another script takes 2 to 4)` })
   value?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the vital-sign record questioned: one of this subject\'s' })
