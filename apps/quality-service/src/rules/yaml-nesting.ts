@@ -24,6 +24,8 @@ interface FlowLevel {
  * The lexer itself is a loop. Block levels follow the columns of `-`, `?` and keys (a sequence may
  * sit at its parent key's column, once); flow levels count `[` and `{`. Returns the position of the
  * first token that opens level `maxDepth + 1`, or undefined when the text stays within `maxDepth`.
+ * A flow collection written as a block map's key is counted before its map is known: the measure
+ * may be one level short there, never more (yaml-nesting.spec compares it with the real depth).
  */
 export function yamlTooDeep(text: string, maxDepth: number): NestingPosition | undefined {
   const scan = new NestingScan(maxDepth);
