@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { DEFAULT_RULES } from '../../libs/edit-checks/src/index.js';
 import { RUNTIME_ROLE } from './1764400000000-least-privilege-runtime-role.js';
 
 const NO_VITAL = `'00000000-0000-0000-0000-000000000000'::uuid`;
@@ -31,18 +30,18 @@ const ACTOR = (fn: string) => ({
  * The quality service's contract for the EDC's capture: the rule library each study checks its
  * data with (quality_study_rules), and two functions the EDC calls inside its own transaction, so
  * a captured or corrected vital and its queries commit or roll back together, without the EDC
- * touching quality's tables itself. A study whose rules were never edited reads the default
- * library as version 0 (a change of the default rules re-creates this view in a new migration).
+ * touching quality's tables itself. A study whose rules were never edited has no row in the view:
+ * it uses the default library (libs/edit-checks, version 0), as the quality service does.
  */
 export class QualityCaptureContract1765500000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
-    const defaults = JSON.stringify(DEFAULT_RULES).replace(/'/g, "''");
+    // Only studies whose library was edited: the others use the default library of the running
+    // release (libs/edit-checks DEFAULT_RULES, version 0), which a migration must not freeze.
     await db.query(`
       CREATE VIEW quality_study_rules AS
-        SELECT s.protocol_id::text AS protocol_id, coalesce(r.version, 0) AS version, coalesce(r.rules, '${defaults}'::jsonb) AS rules
-          FROM edc_studies s
-          LEFT JOIN LATERAL (SELECT q.version, q.rules FROM quality_rule_sets q
-                              WHERE q.protocol_id = s.protocol_id ORDER BY q.version DESC LIMIT 1) r ON true`);
+        SELECT DISTINCT ON (protocol_id) protocol_id::text AS protocol_id, version, rules
+          FROM quality_rule_sets
+         ORDER BY protocol_id, version DESC`);
 
     const open = ACTOR('quality_open_queries');
     // One query per data point a finding names unless the data point has a query already (the

@@ -200,10 +200,11 @@ describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) =>
         passed: 1,
         failed: 3,
         results: [
-          { index: 0, valid: true, problems: [] },
-          { index: 1, valid: false, problems: expect.arrayContaining([{ field: 'SystolicBP', problems: ['must not be greater than 300'] }, { field: 'Weight', problems: [expect.stringMatching(/should not exist/)] }]) },
-          { index: 2, valid: false, problems: [{ field: 'record', problems: [expect.stringMatching(/must be an object/)] }] },
-          { index: 3, valid: false, problems: [{ field: 'SiteID', problems: ['is not one of your sites (S01)'] }] },
+          // The study's edit checks too: the default study's subject id format (VS009) is a soft check.
+          { index: 0, valid: true, problems: [], findings: [expect.objectContaining({ rule_id: 'VS009', hard: false, field: 'SubjectID', value: good })] },
+          { index: 1, valid: false, problems: expect.arrayContaining([{ field: 'SystolicBP', problems: ['must not be greater than 300'] }, { field: 'Weight', problems: [expect.stringMatching(/should not exist/)] }]), findings: [] },
+          { index: 2, valid: false, problems: [{ field: 'record', problems: [expect.stringMatching(/must be an object/)] }], findings: [] },
+          { index: 3, valid: false, problems: [{ field: 'SiteID', problems: ['is not one of your sites (S01)'] }], findings: [expect.objectContaining({ rule_id: 'VS009', hard: false })] },
         ],
       });
       await platform.admin.get(`/edc/patients/${good}`).expect(404);
@@ -221,6 +222,7 @@ describe.each(['all-in-one', 'split'] as const)('vitals capture (%s)', (mode) =>
           { field: 'VisitName', problems: [`"Week 99" is not a visit of study ${protocol} (allowed: Baseline)`] },
           { field: 'TreatmentArm', problems: [`"Active" is not an arm of study ${protocol} (allowed: none set up yet)`] },
         ],
+        findings: [expect.objectContaining({ rule_id: 'VS007', field: 'VisitName', value: 'Week 99', hard: false })],
       });
     });
 

@@ -100,6 +100,8 @@ describe.each(['all-in-one', 'split'] as const)('vitals CSV import (%s)', (mode)
       records_received: 3,
       records_already_stored: 0,
       patients_created: 2,
+      // The default study's subject id format (VS009, soft) questions each test subject number.
+      queries_opened: 3,
       batch_id: expect.any(String),
       lines_received: 3,
       lines_refused: 0,
