@@ -9,8 +9,10 @@ import { type Endpoint, QUERY_READERS, RULE_MANAGERS, RULE_READERS } from './end
 const NO_SUCH_RUN = '00000000-0000-4000-8000-0000000c4ec5';
 const RECORD = { SubjectID: 'RA001-001', VisitName: 'Day 1', TreatmentArm: 'Active', SystolicBP: 250, DiastolicBP: 80, HeartRate: 72, Temperature: 36.8 };
 /** A dataset id of the calling role's own (no such dataset is stored: the run reads nothing, and is stored or not). */
-const datasetOf = (subject: string): string =>
-  createHash('md5').update(subject).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+const datasetOf = (subject: string): string => {
+  const hex = createHash('md5').update(subject).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 const TRIED_RULE = { id: 'TRY-1', type: 'range', field: 'SystolicBP', max: 200, severity: 'minor', message: 'Systolic above 200' };
 
 export const QUALITY_CHECKS_ENDPOINTS: readonly Endpoint[] = [
