@@ -25,7 +25,9 @@ export interface BatchRow {
 
 /**
  * A batch as the relation: one jsonb parameter. A record without SiteID takes its stored
- * subject's site (as capture does), and the stored subject gives patient_id.
+ * subject's site (as capture does), and the stored subject gives patient_id. A record naming a
+ * site is matched only with a stored subject of that site, so a batch cannot probe another site's
+ * subjects (their status, through the required-visits rule).
  */
 export function batchRelation(params: SqlParams, rows: readonly BatchRow[]): string {
   return `
@@ -36,7 +38,8 @@ export function batchRelation(params: SqlParams, rows: readonly BatchRow[]): str
            AS r(row_index integer, protocol_id text, subject_id text, site_id text, arm text, visit_name text, visit_date date,
                 measurement_time timestamptz, systolic_bp numeric, diastolic_bp numeric, heart_rate numeric, temperature numeric,
                 respiratory_rate numeric)
-      LEFT JOIN edc_subjects s ON s.protocol_id = r.protocol_id AND s.subject_number = r.subject_id`;
+      LEFT JOIN edc_subjects s ON s.protocol_id = r.protocol_id AND s.subject_number = r.subject_id
+                               AND (r.site_id IS NULL OR s.site_id = r.site_id)`;
 }
 
 /** Which stored vitals a run or a try reads: one study, narrowed to sites, a subject or a generated dataset. */
@@ -63,11 +66,7 @@ export function storedRelation(params: SqlParams, scope: StoredScope): string {
      WHERE ${where.join(' AND ')}`;
 }
 
-/**
- * The study settings the rules need. The allow_* flags (whether unlisted sites, visits and arms are
- * let in) are not in the edc_studies view yet; until the view publishes them they are read here,
- * in this one place.
- */
+/** The study settings the rules need, with the allow_* flags (whether unlisted sites, visits and arms are let in). */
 export const CHECKED_STUDIES = `
   SELECT protocol_id::text AS protocol_id, baseline_visit::text AS baseline_visit, subject_id_format::text AS subject_id_format,
          allow_new_sites, allow_unscheduled_visits, allow_unlisted_arms

@@ -209,6 +209,14 @@ describe('rules compiled to SQL', () => {
       expect(found[0].patient_id).not.toBeNull();
     });
 
+    it("matches a batch record with a stored subject of the record's own site only, so a batch cannot probe another site's subjects", async () => {
+      // DONE-1 is stored at S01, completed: a record naming S.2 knows nothing of it.
+      const found = await run({ type: 'required_visits' }, batch({ subject_id: 'DONE-1', site_id: 'S.2', visit_name: 'Screening' }));
+      expect(found).toEqual([]);
+      const ownSite = await run({ type: 'required_visits' }, batch({ subject_id: 'DONE-1', site_id: 'S01', visit_name: 'Screening' }));
+      expect(ownSite.map((f) => f.visit_name)).toEqual(['Baseline', 'Week2', 'Week4']);
+    });
+
     it('checks the visits a rule lists, in schedule order', async () => {
       const rule = { type: 'required_visits' as const, visits: ['Screening', 'FollowUp'] };
       expect((await run(rule, batch({ visit_name: 'Week2' }))).map((f) => f.visit_name)).toEqual(['Screening']);

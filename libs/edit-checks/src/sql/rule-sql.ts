@@ -197,6 +197,7 @@ function requiredVisitsSql(rule: RequiredVisitsRule, protocol: string, params: S
                   coalesce(su.patient_id, es.patient_id) AS patient_id, r.visit_name, r.ord
              FROM subjects su
              LEFT JOIN edc_subjects es ON es.protocol_id = su.protocol_id AND es.subject_number = su.subject_id
+                                      AND (su.site_id IS NULL OR es.site_id = su.site_id)
              CROSS JOIN required_visits r
             WHERE NOT (r.visit_name = ANY(su.visits))
               AND ((r.ord IS NOT NULL AND su.last_ord > r.ord) OR es.status = 'completed'))
