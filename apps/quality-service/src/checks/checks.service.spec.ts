@@ -7,7 +7,7 @@ import type { QueryOpener } from '../queries/query-opener.js';
 import type { CheckLibraries } from './check-libraries.js';
 import type { ChecksRepository } from './checks.repository.js';
 import { ChecksService, MAX_QUERIES_PER_RUN } from './checks.service.js';
-import { rulesSha256 } from './rules-digest.js';
+import { ruleLibrarySha256 } from '../rules/library-digest.js';
 import type { RunDeadline, RunTransactions } from './run-transaction.js';
 import type { RunsRepository } from './runs.repository.js';
 
@@ -74,7 +74,7 @@ describe('ChecksService.run', () => {
     const { subject, runs, opener, audit, calls, startedAt } = service(MAX_QUERIES_PER_RUN);
     await subject.run({ study: 'P' }, user(), actor);
     const stored = runs.insert.mock.calls[0][1] as { id: string };
-    expect(stored).toMatchObject({ protocolId: 'P', rulesVersion: 3, rulesSha256: rulesSha256(rules as never), queriesOpened: MAX_QUERIES_PER_RUN, siteIds: null, startedAt });
+    expect(stored).toMatchObject({ protocolId: 'P', rulesVersion: 3, rulesSha256: ruleLibrarySha256(rules as never), queriesOpened: MAX_QUERIES_PER_RUN, siteIds: null, startedAt });
     expect(opener.openFromRun).toHaveBeenCalledWith(expect.anything(), stored.id, actor, MAX_QUERIES_PER_RUN);
     expect(audit.record.mock.calls[0][2]).toEqual([expect.objectContaining({ action: 'run', entityType: 'quality_run', entityId: stored.id })]);
     expect(calls).toEqual(['takeStudy', 'computeRun', 'openFromRun', 'audit', 'insert']);

@@ -12,7 +12,7 @@ import { CheckLibraries } from './check-libraries.js';
 import { ChecksRepository, type FindingRow } from './checks.repository.js';
 import type { BatchFindingResponse, RunResponse, SeverityCounts, StoredFindingResponse, TryRuleResponse, ValidateBatchResponse } from './dto/check-responses.js';
 import type { RunChecksDto, TryRuleDto, ValidateBatchDto } from './dto/check-requests.dto.js';
-import { rulesSha256 } from './rules-digest.js';
+import { ruleLibrarySha256 } from '../rules/library-digest.js';
 import { RunTransactions } from './run-transaction.js';
 import { RunsRepository } from './runs.repository.js';
 
@@ -114,7 +114,7 @@ export class ChecksService {
       const startedAt = await this.runs.takeStudy(db, body.study);
       if (startedAt === null) throw new ConflictException(`A run of study ${body.study} is in progress; try again when it has finished`);
       const library = await this.libraries.current(db, body.study);
-      const rulesSha = rulesSha256(library.rules);
+      const rulesSha = ruleLibrarySha256(library.rules);
       checkpoint();
       const totals = await this.withRegexErrors(() => this.checks.computeRun(db, scope, library));
       checkpoint();
