@@ -1,23 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RUN_FINDINGS_TABLE } from '../queries/query-opener.js';
-import { type BatchRow, batchRelation, findingsSql, type RuleLibrary, type RuleSeverity, SqlParams, type StoredScope, storedRelation } from '../../../../libs/edit-checks/src/index.js';
-
-export interface FindingRow {
-  rule_id: string;
-  severity: RuleSeverity;
-  hard: boolean;
-  protocol_id: string;
-  site_id: string | null;
-  subject_id: string;
-  patient_id: string | null;
-  vital_sign_id: string | null;
-  row_index: number | null;
-  visit_name: string | null;
-  field: string | null;
-  value: string | null;
-  message: string;
-}
+import { type BatchRow, batchRelation, type FindingRow, findingsSql, type RuleLibrary, type RuleSeverity, SqlParams, type StoredScope, storedRelation } from '../../../../libs/edit-checks/src/index.js';
 
 export interface StoredFindings {
   recordsChecked: number;

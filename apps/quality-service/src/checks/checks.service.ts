@@ -6,10 +6,10 @@ import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
 import { QueryOpener } from '../queries/query-opener.js';
 import { parseRule } from '../rules/parse-rule.js';
-import type { Rule, RuleLibrary, StoredScope } from '../../../../libs/edit-checks/src/index.js';
+import type { FindingRow, Rule, RuleLibrary, StoredScope } from '../../../../libs/edit-checks/src/index.js';
 import { type TypedBatch, typeCheckBatch } from './batch-records.js';
 import { CheckLibraries } from './check-libraries.js';
-import { ChecksRepository, type FindingRow } from './checks.repository.js';
+import { ChecksRepository } from './checks.repository.js';
 import type { BatchFindingResponse, RunResponse, SeverityCounts, StoredFindingResponse, TryRuleResponse, ValidateBatchResponse } from './dto/check-responses.js';
 import type { RunChecksDto, TryRuleDto, ValidateBatchDto } from './dto/check-requests.dto.js';
 import { ruleLibrarySha256 } from '../rules/library-digest.js';

@@ -56,6 +56,15 @@ export function storedRelation(params: SqlParams, scope: StoredScope): string {
   if (scope.siteIds) where.push(`v.site_id = ANY(${params.add(scope.siteIds, 'text[]')})`);
   if (scope.subjectId !== null) where.push(`v.subject_number = ${params.add(scope.subjectId, 'text')}`);
   if (scope.datasetId !== null) where.push(`v.dataset_id = ${params.add(scope.datasetId, 'uuid')}`);
+  return storedVitals(where);
+}
+
+/** Everything stored for some subjects (by patient id), of any study: what capture checks a batch against. */
+export function subjectsRelation(params: SqlParams, patientIds: readonly string[]): string {
+  return storedVitals([`v.patient_id = ANY(${params.add(patientIds, 'uuid[]')})`]);
+}
+
+function storedVitals(where: readonly string[]): string {
   return `
     SELECT NULL::integer AS row_index, v.vital_sign_id, v.patient_id, v.protocol_id::text AS protocol_id,
            v.subject_number::text AS subject_id, v.site_id::text AS site_id, v.treatment_arm::text AS arm,

@@ -1,8 +1,25 @@
-import type { RuleLibrary } from '../rule.js';
+import type { RuleLibrary, RuleSeverity } from '../rule.js';
 import { CHECKED_STUDIES } from './checked-vitals.js';
 import { FINDING_COLUMNS } from './checked-columns.js';
 import { ruleSql } from './rule-sql.js';
 import type { SqlParams } from './sql-params.js';
+
+/** One row of findingsSql: a finding on a record of a batch (row_index) or a stored vital sign, or on a subject (a missing visit). */
+export interface FindingRow {
+  rule_id: string;
+  severity: RuleSeverity;
+  hard: boolean;
+  protocol_id: string;
+  site_id: string | null;
+  subject_id: string;
+  patient_id: string | null;
+  vital_sign_id: string | null;
+  row_index: number | null;
+  visit_name: string | null;
+  field: string | null;
+  value: string | null;
+  message: string;
+}
 
 /**
  * One SELECT giving every finding of the enabled rules of each study's library over a relation

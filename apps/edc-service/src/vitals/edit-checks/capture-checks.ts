@@ -1,26 +1,23 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../../../../../libs/audit/src/index.js';
-import { type BatchRow, batchRelation, DEFAULT_RULES, findingsSql, type Rule, type RuleLibrary, SqlParams } from '../../../../../libs/edit-checks/src/index.js';
+import {
+  type BatchRow,
+  batchRelation,
+  DEFAULT_RULES,
+  type FindingRow,
+  findingsSql,
+  type Rule,
+  type RuleLibrary,
+  SqlParams,
+  subjectsRelation,
+} from '../../../../../libs/edit-checks/src/index.js';
 
 /** Rule types that judge a whole subject or group (a missing visit, an outlier): runs only, never at capture. */
 const RUN_ONLY_TYPES: ReadonlySet<Rule['type']> = new Set(['required_visits', 'outlier']);
 
-export interface CaptureFinding {
-  rule_id: string;
-  severity: string;
-  hard: boolean;
-  protocol_id: string;
-  site_id: string | null;
-  subject_id: string;
-  patient_id: string | null;
-  vital_sign_id: string | null;
-  row_index: number | null;
-  visit_name: string | null;
-  field: string | null;
-  value: string | null;
-  message: string;
-}
+/** A finding of the study's checks on a captured (or validated) record. */
+export type CaptureFinding = FindingRow;
 
 /** Which stored vitals' findings count: those of one capture batch, or one corrected vital sign. */
 export type CheckedRecords = { batchId: string } | { vitalSignId: string };
@@ -64,14 +61,7 @@ export class CaptureChecks {
   async checkStored(db: EntityManager, libraries: RuleLibrary[], patientIds: string[], checked: CheckedRecords, actor: AuditActor): Promise<StoredCheck> {
     if (patientIds.length === 0 || libraries.every((library) => library.rules.length === 0)) return { hard: [], queriesOpened: 0 };
     const params = new SqlParams();
-    const relation = `
-      SELECT NULL::integer AS row_index, v.vital_sign_id, v.patient_id, v.protocol_id::text AS protocol_id,
-             v.subject_number::text AS subject_id, v.site_id::text AS site_id, v.treatment_arm::text AS arm,
-             v.visit_name::text AS visit_name, v.visit_date, v.measurement_time, v.systolic_bp::numeric AS systolic_bp,
-             v.diastolic_bp::numeric AS diastolic_bp, v.heart_rate::numeric AS heart_rate, v.temperature::numeric AS temperature,
-             v.respiratory_rate::numeric AS respiratory_rate
-        FROM edc_vitals v
-       WHERE v.patient_id = ANY(${params.add(patientIds, 'uuid[]')})`;
+    const relation = subjectsRelation(params, patientIds);
     const findings = findingsSql(relation, libraries, params);
     const keep =
       'batchId' in checked
