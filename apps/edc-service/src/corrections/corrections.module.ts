@@ -3,6 +3,7 @@ import { ClinicalChangesModule } from '../clinical-changes/clinical-changes.modu
 import { AdverseEventCorrectionsController } from './adverse-event-corrections.controller.js';
 import { AdverseEventCorrectionsService } from './adverse-event-corrections.service.js';
 import { StudiesModule } from '../studies/studies.module.js';
+import { CaptureChecks } from '../vitals/edit-checks/capture-checks.js';
 import { VitalCorrectionsController } from './vital-corrections.controller.js';
 import { VitalCorrectionsService } from './vital-corrections.service.js';
 
@@ -10,6 +11,6 @@ import { VitalCorrectionsService } from './vital-corrections.service.js';
 @Module({
   imports: [ClinicalChangesModule, StudiesModule],
   controllers: [VitalCorrectionsController, AdverseEventCorrectionsController],
-  providers: [VitalCorrectionsService, AdverseEventCorrectionsService],
+  providers: [VitalCorrectionsService, AdverseEventCorrectionsService, CaptureChecks],
 })
 export class CorrectionsModule {}

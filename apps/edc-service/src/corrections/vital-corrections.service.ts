@@ -40,14 +40,12 @@ const SELECT_VITAL = `
  */
 @Injectable()
 export class VitalCorrectionsService {
-  // Stateless (SQL only): made here rather than injected, as CorrectionsModule does not import VitalsModule.
-  private readonly editChecks = new CaptureChecks();
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly changes: ClinicalChanges,
     private readonly studyRules: StudyRules,
     private readonly readAudit: ReadAuditBuffer,
+    private readonly editChecks: CaptureChecks,
   ) {}
 
   async correct(vitalId: string, dto: CorrectVitalDto, user: AuthenticatedUser, actor: AuditActor): Promise<VitalHistoryResponse> {
