@@ -41,7 +41,13 @@ export function fileSink(path: string): OutputSink {
       await rename(partial, path);
     },
     async discard() {
-      stream.destroy();
+      // The file is opened asynchronously: a stream destroyed before its open completes still
+      // creates the file, so wait for its close before removing it.
+      if (!stream.closed) {
+        const closed = once(stream, 'close');
+        stream.destroy();
+        await closed;
+      }
       await rm(partial, { force: true });
     },
   };
