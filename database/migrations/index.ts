@@ -14,6 +14,8 @@ import { SecurityUserDirectory1765300000000 } from './1765300000000-security-use
 import { EdcStudiesViewFlags1765400000000 } from './1765400000000-edc-studies-view-flags.js';
 import { QualityCaptureContract1765500000000 } from './1765500000000-quality-capture-contract.js';
 import { QualityGuards1765600000000 } from './1765600000000-quality-guards.js';
+import { QualityAnalyticsContract1765700000000 } from './1765700000000-quality-analytics-contract.js';
+import { AnalyticsDocuments1765800000000 } from './1765800000000-analytics-documents.js';
 
 /** Every migration, oldest first. Add new ones at the end (one import line and one list entry each). */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   EdcStudiesViewFlags1765400000000,
   QualityCaptureContract1765500000000,
   QualityGuards1765600000000,
+  QualityAnalyticsContract1765700000000,
+  AnalyticsDocuments1765800000000,
 ];

@@ -8,6 +8,7 @@ import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
 import { EDC_ENDPOINTS } from './role-matrix/edc-endpoints.js';
 import { GENERATION_ENDPOINTS } from './role-matrix/generation-endpoints.js';
 import { QUALITY_ENDPOINTS } from './role-matrix/quality-endpoints.js';
+import { ANALYTICS_ENDPOINTS } from './role-matrix/analytics-endpoints.js';
 import {
   AUDITORS,
   CAPTURERS,
@@ -122,6 +123,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   ...EDC_ENDPOINTS,
   ...GENERATION_ENDPOINTS,
   ...QUALITY_ENDPOINTS,
+  ...ANALYTICS_ENDPOINTS,
 ];
 
 /** Routes that answer without a token: every other registered route must be in ENDPOINTS. */

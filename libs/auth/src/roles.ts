@@ -33,6 +33,12 @@ export const ACCESS = {
   answerQueries: ['admin', 'data_manager', 'investigator'],
   /** Open, assign, close, re-open and cancel queries. */
   manageQueries: ['admin', 'data_manager'],
+  /** Read statistics, risk-based monitoring and the clinical study reports (site-limited users: their sites' subjects only). */
+  readStatistics: ['admin', 'data_manager', 'monitor', 'statistician', 'agent'],
+  /** Generate a clinical study report (each generation stores a new version). */
+  writeReports: ['admin', 'statistician'],
+  /** Export a study's data as CDISC SDTM or HL7 FHIR (every export audited). */
+  exportStandardData: ['admin', 'data_manager', 'statistician'],
   /** Prometheus metrics. */
   readMetrics: ['admin', 'agent'],
 } as const satisfies Record<string, readonly Role[]>;

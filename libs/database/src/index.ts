@@ -3,6 +3,7 @@ export * from './cache/cache.module.js';
 export * from './cache/cache.service.js';
 export * from './cache/cache-backend.js';
 export * from './cache/memory-cache.backend.js';
+export * from './cache/edc-cache-tags.js';
 export * from './cache/redis-cache.backend.js';
 export * from './connection/database-connection.js';
 export * from './connection/database-roles.js';

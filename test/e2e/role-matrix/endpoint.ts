@@ -24,6 +24,9 @@ export const RULE_MANAGERS: readonly Role[] = ['admin', 'data_manager'];
 export const QUERY_READERS: readonly Role[] = ['admin', 'data_manager', 'investigator', 'monitor', 'agent'];
 export const QUERY_ANSWERERS: readonly Role[] = ['admin', 'data_manager', 'investigator'];
 export const QUERY_MANAGERS: readonly Role[] = ['admin', 'data_manager'];
+export const STAT_READERS: readonly Role[] = ['admin', 'data_manager', 'monitor', 'statistician', 'agent'];
+export const REPORT_WRITERS: readonly Role[] = ['admin', 'statistician'];
+export const EXPORTERS: readonly Role[] = ['admin', 'data_manager', 'statistician'];
 
 /** What a matrix call may use: the subject stored for reads, and a user of its own to act on. */
 export interface Known {

@@ -41,7 +41,7 @@ export class AdverseEventsService {
     const stored = await this.changes.write(actor, async (db, effects) => {
       const row = await this.repository.insert(db, patient.id, event);
       effects.audit(createdEvent(row, event));
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return row;
     });
     return toAdverseEventResponse(stored);

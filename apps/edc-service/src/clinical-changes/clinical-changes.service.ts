@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, type AuditEventInput, AuditService } from '../../../../libs/audit/src/index.js';
 import { CacheService } from '../../../../libs/database/src/index.js';
 import { subjectCacheTag } from '../patients/subject-cache.js';
-import { studyCacheTag } from '../studies/study-cache.js';
+import { studyCacheTag, studyDataCacheTag } from '../studies/study-cache.js';
 
 /** Why and by whom clinical data changes, as the database records it for each changed row. */
 export interface ChangeContext {
@@ -16,8 +16,11 @@ export interface ChangeContext {
 
 /** What a write did, beyond its rows: subjects whose cached reads it outdates, and audit events it adds. */
 export interface WriteEffects {
-  /** Subject numbers whose reads (vitals, casebook) must not be served from the cache after this commit. */
-  touchSubject(subjectNumber: string): void;
+  /**
+   * A subject whose reads (vitals, casebook) must not be served from the cache after this commit,
+   * nor anything computed over its study's data (statistics).
+   */
+  touchSubject(subjectNumber: string, protocolId: string): void;
   /** Protocol ids whose study reads (a casebook's study title, sites, schedule) must not be served from the cache after this commit. */
   touchStudy(protocolId: string): void;
   /** Audit events for what no trigger records (a lock, a signature, a study change). */
@@ -56,7 +59,7 @@ export class ClinicalChanges {
     const tags = new Set<string>();
     const events: AuditEventInput[] = [];
     const effects: WriteEffects = {
-      touchSubject: (subjectNumber) => tags.add(subjectCacheTag(subjectNumber)),
+      touchSubject: (subjectNumber, protocolId) => tags.add(subjectCacheTag(subjectNumber)).add(studyDataCacheTag(protocolId)),
       touchStudy: (protocolId) => tags.add(studyCacheTag(protocolId)),
       audit: (...added) => events.push(...added),
     };

@@ -53,7 +53,7 @@ export class AdverseEventCorrectionsService {
           values.action_taken,
         ],
       );
-      effects.touchSubject(stored.subject_number);
+      effects.touchSubject(stored.subject_number, stored.protocol_id);
     });
     return this.history(id, user, actor);
   }

@@ -41,7 +41,7 @@ export async function markEnteredInError(
     );
   }
   await db.query(`UPDATE ${table} SET entered_in_error_at = now(), entered_in_error_reason = $2 WHERE id = $1`, [id, reason]);
-  effects.touchSubject(stored.subject_number);
+  effects.touchSubject(stored.subject_number, stored.protocol_id);
 }
 
 /** A record and its audit events in one snapshot, so they agree (a change commits both together). */

@@ -85,7 +85,7 @@ export class VitalCorrectionsService {
         throw error;
       }
       await this.recheck(db, stored, dto.reason, actor);
-      effects.touchSubject(stored.subject_number);
+      effects.touchSubject(stored.subject_number, stored.protocol_id);
     });
     return this.history(vitalId, user, actor);
   }

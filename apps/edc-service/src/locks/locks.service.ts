@@ -53,7 +53,7 @@ export class LocksService {
         changes: { lock_id: { old: null, new: inserted[0].id }, visit_name: { old: null, new: visitName } },
         reason: dto.reason ?? null,
       });
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return inserted[0];
     });
     return { subject_id: patient.subjectNumber, protocol_id: patient.protocolId, ...toLockResponse(lock) };
@@ -81,7 +81,7 @@ export class LocksService {
         changes: { lock_id: { old: updated[0].id, new: null }, visit_name: { old: visitName, new: null } },
         reason: dto.reason,
       });
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return updated[0];
     });
     return { subject_id: patient.subjectNumber, protocol_id: patient.protocolId, ...toLockResponse(lock) };

@@ -1,5 +1,4 @@
-/** Cache tag of everything read about one subject number; bumped after each store touching it. */
-export const subjectCacheTag = (subjectNumber: string): string => `edc:subject:${subjectNumber}`;
+export { subjectCacheTag } from '../../../../libs/database/src/index.js';
 
 export const vitalsCacheKey = (subjectNumber: string, protocolId?: string): string =>
   `edc:vitals:${protocolId ?? '*'}:${subjectNumber}`;

@@ -47,7 +47,7 @@ export class RandomizationService {
         [patient.id, assignment.armCode],
       );
       const randomized = await db.getRepository(Patient).findOneByOrFail({ id: patient.id });
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return {
         subject_id: patient.subjectNumber,
         protocol_id: patient.protocolId,

@@ -51,7 +51,7 @@ export class SignaturesService {
         [patient.id, check.user.id, check.user.username, fullName, dto.meaning ?? DEFAULT_MEANING],
       );
       effects.audit(signed(patient, row, check.user));
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return row;
     });
     return { subject_id: patient.subjectNumber, protocol_id: patient.protocolId, ...toSignatureResponse(signature) };

@@ -112,7 +112,7 @@ export class VitalsWriter {
       ...created.map(subjectCreatedEvent),
       ...inserted.map((measurement, i) => vitalCreatedEvent(measurement.id, insertedRows[i], write.batchId)),
     ]);
-    for (const record of insertedRows) effects.touchSubject(record.subjectNumber);
+    for (const record of insertedRows) effects.touchSubject(record.subjectNumber, record.protocolId);
     return {
       stored: inserted.length,
       alreadyStored: write.records.length - refused.size - inserted.length,

@@ -14,6 +14,7 @@ export const API_TAGS = {
   casebook: 'Everything about one subject in one read: study, site, arm, status, visits with their vitals and windows, adverse events, locks and signatures',
   'data generation': 'Synthetic, reproducible clinical-trial datasets: previews, datasets stored in a study as background jobs, streamed exports, and how close a dataset is to its source',
   quality: 'Edit checks: each study\'s rule library (YAML or JSON), checks of a batch or of stored data with their findings, and data queries from open to closed',
+  analytics: 'Statistics on vitals by arm and visit (descriptive tables, change from baseline, Welch tests, ANCOVA), risk-based monitoring, the clinical study report, and CDISC SDTM and HL7 FHIR exports',
   auth: 'Sign-in, tokens and sessions',
   users: 'User accounts, roles and sites (admin)',
   'audit trail': 'Search, export and verify the audit trail, and sign anchors of its hash chain',

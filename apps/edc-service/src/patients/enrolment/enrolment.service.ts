@@ -48,7 +48,7 @@ export class EnrolmentService {
       const patient = await db.getRepository(Patient).findOneByOrFail({ protocolId, subjectNumber });
       if (addedSite) effects.audit(addedSite);
       effects.audit(subjectEnrolledEvent(patient));
-      effects.touchSubject(subjectNumber);
+      effects.touchSubject(subjectNumber, protocolId);
       return toPatientResponse(patient);
     });
   }

@@ -52,7 +52,7 @@ export class SubjectStatusService {
           WHERE id = $1`,
         [patient.id, dto.status, date, dto.reason ?? null],
       );
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return toPatientResponse(await db.getRepository(Patient).findOneByOrFail({ id: patient.id }));
     });
   }
@@ -95,7 +95,7 @@ export class SubjectStatusService {
         consentDate,
         JSON.stringify(demographics),
       ]);
-      effects.touchSubject(patient.subjectNumber);
+      effects.touchSubject(patient.subjectNumber, patient.protocolId);
       return toPatientResponse(await db.getRepository(Patient).findOneByOrFail({ id: patient.id }));
     });
   }

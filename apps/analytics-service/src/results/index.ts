@@ -1,0 +1,3 @@
+export * from './analytics-cache.js';
+export * from './result-meta.js';
+export * from './results.module.js';
