@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import request from 'supertest';
+import { CHROMIUM, itInBrowser, launchChromium } from '../support/browser.js';
 import { type Mode, type PlatformUnderTest, startPlatform } from '../support/platform.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 /** Not localhost: browsers treat loopback names as secure and never upgrade their requests. */
 const HOST = 'platform-docs.test';
 
@@ -26,22 +23,11 @@ describe.each<Mode>(['all-in-one', 'split'])('the API docs page over plain HTTP 
     expect(api.headers['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 
-  // Skipped only where Debian's chromium package is not installed; the header check above always runs.
-  (haveChromium ? it : it.skip)(`renders the Swagger UI in headless Chromium opened by host name (needs ${CHROMIUM})`, async () => {
+  // Skipped only where Debian's chromium package is not installed, and never in CI; the header check above always runs.
+  itInBrowser(`renders the Swagger UI in headless Chromium opened by host name (needs ${CHROMIUM})`, async () => {
     const port = new URL(platform.baseUrl).port;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // The host name resolves to this machine without touching /etc/hosts.
-        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      ],
-    });
+    // The host name resolves to this machine without touching /etc/hosts.
+    const browser = await launchChromium([`MAP ${HOST} 127.0.0.1`]);
     try {
       const page = await browser.newPage();
       const failed: string[] = [];
