@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import type { CopyFigures } from './copy-loader.js';
 import type { GenerationResults } from './generation-phase.js';
 import type { IngestionFigures, ReadFigures } from './http-load.js';
+import type { AnalyticsResults } from './analytics-phase.js';
 import type { QualityResults } from './quality-phase.js';
 
 export const TARGET_RATIO = 0.5;
@@ -35,6 +36,7 @@ export interface BenchResults {
   generation: GenerationResults | null;
   /** A full run of the edit checks over the generated dataset; null when generation was skipped or did not store. */
   quality: QualityResults | null;
+  analytics: AnalyticsResults | null;
   context: { expressToBare: number; cachedReadsToExpress: number };
   /** Sanity checks behind the figures (e.g. that the reads really were served from the cache). */
   checks: Record<string, number | boolean>;

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { readLoad, type ReadLoad } from './http-load.js';
 import { type GenerationResults, measureGeneration } from './generation-phase.js';
 import { printGenerationResults } from './generation-report.js';
+import { type AnalyticsResults, measureAnalytics } from './analytics-phase.js';
+import { printAnalyticsResults } from './analytics-report.js';
 import { measureQualityRun, type QualityResults } from './quality-phase.js';
 import { printQualityResults } from './quality-report.js';
 import { apiSubjects, measureCopy, measureStoreVitals, verifyStored } from './ingestion-phase.js';
@@ -155,6 +157,11 @@ async function run(cleanup: Cleanup): Promise<void> {
     console.log(`Edit checks: a full run of the default rules over the ${generation.job.records} stored records, then a plain aggregate of the same rows...`);
     quality = await measureQualityRun(origin, await platformHeaders(origin, credentials), db, generation.job.datasetId);
   }
+  let analytics: AnalyticsResults | null = null;
+  if (quality) {
+    console.log(`Statistics: the descriptive tables and the comparisons (Welch, ANCOVA) over the same ${generation?.job.records} records, then a plain aggregate of them...`);
+    analytics = await measureAnalytics(origin, await platformHeaders(origin, credentials), db, quality.protocolId, quality.datasetId);
+  }
 
   const results: BenchResults = {
     timestamp: new Date().toISOString(),
@@ -192,6 +199,7 @@ async function run(cleanup: Cleanup): Promise<void> {
     },
     generation,
     quality,
+    analytics,
     context: {
       expressToBare: expressReads.requestsPerSecond / bareReads.requestsPerSecond,
       cachedReadsToExpress: cachedReads.requestsPerSecond / expressReads.requestsPerSecond,
@@ -207,6 +215,7 @@ async function run(cleanup: Cleanup): Promise<void> {
   printResults(results);
   if (generation) printGenerationResults(generation, results.ratios.generatedToCopy);
   if (quality) printQualityResults(quality);
+  if (analytics) printAnalyticsResults(analytics);
   const file = await writeResults(RESULTS_FOLDER, results);
   console.log(`Results written to ${file.href.slice(REPO_ROOT.href.length)}`);
 }
