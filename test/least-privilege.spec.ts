@@ -172,6 +172,8 @@ describe('the runtime database role', () => {
     ['rewrite a run', 'UPDATE quality_runs SET finished_at = started_at'],
     ['rewrite a query\'s thread', "UPDATE quality_query_messages SET created_at = created_at - interval '1 day'"],
     ['rewrite a rule version', "UPDATE quality_rule_sets SET rules = '[]'"],
+    ['rewrite a version of a study report', "UPDATE documents SET content = '{}'"],
+    ['delete a version of a study report', 'DELETE FROM documents'],
     ['disable the quality queries guard', 'ALTER TABLE quality_queries DISABLE TRIGGER quality_queries_guard'],
     ['drop the check that findings belong to a new run', 'DROP TRIGGER quality_findings_of_new_run ON quality_findings'],
     ['replace the quality queries guard', 'CREATE OR REPLACE FUNCTION quality_queries_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$'],
