@@ -1,5 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ResultsModule } from '../results/results.module.js';
+import { ScopeModule } from '../scope/scope.module.js';
+import { StatsController } from './stats.controller.js';
+import { StatsRepository } from './stats.repository.js';
+import { StatsService } from './stats.service.js';
+import { Week12Service } from './week12.service.js';
 
 /** Descriptive tables, change from baseline, Welch tests and ANCOVA by arm and visit, and the design's Week 12 test. */
-@Module({})
+@Module({
+  imports: [ScopeModule, ResultsModule],
+  controllers: [StatsController],
+  providers: [StatsService, StatsRepository, Week12Service],
+  exports: [StatsService],
+})
 export class StatsModule {}

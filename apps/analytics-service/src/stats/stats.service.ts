@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { AnalyticsCache } from '../results/analytics-cache.js';
+import type { ResultMeta } from '../results/result-meta.js';
+import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
+import { referenceArm, StudyDesignReader } from '../scope/study-design.reader.js';
+import { ancova, welchTest } from '../statistics/index.js';
+import { VITALS, type Vital } from './dto/stats-requests.dto.js';
+import type { ArmSummary, ComparisonsResponse, DescriptiveCell, DescriptiveResponse, VisitComparison, WelchSet } from './dto/stats-responses.js';
+import { type ComparisonRow, StatsRepository, type SummaryRow } from './stats.repository.js';
+import { armComparator, distinctSorted, visitComparator, visitPlan } from './visit-order.js';
+import { storedVitals } from './vitals-source.js';
+
+const CONFIDENCE = 0.95;
+
+/** A result as cached: everything but whether this answer came from the cache. */
+type Computed<T extends { meta: ResultMeta }> = Omit<T, 'meta'> & { meta: Omit<ResultMeta, 'cached'> };
+
+/**
+ * Descriptive tables and between-arm comparisons of the vital signs by arm and visit, over the
+ * stored data of a scope. Also used by the clinical study report.
+ */
+@Injectable()
+export class StatsService {
+  constructor(
+    private readonly repository: StatsRepository,
+    private readonly designs: StudyDesignReader,
+    private readonly cache: AnalyticsCache,
+  ) {}
+
+  async descriptive(scope: AnalysisScope): Promise<DescriptiveResponse> {
+    const { value, cached } = await this.cache.read('stats-descriptive', scope, null, () => this.computeDescriptive(scope));
+    return { ...value, meta: { ...value.meta, cached } };
+  }
+
+  async comparisons(scope: AnalysisScope, vitals: readonly Vital[] = VITALS): Promise<ComparisonsResponse> {
+    const analysed = VITALS.filter((vital) => vitals.includes(vital));
+    const { value, cached } = await this.cache.read('stats-comparisons', scope, analysed, () => this.computeComparisons(scope, analysed));
+    return { ...value, meta: { ...value.meta, cached } };
+  }
+
+  private async computeDescriptive(scope: AnalysisScope): Promise<Computed<DescriptiveResponse>> {
+    const design = await this.designs.read(scope.protocolId);
+    const { rows, recordsUsed } = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design));
+    const byVisit = visitComparator(design);
+    const byArm = armComparator(design);
+    const order = (a: SummaryRow, b: SummaryRow) => VITALS.indexOf(a.vital) - VITALS.indexOf(b.vital) || byVisit(a.visit, b.visit) || byArm(a.arm, b.arm);
+    const cells = (measure: SummaryRow['measure']): DescriptiveCell[] =>
+      rows
+        .filter((row) => row.measure === measure)
+        .sort(order)
+        .map(({ vital, arm, visit, n, mean, sd, median, q1, q3, min, max }) => ({ vital, arm, visit, n, mean, sd, median, q1, q3, min, max }));
+    return {
+      baseline_visit: design.baselineVisit,
+      arms: distinctSorted([...design.arms.map((arm) => arm.code), ...rows.map((row) => row.arm)], byArm),
+      visits: distinctSorted(rows.filter((row) => row.measure === 'value').map((row) => row.visit), byVisit),
+      values: cells('value'),
+      change_from_baseline: cells('change'),
+      meta: { scope: describeScope(scope), records_used: recordsUsed, computed_at: new Date().toISOString() },
+    };
+  }
+
+  private async computeComparisons(scope: AnalysisScope, vitals: Vital[]): Promise<Computed<ComparisonsResponse>> {
+    const design = await this.designs.read(scope.protocolId);
+    const plan = visitPlan(design);
+    const reference = referenceArm(design);
+    const { rows, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan);
+    const byArm = armComparator(design);
+    const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...rows.map((row) => row.arm)], byArm);
+    const comparisons: VisitComparison[] = [];
+    for (const vital of vitals) {
+      for (const visit of plan.postBaselineVisits) {
+        const at = rows.filter((row) => row.vital === vital && row.visit === visit);
+        if (at.length === 0) continue;
+        comparisons.push(compareAtVisit(vital, visit, at, arms, reference ?? arms[0]));
+      }
+    }
+    return {
+      baseline_visit: design.baselineVisit,
+      reference_arm: reference,
+      vitals,
+      visits: plan.postBaselineVisits,
+      comparisons,
+      meta: { scope: describeScope(scope), records_used: recordsUsed, computed_at: new Date().toISOString() },
+    };
+  }
+}
+
+/** Welch tests (values, changes) and the ANCOVA of one vital at one visit; arms without data are left out. */
+function compareAtVisit(vital: Vital, visit: string, rows: ComparisonRow[], arms: string[], reference: string): VisitComparison {
+  const changes = arms.map((arm) => rows.find((row) => row.measure === 'change' && row.arm === arm)).filter((row) => row !== undefined);
+  return {
+    vital,
+    visit,
+    values: welchSet(rows.filter((row) => row.measure === 'value'), arms, reference),
+    change_from_baseline: welchSet(changes, arms, reference),
+    ancova: ancova(
+      changes.map((row) => ({ group: row.arm, n: row.pairs ?? 0, meanX: row.mean_baseline, meanY: row.mean_change, sxx: row.sxx, sxy: row.sxy, syy: row.syy })),
+      reference,
+      CONFIDENCE,
+    ),
+  };
+}
+
+function welchSet(rows: SummaryRow[], arms: string[], reference: string): WelchSet {
+  const summaries: ArmSummary[] = arms
+    .map((arm) => rows.find((row) => row.arm === arm))
+    .filter((row) => row !== undefined)
+    .map(({ arm, n, mean, sd }) => ({ arm, n, mean, sd }));
+  const referenceSummary = summaries.find((summary) => summary.arm === reference) ?? { arm: reference, n: 0, mean: null, sd: null };
+  return {
+    arms: summaries,
+    comparisons: summaries
+      .filter((summary) => summary.arm !== reference)
+      .map((summary) => ({ arm: summary.arm, reference, ...welchTest(summary, referenceSummary, CONFIDENCE) })),
+  };
+}
