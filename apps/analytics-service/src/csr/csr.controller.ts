@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
+import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
+import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
+import { CsrService } from './csr.service.js';
+import { CsrFormatQuery, CsrListQuery, GenerateCsrDto } from './dto/csr-requests.dto.js';
+import { CsrDocument, CsrDocumentPage } from './dto/csr-responses.js';
+import { CSR_PAGE_POLICY } from './render/html.js';
+
+const SCOPE_404 = 'No such study, or no such site in it (or, for a site-limited user, a site not theirs)';
+
+@ApiFeature('analytics')
+@Controller('csr')
+export class CsrController {
+  constructor(private readonly csr: CsrService) {}
+
+  @Post()
+  @Roles(ACCESS.writeReports)
+  @ApiOperation({
+    operationId: 'generateCsr',
+    summary:
+      "Generates the clinical study report (ICH E3 sections) of a study, a site or a stored dataset, from one snapshot of the stored data, and stores it as the study's next version " +
+      'with the sha256 of that data and the software version; audited. Answers the version, not its content (see the links)',
+  })
+  @ApiCreatedResponse({ type: CsrDocument })
+  @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, the title blank, too long or with control characters, or an unknown field')
+  @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
+  @ApiError(HttpStatus.CONFLICT, 'Other reports of the study were being generated at the same moment; try again')
+  generate(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<CsrDocument> {
+    return this.csr.generate(body, user, actor);
+  }
+
+  @Post('draft')
+  @HttpCode(HttpStatus.OK)
+  @Roles(ACCESS.writeReports)
+  @Header('content-type', 'text/markdown; charset=utf-8')
+  @ApiOperation({ operationId: 'draftCsr', summary: 'The report of the current data as a Markdown draft; nothing is stored' })
+  @ApiProduces('text/markdown')
+  @ApiOkResponse({ description: 'the Markdown draft', content: { 'text/markdown': { schema: { type: 'string' } } } })
+  @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, or the title not valid')
+  @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
+  draft(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser): Promise<string> {
+    return this.csr.draft(body, user);
+  }
+
+  @Get()
+  @Roles(ACCESS.readStatistics)
+  @ApiOperation({
+    operationId: 'listCsrVersions',
+    summary: "Stored versions of a study's report, newest first (a site-limited user: only reports of none but their sites, never a whole-study report)",
+  })
+  @ApiOkResponse({ type: CsrDocumentPage })
+  @ApiError(HttpStatus.BAD_REQUEST, 'study is not a code, or limit/offset not valid')
+  @ApiError(HttpStatus.NOT_FOUND, 'No such study')
+  list(@Query() query: CsrListQuery, @CurrentUser() user: AuthenticatedUser): Promise<CsrDocumentPage> {
+    return this.csr.list(query, user);
+  }
+
+  @Get(':id')
+  @Roles(ACCESS.readStatistics)
+  @ApiOperation({
+    operationId: 'getCsr',
+    summary:
+      'A stored version: the report as JSON (default), as a self-contained HTML page (inline CSS, SVG charts, no script) or as Markdown, all rendered from the stored JSON',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: "the version's id" })
+  @ApiProduces('application/json', 'text/html', 'text/markdown')
+  @ApiOkResponse({ description: 'the report in the format asked for' })
+  @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID, or format not json, html or markdown')
+  @ApiError(HttpStatus.NOT_FOUND, 'No report with that id (or, for a site-limited user, a report of sites not all theirs)')
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: CsrFormatQuery,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const format = query.format ?? 'json';
+    const result = await this.csr.get(id, format, user);
+    if (format === 'json' || !('contentType' in result)) return result;
+    response.setHeader('content-type', result.contentType);
+    if (format === 'html') response.setHeader('content-security-policy', CSR_PAGE_POLICY);
+    return result.body;
+  }
+}

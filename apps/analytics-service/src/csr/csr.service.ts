@@ -1,0 +1,146 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
+import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
+import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
+import { AnalysisScopes } from '../scope/analysis-scopes.js';
+import { StudyDesignReader } from '../scope/study-design.reader.js';
+import { type DocumentMetaRow, DocumentsRepository } from './documents.repository.js';
+import type { CsrDocument, CsrDocumentPage, CsrFormat } from './dto/csr-responses.js';
+import type { CsrListQuery, GenerateCsrDto } from './dto/csr-requests.dto.js';
+import { renderHtml } from './render/html.js';
+import { renderMarkdown } from './render/markdown.js';
+import { CsrBuilder } from './report/csr-builder.js';
+import { CsrDataRepository } from './report/csr-data.repository.js';
+import type { CsrReport } from './report/csr-report.js';
+import { softwareVersion } from './software-version.js';
+
+/** Attempts at storing a version when another generation of the same study took the number first. */
+const STORE_ATTEMPTS = 3;
+const UNIQUE_VIOLATION = '23505';
+
+export interface RenderedReport {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * The clinical study report: built over one snapshot of the data (REPEATABLE READ), stored as the
+ * study's next version with the hash of that data, and rendered from the stored JSON on reading.
+ */
+@Injectable()
+export class CsrService {
+  private readonly version = softwareVersion();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scopes: AnalysisScopes,
+    private readonly designs: StudyDesignReader,
+    private readonly builder: CsrBuilder,
+    private readonly data: CsrDataRepository,
+    private readonly documents: DocumentsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async generate(body: GenerateCsrDto, user: AuthenticatedUser, actor: AuditActor): Promise<CsrDocument> {
+    const scope = await this.scopes.resolve(body, user);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stored = await this.dataSource.transaction('REPEATABLE READ', async (db) => {
+          await this.documents.lockStudy(db, scope.protocolId);
+          const { report, dataSha256 } = await this.buildReport(db, scope, body.title, user);
+          const row = await this.documents.insertNextVersion(db, {
+            protocolId: scope.protocolId,
+            title: report.title_page.title,
+            content: report,
+            dataSha256,
+            softwareVersion: this.version,
+            scope: describeScope(scope),
+            createdBy: user.id,
+            createdByUsername: user.username,
+          });
+          await this.audit.record(db, actor, [
+            {
+              action: 'generate',
+              entityType: 'document',
+              entityId: row.id,
+              changes: {
+                document_type: { old: null, new: 'clinical_study_report' },
+                protocol_id: { old: null, new: row.protocol_id },
+                version: { old: null, new: row.version },
+                data_sha256: { old: null, new: row.data_sha256 },
+                scope: { old: null, new: row.scope },
+              },
+            },
+          ]);
+          return row;
+        });
+        return toDocument(stored);
+      } catch (error) {
+        // The snapshot was taken before the lock was granted: a concurrent generation may have taken the number.
+        if (isUniqueViolation(error) && attempt < STORE_ATTEMPTS) continue;
+        if (isUniqueViolation(error)) throw new ConflictException(`Other reports of study ${scope.protocolId} were being generated at the same time; try again`);
+        throw error;
+      }
+    }
+  }
+
+  /** The Markdown of a report of the current data, not stored. */
+  async draft(body: GenerateCsrDto, user: AuthenticatedUser): Promise<string> {
+    const scope = await this.scopes.resolve(body, user);
+    const report = await this.dataSource.transaction('REPEATABLE READ', async (db) => (await this.buildReport(db, scope, body.title ?? undefined, user)).report);
+    return renderMarkdown(report, { draft: true });
+  }
+
+  async list(query: CsrListQuery, user: AuthenticatedUser): Promise<CsrDocumentPage> {
+    const scope = await this.scopes.resolve({ study: query.study }, user);
+    const { rows, total } = await this.documents.list(scope.protocolId, readerSites(user), query.limit, query.offset);
+    return { data: rows.map(toDocument), page: { limit: query.limit, offset: query.offset, total } };
+  }
+
+  async get(id: string, format: CsrFormat, user: AuthenticatedUser): Promise<RenderedReport | CsrReport> {
+    const document = await this.documents.find(id, readerSites(user));
+    if (!document) throw new NotFoundException(`No study report ${id}${isSiteLimited(user) ? ' at sites you may see' : ''}`);
+    if (format === 'html') return { contentType: 'text/html; charset=utf-8', body: renderHtml(document.content, documentHeading(document)) };
+    if (format === 'markdown') return { contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(document.content, { version: document.version }) };
+    return document.content;
+  }
+
+  private async buildReport(db: EntityManager, scope: AnalysisScope, title: string | undefined, user: AuthenticatedUser): Promise<{ report: CsrReport; dataSha256: string }> {
+    const design = await this.designs.read(scope.protocolId, db);
+    const dataSha256 = await this.data.dataSha256(db, scope);
+    const report = await this.builder.build(db, scope, design, {
+      title: title ?? `Clinical study report: ${design.title ?? design.protocolId}`,
+      generatedAt: new Date().toISOString(),
+      generatedBy: user.username,
+      softwareVersion: this.version,
+      dataSha256,
+    });
+    return { report, dataSha256 };
+  }
+}
+
+/** A site-limited reader's sites, or null for a reader of every site. */
+const readerSites = (user: AuthenticatedUser): string[] | null => (isSiteLimited(user) ? [...user.siteIds] : null);
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION;
+
+const documentHeading = (document: DocumentMetaRow) => ({ version: document.version, id: document.id, createdAt: document.created_at });
+
+function toDocument(row: DocumentMetaRow): CsrDocument {
+  const path = `/analytics/csr/${row.id}`;
+  return {
+    id: row.id,
+    protocol_id: row.protocol_id,
+    title: row.title,
+    version: row.version,
+    created_at: row.created_at,
+    created_by_username: row.created_by_username,
+    data_sha256: row.data_sha256,
+    software_version: row.software_version,
+    scope: row.scope,
+    synthetic: row.synthetic,
+    links: { json: `${path}?format=json`, html: `${path}?format=html`, markdown: `${path}?format=markdown` },
+  };
+}
