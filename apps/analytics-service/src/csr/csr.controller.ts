@@ -80,7 +80,12 @@ export class CsrController {
     const result = await this.csr.get(id, format, user);
     if (format === 'json' || !('contentType' in result)) return result;
     response.setHeader('content-type', result.contentType);
-    if (format === 'html') response.setHeader('content-security-policy', CSR_PAGE_POLICY);
+    if (format === 'html') {
+      response.setHeader('content-security-policy', CSR_PAGE_POLICY);
+      // Both need a secure origin: over plain HTTP a browser ignores them and logs an error (as for the docs page).
+      response.removeHeader('cross-origin-opener-policy');
+      response.removeHeader('origin-agent-cluster');
+    }
     return result.body;
   }
 }

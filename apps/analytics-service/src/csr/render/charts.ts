@@ -32,6 +32,8 @@ export function meanByVisitChart(cells: VisitArmStatistics[], visits: string[], 
   const series = arms.flatMap((arm, index) => {
     const at = visits.map((visit) => cells.find((cell) => cell.arm === arm && cell.visit === visit));
     const color = PALETTE[index % PALETTE.length];
+    // Each arm's bars a few pixels to its side, so that overlapping intervals stay apart.
+    const dodge = (index - (arms.length - 1) / 2) * 6;
     return [
       {
         name: arm,
@@ -39,23 +41,27 @@ export function meanByVisitChart(cells: VisitArmStatistics[], visits: string[], 
         connectNulls: true,
         symbolSize: 6,
         data: at.map((cell) => round(cell?.mean ?? null)),
-        label: { show: true, position: index % 2 === 0 ? 'top' : 'bottom', formatter: '{c}', fontSize: 10 },
+        // Beside the point, left for one arm and right for the next, clear of the vertical error bar.
+        label: { show: true, position: index % 2 === 0 ? 'left' : 'right', distance: 8, formatter: '{c}', fontSize: 10 },
       },
       {
         name: arm,
         type: 'custom',
         silent: true,
+        // Both ends of the interval count for the axis range, so no bar is cut off.
+        encode: { x: 0, y: [1, 2] },
         data: at.flatMap((cell, visitIndex) => (cell && cell.ci_lower !== null && cell.ci_upper !== null ? [[visitIndex, cell.ci_lower, cell.ci_upper]] : [])),
         renderItem: (_params: unknown, api: { value(dimension: number): number; coord(point: number[]): number[] }) => {
-          const low = api.coord([api.value(0), api.value(1)]);
-          const high = api.coord([api.value(0), api.value(2)]);
+          const [x, low] = api.coord([api.value(0), api.value(1)]);
+          const high = api.coord([api.value(0), api.value(2)])[1];
+          const at = x + dodge;
           const stroke = { stroke: color, lineWidth: 1.5 };
           return {
             type: 'group',
             children: [
-              { type: 'line', shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] }, style: stroke },
-              { type: 'line', shape: { x1: low[0] - 5, y1: low[1], x2: low[0] + 5, y2: low[1] }, style: stroke },
-              { type: 'line', shape: { x1: high[0] - 5, y1: high[1], x2: high[0] + 5, y2: high[1] }, style: stroke },
+              { type: 'line', shape: { x1: at, y1: low, x2: at, y2: high }, style: stroke },
+              { type: 'line', shape: { x1: at - 5, y1: low, x2: at + 5, y2: low }, style: stroke },
+              { type: 'line', shape: { x1: at - 5, y1: high, x2: at + 5, y2: high }, style: stroke },
             ],
           };
         },

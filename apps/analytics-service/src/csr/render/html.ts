@@ -4,13 +4,15 @@ import { distributionChart, meanByVisitChart } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { designTables, efficacyTables, listingTable, qualityTables, safetyTables, subjectTables, synopsisLines, type Table, titleLines } from './sections.js';
 
-/** The page's policy: nothing but its own inline styles and data images; no script, no request. */
-export const CSR_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The page's policy: nothing but its own inline styles and data images; no script, no request. Also in the page, for a saved copy. */
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/** As the response header: a <meta> policy cannot forbid framing. */
+export const CSR_PAGE_POLICY = `${PAGE_POLICY}; frame-ancestors 'none'`;
 
 const STYLE = `
 body{font-family:Georgia,'Times New Roman',serif;max-width:1000px;margin:0 auto;padding:0 24px 48px;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.7em;margin-top:8px}h2{border-bottom:2px solid #1f5fa8;padding-bottom:4px;margin-top:2em}h3{font-size:1.05em}
-table{border-collapse:collapse;margin:8px 0 16px;font-family:system-ui,sans-serif;font-size:.82em}
+table{border-collapse:collapse;margin:8px 0 16px;min-width:60%;font-family:system-ui,sans-serif;font-size:.82em}
 caption{text-align:left;font-weight:600;padding:4px 0}th,td{border:1px solid #c8ccd2;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .synthetic{background:#b00020;color:#fff;font-family:system-ui,sans-serif;font-weight:700;padding:12px 16px;margin:0 -24px 16px;text-align:center}
@@ -80,7 +82,7 @@ export function renderHtml(report: CsrReport, heading: DocumentHeading): string 
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSR_PAGE_POLICY}">
+<meta http-equiv="Content-Security-Policy" content="${PAGE_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(t.title)} (version ${heading.version})</title>
 <style>${STYLE}</style>
