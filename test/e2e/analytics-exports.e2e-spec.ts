@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, createUser } from '../support/auth.js';
+import { request as httpRequest } from 'node:http';
+import { type Client, createUser, login, TEST_ADMIN_PASSWORD } from '../support/auth.js';
 import { adverseEvent } from '../support/adverse-event-fixtures.js';
 import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
@@ -58,7 +59,7 @@ function vitalSignsProblems(observation: Json): string[] {
   return problems;
 }
 
-describe('analytics exports: SDTM and FHIR (all-in-one mode)', () => {
+describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHIR (%s mode)', (mode) => {
   let platform: PlatformUnderTest;
   let manager: Client;
   let managerName: string;
@@ -107,7 +108,7 @@ describe('analytics exports: SDTM and FHIR (all-in-one mode)', () => {
     )[0];
 
   beforeAll(async () => {
-    platform = await startPlatform('all-in-one');
+    platform = await startPlatform(mode);
     managerName = newSubjectId('dm');
     manager = (await createUser(platform.baseUrl, platform.admin, { username: managerName, roles: ['data_manager'] })).client;
     managerOfS01Name = newSubjectId('dm-s01');
@@ -429,6 +430,33 @@ describe('analytics exports: SDTM and FHIR (all-in-one mode)', () => {
       expect(rows.filter((row) => row.VSBLFL === 'Y')).toHaveLength(250 * 4);
       const [{ n }] = await db<{ n: number }>(`SELECT count(*)::int AS n FROM edc_vitals WHERE protocol_id = $1`, [large]);
       expect(n).toBe(5_000);
+    });
+
+    it('gives its snapshot back when the client goes away mid-stream, and serves the next export', async () => {
+      const { accessToken } = await login(platform.baseUrl, 'admin', TEST_ADMIN_PASSWORD);
+      const body = JSON.stringify({ study: large, domain: 'VS', format: 'dataset-json' });
+      const firstPiece = await new Promise<string>((resolve, reject) => {
+        const call = httpRequest(
+          `${platform.baseUrl}/analytics/sdtm/export`,
+          { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (response) => {
+            response.once('data', (chunk: Buffer) => {
+              response.destroy();
+              call.destroy();
+              resolve(chunk.toString('utf8'));
+            });
+          },
+        );
+        call.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+        call.end(body);
+      });
+      expect(firstPiece.startsWith('{"datasetJSONCreationDateTime"')).toBe(true);
+      const openSnapshots = async () =>
+        (await db<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND backend_xid IS NULL AND backend_xmin IS NOT NULL`))[0].n;
+      const deadline = Date.now() + 10_000;
+      while ((await openSnapshots()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await openSnapshots()).toBe(0);
+      expect((await sdtmCsv(manager, { study: large, domain: 'DM', limit: 3 })).map((row) => row.SUBJID)).toEqual(['L-0000', 'L-0001', 'L-0002']);
     });
 
     it('says so in Dataset-JSON and in the FHIR Bundle too; a captured study says it is not synthetic', async () => {

@@ -6,7 +6,7 @@ import { type AuditActor, AuditService, type FieldChange } from '../../../../lib
 import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
-import { FHIR_DEFAULT_LIMIT, type FhirExportBody, type SdtmExportBody } from './export-bodies.dto.js';
+import { FHIR_DEFAULT_LIMIT, type FhirExportBody, type SdtmExportBody } from './dto/export-bodies.dto.js';
 import { type ExportSnapshot, ExportSnapshots } from './export-snapshot.js';
 import { fhirSubjectsQuery, fhirVitalsQuery } from './fhir-sql.js';
 import { collectionBundle, type FhirResource, type FhirSubjectRow, type FhirVitalRow, observationResources, patientResource } from './fhir-resources.js';

@@ -1,4 +1,4 @@
-import type { SdtmDomain } from './export-bodies.dto.js';
+import type { SdtmDomain } from './dto/export-bodies.dto.js';
 
 /** Dataset-JSON v1.1 data types used here; a row's value is a JSON number for integer and float, else a string. */
 export type SdtmDataType = 'string' | 'integer' | 'float' | 'date' | 'datetime';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { SdtmDomain } from './export-bodies.dto.js';
+import type { SdtmDomain } from './dto/export-bodies.dto.js';
 import { SDTM_COLUMNS, SDTM_LABELS, type SdtmColumn } from './sdtm-columns.js';
 
 export type SdtmRow = Record<string, string | number | null>;

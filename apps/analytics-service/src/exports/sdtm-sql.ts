@@ -1,5 +1,5 @@
 import { type AnalysisScope, scopeConditions } from '../scope/analysis-scope.js';
-import type { SdtmDomain } from './export-bodies.dto.js';
+import type { SdtmDomain } from './dto/export-bodies.dto.js';
 
 /** A statement and its parameters. */
 export interface SqlQuery {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ScopeQuery } from '../scope/scope.dto.js';
+import { ScopeQuery } from '../../scope/scope.dto.js';
 
 export const SDTM_DOMAINS = ['VS', 'DM', 'AE'] as const;
 export type SdtmDomain = (typeof SDTM_DOMAINS)[number];
