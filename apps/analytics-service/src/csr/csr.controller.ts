@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
@@ -37,8 +37,7 @@ export class CsrController {
   @Roles(ACCESS.writeReports)
   @Header('content-type', 'text/markdown; charset=utf-8')
   @ApiOperation({ operationId: 'draftCsr', summary: 'The report of the current data as a Markdown draft; nothing is stored' })
-  @ApiProduces('text/markdown')
-  @ApiOkResponse({ description: 'the Markdown draft', content: { 'text/markdown': { schema: { type: 'string' } } } })
+  @ApiOkResponse({ description: 'the Markdown draft', content: { 'text/markdown': { schema: { type: 'string', example: '# Clinical study report: Default study\n\n_Draft of the current data: not stored._\n' } } } })
   @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, or the title not valid')
   @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
   draft(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser): Promise<string> {
@@ -66,8 +65,14 @@ export class CsrController {
       'A stored version: the report as JSON (default), as a self-contained HTML page (inline CSS, SVG charts, no script) or as Markdown, all rendered from the stored JSON',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: "the version's id" })
-  @ApiProduces('application/json', 'text/html', 'text/markdown')
-  @ApiOkResponse({ description: 'the report in the format asked for' })
+  @ApiOkResponse({
+    description: 'the report in the format asked for',
+    content: {
+      'application/json': { schema: { type: 'object', additionalProperties: true, description: 'the stored report: format, synthetic, title_page, synopsis, study_design, study_subjects, efficacy, safety, data_quality, appendices' } },
+      'text/html': { schema: { type: 'string', description: 'a self-contained page: inline CSS and SVG charts, no script' } },
+      'text/markdown': { schema: { type: 'string' } },
+    },
+  })
   @ApiError(HttpStatus.BAD_REQUEST, 'The id is not a UUID, or format not json, html or markdown')
   @ApiError(HttpStatus.NOT_FOUND, 'No report with that id (or, for a site-limited user, a report of sites not all theirs)')
   async get(
