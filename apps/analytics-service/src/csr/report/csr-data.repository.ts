@@ -29,9 +29,12 @@ export class CsrDataRepository {
   /**
    * sha256 of everything the report reads in scope: the study's set-up, then each of subjects,
    * vitals, adverse events, queries and runs as the sha256 of the md5 of every row's full text in
-   * id order. Any changed value, added or removed row changes it; the same data gives the same hash.
+   * id order (under fixed text settings). Any changed value, added or removed row changes it; the
+   * same data gives the same hash.
    */
   async dataSha256(db: EntityManager, scope: AnalysisScope): Promise<string> {
+    // A row's text depends on the session's settings (times in its time zone, dates in its style, floats' digits): fix them, for this transaction only.
+    await db.query(`SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true)`);
     const params: unknown[] = [];
     const protocol = `$${params.push(scope.protocolId)}`;
     const digest = (view: string, where: string, order: string) =>
