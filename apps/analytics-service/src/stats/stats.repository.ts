@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Vital } from './dto/stats-requests.dto.js';
 import type { VitalsSource } from './vitals-source.js';
 
@@ -9,8 +9,8 @@ export interface VisitPlan {
   postBaselineVisits: string[];
 }
 
+/** One vital sign in one arm at one visit. */
 export interface SummaryRow {
-  measure: 'value' | 'change';
   vital: Vital;
   arm: string;
   visit: string;
@@ -27,11 +27,9 @@ export interface DescriptiveRow extends SummaryRow {
   max: number | null;
 }
 
-/** A comparison row; for change from baseline also the sufficient statistics of (change, baseline) for ANCOVA. */
-export interface ComparisonRow extends SummaryRow {
-  pairs: number | null;
+/** Change from baseline, with the sufficient statistics of (change, baseline) pairs for ANCOVA. */
+export interface ChangeRow extends SummaryRow {
   mean_baseline: number | null;
-  mean_change: number | null;
   sxx: number | null;
   sxy: number | null;
   syy: number | null;
@@ -44,107 +42,122 @@ export interface ArmValues {
   sd: number | null;
 }
 
+export interface Tables<V, C> {
+  values: V[];
+  changes: C[];
+  /** Rows of the source read (vital-sign records in scope). */
+  recordsUsed: number;
+}
+
+const DESCRIPTIVE = ['n', 'mean', 'sd', 'median', 'q1', 'q3', 'min', 'max'] as const;
+const MOMENTS = ['n', 'mean', 'sd'] as const;
+const REGRESSION = ['n', 'mean', 'sd', 'mean_baseline', 'sxx', 'sxy', 'syy'] as const;
+
 /**
- * The statistics' SQL: each answer is one statement over the rows in scope, grouped in the
- * database (one snapshot; nothing but per-group figures reaches Node).
+ * The statistics' SQL. Vital signs stay in their columns (one aggregate per vital and figure over
+ * the rows grouped by arm and visit): unpivoting into one row per value quadruples what is hashed
+ * and sorted. Values and changes are two statements in one read-only repeatable-read transaction,
+ * so both see the same data; as one UNION the planner gives up the parallel scans.
  */
 @Injectable()
 export class StatsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Per vital × arm × visit: the values' and the changes' summaries, and the rows in scope (the `records` row's n). */
-  async descriptive(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan): Promise<{ rows: DescriptiveRow[]; recordsUsed: number }> {
-    const params = [...source.params];
-    const summary = `count(*)::int AS n, avg(value) AS mean, stddev_samp(value) AS sd,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS median,
-           percentile_cont(0.25) WITHIN GROUP (ORDER BY value) AS q1,
-           percentile_cont(0.75) WITHIN GROUP (ORDER BY value) AS q3,
-           min(value) AS min, max(value) AS max`;
-    const rows = (await this.dataSource.query(
-      `${withChanges(source, vitals, plan, params)}
-       SELECT 'value' AS measure, vital, arm, visit, ${summary} FROM long GROUP BY vital, arm, visit
-       UNION ALL
-       SELECT 'change', vital, arm, visit, ${summary} FROM change GROUP BY vital, arm, visit
-       UNION ALL
-       SELECT 'records', NULL, NULL, NULL, count(*)::int, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM src`,
-      params,
-    )) as Array<DescriptiveRow | RecordsRow>;
-    return splitRecords(rows);
+  /** Per vital × arm × visit: n, mean, sd, median, quartiles, min and max of the values, and of change from baseline. */
+  descriptive(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan): Promise<Tables<DescriptiveRow, DescriptiveRow>> {
+    const figures = (value: string) => `count(${value}) AS n, avg(${value}) AS mean, stddev_samp(${value}) AS sd,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${value}) AS median,
+      percentile_cont(0.25) WITHIN GROUP (ORDER BY ${value}) AS q1,
+      percentile_cont(0.75) WITHIN GROUP (ORDER BY ${value}) AS q3, min(${value}) AS min, max(${value}) AS max`;
+    return this.tables(source, vitals, plan, figures, figures, DESCRIPTIVE, DESCRIPTIVE);
   }
 
-  /** Per vital × arm × post-baseline visit: values and changes (n, mean, sd), and regr_* of change on baseline. */
-  async comparisons(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan): Promise<{ rows: ComparisonRow[]; recordsUsed: number }> {
-    const params = [...source.params];
-    const post = `$${params.push(plan.postBaselineVisits)}::text[]`;
-    const rows = (await this.dataSource.query(
-      `${withChanges(source, vitals, plan, params)}
-       SELECT 'value' AS measure, vital, arm, visit, count(*)::int AS n, avg(value) AS mean, stddev_samp(value) AS sd,
-              NULL::int AS pairs, NULL::float8 AS mean_baseline, NULL::float8 AS mean_change,
-              NULL::float8 AS sxx, NULL::float8 AS sxy, NULL::float8 AS syy
-         FROM long WHERE visit = ANY(${post}) GROUP BY vital, arm, visit
-       UNION ALL
-       SELECT 'change', vital, arm, visit, count(*)::int, avg(value), stddev_samp(value),
-              regr_count(value, baseline)::int, regr_avgx(value, baseline), regr_avgy(value, baseline),
-              regr_sxx(value, baseline), regr_sxy(value, baseline), regr_syy(value, baseline)
-         FROM change GROUP BY vital, arm, visit
-       UNION ALL
-       SELECT 'records', NULL, NULL, NULL, count(*)::int, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM src`,
-      params,
-    )) as Array<ComparisonRow | RecordsRow>;
-    return splitRecords(rows);
+  /** Per vital × arm × visit: n, mean, sd of the values; of the changes also regr_* of change on baseline. */
+  comparisons(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan): Promise<Tables<SummaryRow, ChangeRow>> {
+    const moments = (value: string) => `count(${value}) AS n, avg(${value}) AS mean, stddev_samp(${value}) AS sd`;
+    const regression = (change: string, baseline: string) =>
+      `${moments(change)}, regr_avgx(${change}, ${baseline}) AS mean_baseline,
+       regr_sxx(${change}, ${baseline}) AS sxx, regr_sxy(${change}, ${baseline}) AS sxy, regr_syy(${change}, ${baseline}) AS syy`;
+    return this.tables(source, vitals, plan, moments, regression, MOMENTS, REGRESSION);
   }
 
   /** Systolic BP at one visit in the given arms: n, mean, sd per arm (arms without values absent). */
   async systolicAt(source: VitalsSource, visit: string, arms: readonly string[]): Promise<ArmValues[]> {
     const params = [...source.params];
     return (await this.dataSource.query(
-      `WITH src AS (${source.sql})
-       SELECT arm, count(*)::int AS n, avg(systolic_bp) AS mean, stddev_samp(systolic_bp) AS sd
-         FROM src
-        WHERE visit = $${params.push(visit)} AND arm = ANY($${params.push(arms)}::text[]) AND systolic_bp IS NOT NULL
-        GROUP BY arm`,
+      `SELECT s.arm, count(*)::int AS n, avg(s.systolic_bp) AS mean, stddev_samp(s.systolic_bp) AS sd
+         FROM (${source.sql}) s
+        WHERE s.visit = $${params.push(visit)} AND s.arm = ANY($${params.push(arms)}::text[]) AND s.systolic_bp IS NOT NULL
+        GROUP BY s.arm`,
       params,
     )) as ArmValues[];
   }
+
+  private async tables<V extends SummaryRow, C extends SummaryRow>(
+    source: VitalsSource,
+    vitals: readonly Vital[],
+    plan: VisitPlan,
+    valueFigures: (value: string) => string,
+    changeFigures: (change: string, baseline: string) => string,
+    valueNames: readonly string[],
+    changeNames: readonly string[],
+  ): Promise<Tables<V, C>> {
+    const valueParams = [...source.params];
+    const valuesSql = `
+      SELECT s.arm, s.visit, count(*)::int AS rows, ${vitals.map((vital) => prefixed(valueFigures(`s.${vital}`), vital)).join(',\n')}
+        FROM (${source.sql}) s
+       GROUP BY s.arm, s.visit`;
+    const changeParams = [...source.params];
+    const baselineVisit = `$${changeParams.push(plan.baselineVisit)}`;
+    const postBaseline = `$${changeParams.push(plan.postBaselineVisits)}::text[]`;
+    // A subject's baseline: per vital, its earliest non-null measurement at the baseline visit.
+    const changesSql = `
+      WITH baseline AS (
+        SELECT s.subject, ${vitals
+          .map((vital) => `(array_agg(s.${vital} ORDER BY s.taken_at NULLS LAST, s.taken_on NULLS LAST, s.row_key) FILTER (WHERE s.${vital} IS NOT NULL))[1] AS ${vital}`)
+          .join(',\n')}
+          FROM (${source.sql}) s
+         WHERE s.visit = ${baselineVisit}
+         GROUP BY s.subject
+      )
+      SELECT s.arm, s.visit, count(*)::int AS rows, ${vitals.map((vital) => prefixed(changeFigures(`(s.${vital} - b.${vital})`, `b.${vital}`), vital)).join(',\n')}
+        FROM (${source.sql}) s JOIN baseline b ON b.subject = s.subject
+       WHERE s.visit = ANY(${postBaseline})
+       GROUP BY s.arm, s.visit`;
+    return this.dataSource.transaction('REPEATABLE READ', async (db: EntityManager) => {
+      await db.query('SET TRANSACTION READ ONLY');
+      const valueRows = (await db.query(valuesSql, valueParams)) as GroupRow[];
+      const changeRows = plan.postBaselineVisits.length === 0 ? [] : ((await db.query(changesSql, changeParams)) as GroupRow[]);
+      return {
+        values: unpivot<V>(valueRows, vitals, valueNames),
+        changes: unpivot<C>(changeRows, vitals, changeNames),
+        recordsUsed: valueRows.reduce((total, row) => total + row.rows, 0),
+      };
+    });
+  }
 }
 
-interface RecordsRow {
-  measure: 'records';
-  n: number;
+/** A group's row: arm, visit, and `<vital>_<figure>` columns. */
+interface GroupRow {
+  arm: string;
+  visit: string;
+  rows: number;
+  [column: string]: string | number | null;
 }
 
-function splitRecords<T extends { measure: string }>(rows: Array<T | RecordsRow>): { rows: T[]; recordsUsed: number } {
-  const records = rows.find((row): row is RecordsRow => row.measure === 'records');
-  return { rows: rows.filter((row): row is T => row.measure !== 'records'), recordsUsed: records?.n ?? 0 };
+/** `count(x) AS n, avg(x) AS mean` → `count(x) AS systolic_bp_n, avg(x) AS systolic_bp_mean`. */
+function prefixed(figures: string, vital: Vital): string {
+  return figures.replace(/ AS (\w+)/g, ` AS ${vital}_$1`);
 }
 
-/**
- * `src` (the rows), `long` (one row per non-null value of an analysed vital), `baseline` (each
- * subject's earliest value at the baseline visit, per vital) and `change` (value − baseline at each
- * post-baseline visit, with the baseline beside it).
- */
-function withChanges(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, params: unknown[]): string {
-  const analysed = `$${params.push(vitals)}::text[]`;
-  const baselineVisit = `$${params.push(plan.baselineVisit)}::text`;
-  const post = `$${params.push(plan.postBaselineVisits)}::text[]`;
-  return `
-    WITH src AS (${source.sql}),
-    long AS (
-      SELECT s.subject, s.arm, s.visit, s.taken_at, s.taken_on, s.row_key, m.vital, m.value
-        FROM src s
-       CROSS JOIN LATERAL (VALUES ('systolic_bp', s.systolic_bp), ('diastolic_bp', s.diastolic_bp),
-                                  ('heart_rate', s.heart_rate), ('temperature', s.temperature)) AS m(vital, value)
-       WHERE m.value IS NOT NULL AND m.vital = ANY(${analysed})
-    ),
-    baseline AS (
-      SELECT DISTINCT ON (subject, vital) subject, vital, value
-        FROM long
-       WHERE visit = ${baselineVisit}
-       ORDER BY subject, vital, taken_at NULLS LAST, taken_on NULLS LAST, row_key
-    ),
-    change AS (
-      SELECT l.vital, l.arm, l.visit, l.value - b.value AS value, b.value AS baseline
-        FROM long l JOIN baseline b ON b.subject = l.subject AND b.vital = l.vital
-       WHERE l.visit = ANY(${post})
-    )`;
+/** One row per vital of each group's row, leaving out vitals without values in the group. */
+function unpivot<T extends SummaryRow>(rows: GroupRow[], vitals: readonly Vital[], names: readonly string[]): T[] {
+  return rows.flatMap((row) =>
+    vitals
+      .filter((vital) => Number(row[`${vital}_n`]) > 0)
+      .map((vital) => {
+        const figures = Object.fromEntries(names.map((name) => [name, row[`${vital}_${name}`]]));
+        return { vital, arm: row.arm, visit: row.visit, ...figures, n: Number(row[`${vital}_n`]) } as unknown as T; // built from the named columns above
+      }),
+  );
 }

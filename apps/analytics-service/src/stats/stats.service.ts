@@ -6,7 +6,7 @@ import { referenceArm, StudyDesignReader } from '../scope/study-design.reader.js
 import { ancova, welchTest } from '../statistics/index.js';
 import { VITALS, type Vital } from './dto/stats-requests.dto.js';
 import type { ArmSummary, ComparisonsResponse, DescriptiveCell, DescriptiveResponse, VisitComparison, WelchSet } from './dto/stats-responses.js';
-import { type ComparisonRow, StatsRepository, type SummaryRow } from './stats.repository.js';
+import { type ChangeRow, type DescriptiveRow, StatsRepository, type SummaryRow } from './stats.repository.js';
 import { armComparator, distinctSorted, visitComparator, visitPlan } from './visit-order.js';
 import { storedVitals } from './vitals-source.js';
 
@@ -40,21 +40,18 @@ export class StatsService {
 
   private async computeDescriptive(scope: AnalysisScope): Promise<Computed<DescriptiveResponse>> {
     const design = await this.designs.read(scope.protocolId);
-    const { rows, recordsUsed } = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design));
+    const { values, changes, recordsUsed } = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design));
     const byVisit = visitComparator(design);
     const byArm = armComparator(design);
     const order = (a: SummaryRow, b: SummaryRow) => VITALS.indexOf(a.vital) - VITALS.indexOf(b.vital) || byVisit(a.visit, b.visit) || byArm(a.arm, b.arm);
-    const cells = (measure: SummaryRow['measure']): DescriptiveCell[] =>
-      rows
-        .filter((row) => row.measure === measure)
-        .sort(order)
-        .map(({ vital, arm, visit, n, mean, sd, median, q1, q3, min, max }) => ({ vital, arm, visit, n, mean, sd, median, q1, q3, min, max }));
+    const cells = (rows: DescriptiveRow[]): DescriptiveCell[] =>
+      [...rows].sort(order).map(({ vital, arm, visit, n, mean, sd, median, q1, q3, min, max }) => ({ vital, arm, visit, n, mean, sd, median, q1, q3, min, max }));
     return {
       baseline_visit: design.baselineVisit,
-      arms: distinctSorted([...design.arms.map((arm) => arm.code), ...rows.map((row) => row.arm)], byArm),
-      visits: distinctSorted(rows.filter((row) => row.measure === 'value').map((row) => row.visit), byVisit),
-      values: cells('value'),
-      change_from_baseline: cells('change'),
+      arms: distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], byArm),
+      visits: distinctSorted(values.map((row) => row.visit), byVisit),
+      values: cells(values),
+      change_from_baseline: cells(changes),
       meta: { scope: describeScope(scope), records_used: recordsUsed, computed_at: new Date().toISOString() },
     };
   }
@@ -63,15 +60,15 @@ export class StatsService {
     const design = await this.designs.read(scope.protocolId);
     const plan = visitPlan(design);
     const reference = referenceArm(design);
-    const { rows, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan);
+    const { values, changes, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan);
     const byArm = armComparator(design);
-    const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...rows.map((row) => row.arm)], byArm);
+    const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], byArm);
     const comparisons: VisitComparison[] = [];
     for (const vital of vitals) {
       for (const visit of plan.postBaselineVisits) {
-        const at = rows.filter((row) => row.vital === vital && row.visit === visit);
-        if (at.length === 0) continue;
-        comparisons.push(compareAtVisit(vital, visit, at, arms, reference ?? arms[0]));
+        const at = <T extends SummaryRow>(rows: T[]) => rows.filter((row) => row.vital === vital && row.visit === visit);
+        if (at(values).length === 0) continue;
+        comparisons.push(compareAtVisit(vital, visit, at(values), at(changes), arms, reference ?? arms[0]));
       }
     }
     return {
@@ -86,15 +83,15 @@ export class StatsService {
 }
 
 /** Welch tests (values, changes) and the ANCOVA of one vital at one visit; arms without data are left out. */
-function compareAtVisit(vital: Vital, visit: string, rows: ComparisonRow[], arms: string[], reference: string): VisitComparison {
-  const changes = arms.map((arm) => rows.find((row) => row.measure === 'change' && row.arm === arm)).filter((row) => row !== undefined);
+function compareAtVisit(vital: Vital, visit: string, values: SummaryRow[], changes: ChangeRow[], arms: string[], reference: string): VisitComparison {
+  const changesByArm = arms.map((arm) => changes.find((row) => row.arm === arm)).filter((row) => row !== undefined);
   return {
     vital,
     visit,
-    values: welchSet(rows.filter((row) => row.measure === 'value'), arms, reference),
-    change_from_baseline: welchSet(changes, arms, reference),
+    values: welchSet(values, arms, reference),
+    change_from_baseline: welchSet(changesByArm, arms, reference),
     ancova: ancova(
-      changes.map((row) => ({ group: row.arm, n: row.pairs ?? 0, meanX: row.mean_baseline, meanY: row.mean_change, sxx: row.sxx, sxy: row.sxy, syy: row.syy })),
+      changesByArm.map((row) => ({ group: row.arm, n: row.n, meanX: row.mean_baseline, meanY: row.mean, sxx: row.sxx, sxy: row.sxy, syy: row.syy })),
       reference,
       CONFIDENCE,
     ),

@@ -161,7 +161,7 @@ export class AncovaComparisonBody {
   @ApiProperty(NUMBER_OR_NULL)
   t!: number | null;
 
-  @ApiProperty({ ...NUMBER_OR_NULL, description: 'residual degrees of freedom, n − arms − 1' })
+  @ApiProperty({ ...NUMBER_OR_NULL, type: 'integer', description: 'residual degrees of freedom, n − arms − 1' })
   df!: number | null;
 
   @ApiProperty({ ...NUMBER_OR_NULL, description: 'two-sided' })
