@@ -57,7 +57,7 @@ const REGRESSION = ['n', 'mean', 'sd', 'mean_baseline', 'sxx', 'sxy', 'syy'] as 
  * The statistics' SQL. Vital signs stay in their columns (one aggregate per vital and figure over
  * the rows grouped by arm and visit): unpivoting into one row per value quadruples what is hashed
  * and sorted. Values and changes are two statements in one read-only repeatable-read transaction,
- * so both see the same data; as one UNION the planner gives up the parallel scans.
+ * so both see the same data (the changes' statement is skipped when no visit follows baseline).
  */
 @Injectable()
 export class StatsRepository {
