@@ -490,5 +490,30 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
       const placebo = (await reportOf(after.id)).study_subjects.demographics.find((row) => row.arm === 'Placebo')!;
       expect(placebo.age.min).toBe(31);
     });
+
+    it("changes with a corrected vital sign, a corrected adverse event and a record entered in error, each in the report's figures", async () => {
+      const hashes = [(await generated(statistician)).data_sha256];
+      const [vital] = await db<{ id: string }>(
+        `SELECT v.id FROM vital_signs v JOIN patients p ON p.id = v.patient_id WHERE p.protocol_id = $1 AND p.subject_number = $2 AND v.visit_name = 'Week4'`,
+        [protocolId, SUBJECTS[4].id],
+      );
+      expectStatus(await platform.admin.patch(`/edc/vitals/${vital.id}`).send({ heart_rate: 45, reason: 'transcription error' }), 200);
+      const corrected = await generated(statistician);
+      hashes.push(corrected.data_sha256);
+      const notable = (await reportOf(corrected.id)).safety.notable_values.rows.find((row) => row.criterion.startsWith('Heart rate < 50') && row.arm === 'Active');
+      expect(notable).toMatchObject({ subjects: 1, records: 1 });
+
+      const [event] = await db<{ id: string }>(`SELECT a.id FROM adverse_events a JOIN patients p ON p.id = a.patient_id WHERE p.protocol_id = $1 AND a.term = 'Nausea'`, [protocolId]);
+      expectStatus(await platform.admin.patch(`/edc/adverse-events/${event.id}`).send({ serious: true, reason: 'hospitalised, reported late' }), 200);
+      const serious = await generated(statistician);
+      hashes.push(serious.data_sha256);
+      expect((await reportOf(serious.id)).safety.adverse_events_overview.find((row) => row.arm === 'Placebo')).toMatchObject({ serious: 1 });
+
+      expectStatus(await platform.admin.post(`/edc/vitals/${vital.id}/entered-in-error`).send({ reason: 'wrong subject' }), 200);
+      const removed = await generated(statistician);
+      hashes.push(removed.data_sha256);
+      expect((await reportOf(removed.id)).appendices.find((listing) => listing.name === 'Vital signs')!.total).toBe(17);
+      expect(new Set(hashes).size).toBe(4);
+    });
   });
 });
