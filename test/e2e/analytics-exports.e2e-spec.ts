@@ -221,7 +221,11 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
       expect(new Set(keys).size).toBe(rows.length);
       const page = await sdtmCsv(manager, { study, domain: 'VS', limit: 5, offset: 10 });
       expect(page).toEqual(rows.slice(10, 15));
+      expect((await lastExportEvent('sdtm_vs', managerName)).changes).toMatchObject({ rows: { new: 5 }, page: { new: { limit: 5, offset: 10 } } });
+      expect(await sdtmCsv(manager, { study, domain: 'VS', offset: rows.length - 3, limit: 10 })).toEqual(rows.slice(-3));
+      expect((await lastExportEvent('sdtm_vs', managerName)).changes).toMatchObject({ rows: { new: 3 } });
       expect(await sdtmCsv(manager, { study, domain: 'VS', offset: rows.length })).toEqual([]);
+      expect((await lastExportEvent('sdtm_vs', managerName)).changes).toMatchObject({ rows: { new: 0 }, page: { new: { limit: null, offset: rows.length } } });
     });
 
     it('is the same rows as Dataset-JSON v1.1, numbers as numbers', async () => {

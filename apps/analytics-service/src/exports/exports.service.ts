@@ -10,7 +10,7 @@ import { FHIR_DEFAULT_LIMIT, type FhirExportBody, type SdtmExportBody } from './
 import { type ExportSnapshot, ExportSnapshots } from './export-snapshot.js';
 import { fhirSubjectsQuery, fhirVitalsQuery } from './fhir-sql.js';
 import { collectionBundle, type FhirResource, type FhirSubjectRow, type FhirVitalRow, observationResources, patientResource } from './fhir-resources.js';
-import { countOf, sdtmRowsQuery, syntheticQuery } from './sdtm-sql.js';
+import { countOf, sdtmCountQuery, sdtmRowsQuery, syntheticQuery } from './sdtm-sql.js';
 import { type SdtmRow, sdtmCsv, sdtmDatasetJson } from './sdtm-formats.js';
 import { softwareVersion } from './software-version.js';
 
@@ -42,12 +42,13 @@ export class ExportsService {
   async sdtm(body: SdtmExportBody, user: AuthenticatedUser, actor: AuditActor): Promise<{ file: StreamableFile; headers: ExportHeaders }> {
     const scope = await this.scopes.resolve(body, user);
     const format = body.format ?? 'csv';
-    const query = sdtmRowsQuery(body.domain, scope, { limit: body.limit ?? null, offset: body.offset ?? 0 });
+    const page = { limit: body.limit ?? null, offset: body.offset ?? 0 };
+    const query = sdtmRowsQuery(body.domain, scope, page);
     const snapshot = await this.snapshots.open();
     try {
-      const [{ n: records }] = await snapshot.rows<{ n: number }>(countOf(query));
+      const [{ n: records }] = await snapshot.rows<{ n: number }>(sdtmCountQuery(body.domain, scope, page));
       const synthetic = await this.isSynthetic(snapshot, scope);
-      await this.record(actor, `sdtm_${body.domain.toLowerCase()}`, scope, format, records, { limit: body.limit ?? null, offset: body.offset ?? 0 });
+      await this.record(actor, `sdtm_${body.domain.toLowerCase()}`, scope, format, records, page);
       const rows = snapshot.stream<SdtmRow>(query);
       const pieces =
         format === 'csv'

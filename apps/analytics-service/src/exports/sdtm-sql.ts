@@ -119,7 +119,26 @@ export function sdtmRowsQuery(domain: SdtmDomain, scope: AnalysisScope, page: { 
   return { text: `${body} LIMIT ${limit} OFFSET $${values.push(page.offset)}`, values };
 }
 
-/** How many rows that page holds (run in the same snapshot as the rows themselves). */
+/**
+ * How many rows that page of the domain holds, without building the rows: VS has four per
+ * vital-signs record, DM one per subject, AE one per event. Run in the rows' own snapshot, it is
+ * exactly the number streamed.
+ */
+export function sdtmCountQuery(domain: SdtmDomain, scope: AnalysisScope, page: { limit: number | null; offset: number }): SqlQuery {
+  const values: unknown[] = [];
+  const subjects = `SELECT s.patient_id FROM edc_subjects s WHERE ${scopeConditions(scope, 's', values)}`;
+  const total =
+    domain === 'DM'
+      ? `SELECT count(*) FROM (${subjects}) s`
+      : domain === 'VS'
+        ? `SELECT 4 * count(*) FROM edc_vitals v WHERE v.patient_id IN (${subjects})`
+        : `SELECT count(*) FROM edc_adverse_events a WHERE a.patient_id IN (${subjects})`;
+  const offset = `$${values.push(page.offset)}::bigint`;
+  const limit = page.limit === null ? 'NULL' : `$${values.push(page.limit)}::bigint`;
+  return { text: `SELECT least(greatest((${total}) - ${offset}, 0), ${limit})::int AS n`, values };
+}
+
+/** How many rows a query's result holds (run in the same snapshot as the rows themselves). */
 export function countOf(query: SqlQuery): SqlQuery {
   return { text: `SELECT count(*)::int AS n FROM (${query.text}) AS page`, values: query.values };
 }
