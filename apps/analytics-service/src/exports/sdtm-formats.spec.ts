@@ -40,7 +40,7 @@ describe('SDTM Dataset-JSON v1.1', () => {
     const text = (await collect(sdtmDatasetJson('DM', header, from([dmRow('001'), dmRow('002', { AGE: null })])))).join('');
     const file = JSON.parse(text) as Record<string, unknown> & { columns: Array<Record<string, unknown>>; rows: unknown[][] };
     expect(file).toMatchObject({
-      datasetJSONCreationDateTime: '2026-03-01T10:20:30.123',
+      datasetJSONCreationDateTime: '2026-03-01T10:20:30.123Z',
       datasetJSONVersion: '1.1.0',
       fileOID: 'ST1.DM.f1',
       sourceSystem: { name: expect.any(String), version: '1.2.3' },

@@ -43,7 +43,7 @@ export async function* sdtmDatasetJson(domain: SdtmDomain, header: DatasetJsonHe
   const columns = SDTM_COLUMNS[domain];
   const label = [SDTM_LABELS[domain], ...header.labelNotes].join(' ');
   const top = {
-    datasetJSONCreationDateTime: header.createdAt.toISOString().replace(/Z$/, ''),
+    datasetJSONCreationDateTime: header.createdAt.toISOString(),
     datasetJSONVersion: DATASET_JSON_VERSION,
     fileOID: header.fileOid,
     originator: SOURCE_SYSTEM,
