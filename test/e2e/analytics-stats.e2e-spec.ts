@@ -349,6 +349,22 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
       });
       expect(Date.now() - Date.parse(body.meta.computed_at as string)).toBeLessThan(60_000);
     });
+
+    it('answers empty tables for a study without vitals, and its comparisons have nothing to compare', async () => {
+      const empty = newSubjectId('EMPTY');
+      const created = await platform.admin.post('/edc/studies').send({
+        protocol_id: empty,
+        title: 'No data yet',
+        baseline_visit: 'Day 1',
+        arms: [{ arm_code: 'Active', allocation_ratio: 1 }, { arm_code: 'Placebo', allocation_ratio: 1 }],
+        schedule: [{ visit_name: 'Day 1', planned_day: 1 }, { visit_name: 'Week 12', planned_day: 85 }],
+      });
+      expect({ status: created.status, body: created.body }).toMatchObject({ status: 201 });
+      const described = await statistician.get('/analytics/stats/descriptive').query({ study: empty }).expect(200);
+      expect(described.body).toMatchObject({ baseline_visit: 'Day 1', arms: ['Active', 'Placebo'], visits: [], values: [], change_from_baseline: [], meta: { records_used: 0 } });
+      const compared = await statistician.get('/analytics/stats/comparisons').query({ study: empty }).expect(200);
+      expect(compared.body).toMatchObject({ reference_arm: 'Placebo', visits: ['Week 12'], comparisons: [], meta: { records_used: 0 } });
+    });
   });
 
   describe('comparisons', () => {

@@ -59,16 +59,16 @@ export class StatsService {
   private async computeComparisons(scope: AnalysisScope, vitals: Vital[]): Promise<Computed<ComparisonsResponse>> {
     const design = await this.designs.read(scope.protocolId);
     const plan = visitPlan(design);
-    const reference = referenceArm(design);
     const { values, changes, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan);
-    const byArm = armComparator(design);
-    const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], byArm);
+    const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], armComparator(design));
+    // A study without listed arms compares with the first arm of its data.
+    const reference = referenceArm(design) ?? arms[0] ?? null;
     const comparisons: VisitComparison[] = [];
     for (const vital of vitals) {
       for (const visit of plan.postBaselineVisits) {
         const at = <T extends SummaryRow>(rows: T[]) => rows.filter((row) => row.vital === vital && row.visit === visit);
-        if (at(values).length === 0) continue;
-        comparisons.push(compareAtVisit(vital, visit, at(values), at(changes), arms, reference ?? arms[0]));
+        if (reference === null || at(values).length === 0) continue;
+        comparisons.push(compareAtVisit(vital, visit, at(values), at(changes), arms, reference));
       }
     }
     return {
