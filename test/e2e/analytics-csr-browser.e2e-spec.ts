@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { createUser, type Client } from '../support/auth.js';
 import { CHROMIUM, itInBrowser, launchChromium } from '../support/browser.js';
-import { type PlatformUnderTest, startPlatform } from '../support/platform.js';
+import { type Mode, type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId } from '../support/vitals-fixtures.js';
 import { eventually } from '../support/wait.js';
 
@@ -44,7 +44,7 @@ const fixed = (value: number | null): string => (value === null ? 'n/a' : value.
  * the data are synthetic, fetches nothing but itself, logs no error (its policy blocks nothing it
  * uses), and the numbers the charts show are the report's.
  */
-describe('the clinical study report page in a browser', () => {
+describe.each<Mode>(['all-in-one', 'split'])('the clinical study report page in a browser (%s mode)', (mode) => {
   let platform: PlatformUnderTest;
   let statistician: Client;
   let token: string;
@@ -52,7 +52,7 @@ describe('the clinical study report page in a browser', () => {
   let report: Report;
 
   beforeAll(async () => {
-    platform = await startPlatform('all-in-one');
+    platform = await startPlatform(mode);
     const user = await createUser(platform.baseUrl, platform.admin, { username: newSubjectId('stat'), roles: ['statistician'] });
     statistician = user.client;
     token = user.session.accessToken;

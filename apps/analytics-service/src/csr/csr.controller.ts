@@ -85,12 +85,8 @@ export class CsrController {
     const result = await this.csr.get(id, format, user);
     if (format === 'json' || !('contentType' in result)) return result;
     response.setHeader('content-type', result.contentType);
-    if (format === 'html') {
-      response.setHeader('content-security-policy', CSR_PAGE_POLICY);
-      // Both need a secure origin: over plain HTTP a browser ignores them and logs an error (as for the docs page).
-      response.removeHeader('cross-origin-opener-policy');
-      response.removeHeader('origin-agent-cluster');
-    }
+    // Opened in a browser over plain HTTP: the platform's headers leave out what needs a secure origin (security-headers.ts).
+    if (format === 'html') response.setHeader('content-security-policy', CSR_PAGE_POLICY);
     return result.body;
   }
 }
