@@ -11,7 +11,7 @@ import { type Mode, type PlatformUnderTest, startPlatform } from '../support/pla
 const TITLE = 'Clinical-trial data platform API';
 const KNOWN_TAGS = [
   'vitals', 'patients', 'studies', 'adverse events', 'corrections', 'locks and signatures', 'casebook', 'data generation',
-  'quality', 'auth', 'users', 'audit trail', 'health', 'metrics',
+  'quality', 'analytics', 'auth', 'users', 'audit trail', 'health', 'metrics',
 ];
 const ERROR_SCHEMA = '#/components/schemas/ApiErrorBody';
 const ERROR_FIELDS = ['statusCode', 'error', 'message', 'details', 'requestId', 'path', 'timestamp'];
@@ -36,6 +36,10 @@ const FRACTIONAL_FIELDS = [
   'target_effect', 'jitter',
   'mean', 'sd', 'mean_difference', 'sd_ratio', 'ks_d', 'ks_p_value', 'max_absolute_difference',
   'median_age_days', 'max_age_days', 'median_days_to_close',
+  // Statistics: quartiles, tests and their intervals, ANCOVA, response rates and risk indicators.
+  'median', 'q1', 'q3', 'difference', 'se', 'df', 't', 'z', 'f', 'ci_lower', 'ci_upper', 'p_value', 'confidence',
+  'adjusted_mean', 'covariate_mean', 'mean_x', 'mean_y', 'mse', 'sse', 'slope', 'slope_se', 'slope_t', 'slope_p_value',
+  'cr', 'pr', 'pd', 'orr', 'orr_ci_lower', 'orr_ci_upper', 'query_rate_per_100', 'out_of_range_rate_per_100', 'threshold', 'value',
 ];
 
 type Schema = SchemaObject | ReferenceObject;
