@@ -64,21 +64,21 @@ export class StatsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Per vital × arm × visit: n, mean, sd, median, quartiles, min and max of the values, and of change from baseline. */
-  descriptive(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan): Promise<Tables<DescriptiveRow, DescriptiveRow>> {
+  descriptive(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, db?: EntityManager): Promise<Tables<DescriptiveRow, DescriptiveRow>> {
     const figures = (value: string) => `count(${value}) AS n, avg(${value}) AS mean, stddev_samp(${value}) AS sd,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY ${value}) AS median,
       percentile_cont(0.25) WITHIN GROUP (ORDER BY ${value}) AS q1,
       percentile_cont(0.75) WITHIN GROUP (ORDER BY ${value}) AS q3, min(${value}) AS min, max(${value}) AS max`;
-    return this.tables(source, vitals, plan, figures, figures, DESCRIPTIVE, DESCRIPTIVE);
+    return this.tables(source, vitals, plan, figures, figures, DESCRIPTIVE, DESCRIPTIVE, db);
   }
 
   /** Per vital × arm × visit: n, mean, sd of the values; of the changes also regr_* of change on baseline. */
-  comparisons(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan): Promise<Tables<SummaryRow, ChangeRow>> {
+  comparisons(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, db?: EntityManager): Promise<Tables<SummaryRow, ChangeRow>> {
     const moments = (value: string) => `count(${value}) AS n, avg(${value}) AS mean, stddev_samp(${value}) AS sd`;
     const regression = (change: string, baseline: string) =>
       `${moments(change)}, regr_avgx(${change}, ${baseline}) AS mean_baseline,
        regr_sxx(${change}, ${baseline}) AS sxx, regr_sxy(${change}, ${baseline}) AS sxy, regr_syy(${change}, ${baseline}) AS syy`;
-    return this.tables(source, vitals, plan, moments, regression, MOMENTS, REGRESSION);
+    return this.tables(source, vitals, plan, moments, regression, MOMENTS, REGRESSION, db);
   }
 
   /** Systolic BP at one visit in the given arms: n, mean, sd per arm (arms without values absent). */
@@ -101,6 +101,8 @@ export class StatsRepository {
     changeFigures: (change: string, baseline: string) => string,
     valueNames: readonly string[],
     changeNames: readonly string[],
+    /** The caller's transaction (its snapshot); without one, a read-only repeatable-read transaction of its own. */
+    db?: EntityManager,
   ): Promise<Tables<V, C>> {
     const valueParams = [...source.params];
     const valuesSql = `
@@ -124,15 +126,19 @@ export class StatsRepository {
         FROM (${source.sql}) s JOIN baseline b ON b.subject = s.subject
        WHERE s.visit = ANY(${postBaseline})
        GROUP BY s.arm, s.visit`;
-    return this.dataSource.transaction('REPEATABLE READ', async (db: EntityManager) => {
-      await db.query('SET TRANSACTION READ ONLY');
-      const valueRows = (await db.query(valuesSql, valueParams)) as GroupRow[];
-      const changeRows = plan.postBaselineVisits.length === 0 ? [] : ((await db.query(changesSql, changeParams)) as GroupRow[]);
+    const read = async (tx: EntityManager): Promise<Tables<V, C>> => {
+      const valueRows = (await tx.query(valuesSql, valueParams)) as GroupRow[];
+      const changeRows = plan.postBaselineVisits.length === 0 ? [] : ((await tx.query(changesSql, changeParams)) as GroupRow[]);
       return {
         values: unpivot<V>(valueRows, vitals, valueNames),
         changes: unpivot<C>(changeRows, vitals, changeNames),
         recordsUsed: valueRows.reduce((total, row) => total + row.rows, 0),
       };
+    };
+    if (db) return read(db);
+    return this.dataSource.transaction('REPEATABLE READ', async (tx: EntityManager) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      return read(tx);
     });
   }
 }

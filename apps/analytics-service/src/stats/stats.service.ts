@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AnalyticsCache } from '../results/analytics-cache.js';
 import type { ResultMeta } from '../results/result-meta.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
@@ -27,20 +28,27 @@ export class StatsService {
     private readonly cache: AnalyticsCache,
   ) {}
 
-  async descriptive(scope: AnalysisScope): Promise<DescriptiveResponse> {
+  /**
+   * In `db`, the caller's transaction (the study report reads everything in one snapshot), the
+   * tables are computed there and not cached; otherwise through the cache.
+   */
+  async descriptive(scope: AnalysisScope, db?: EntityManager): Promise<DescriptiveResponse> {
+    if (db) return uncached(await this.computeDescriptive(scope, db));
     const { value, cached } = await this.cache.read('stats-descriptive', scope, null, () => this.computeDescriptive(scope));
     return { ...value, meta: { ...value.meta, cached } };
   }
 
-  async comparisons(scope: AnalysisScope, vitals: readonly Vital[] = VITALS): Promise<ComparisonsResponse> {
+  /** As `descriptive`: in the caller's transaction `db` when given, else through the cache. */
+  async comparisons(scope: AnalysisScope, vitals: readonly Vital[] = VITALS, db?: EntityManager): Promise<ComparisonsResponse> {
     const analysed = VITALS.filter((vital) => vitals.includes(vital));
+    if (db) return uncached(await this.computeComparisons(scope, analysed, db));
     const { value, cached } = await this.cache.read('stats-comparisons', scope, analysed, () => this.computeComparisons(scope, analysed));
     return { ...value, meta: { ...value.meta, cached } };
   }
 
-  private async computeDescriptive(scope: AnalysisScope): Promise<Computed<DescriptiveResponse>> {
-    const design = await this.designs.read(scope.protocolId);
-    const { values, changes, recordsUsed } = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design));
+  private async computeDescriptive(scope: AnalysisScope, db?: EntityManager): Promise<Computed<DescriptiveResponse>> {
+    const design = await this.designs.read(scope.protocolId, db);
+    const { values, changes, recordsUsed } = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design), db);
     const byVisit = visitComparator(design);
     const byArm = armComparator(design);
     const order = (a: SummaryRow, b: SummaryRow) => VITALS.indexOf(a.vital) - VITALS.indexOf(b.vital) || byVisit(a.visit, b.visit) || byArm(a.arm, b.arm);
@@ -56,10 +64,10 @@ export class StatsService {
     };
   }
 
-  private async computeComparisons(scope: AnalysisScope, vitals: Vital[]): Promise<Computed<ComparisonsResponse>> {
-    const design = await this.designs.read(scope.protocolId);
+  private async computeComparisons(scope: AnalysisScope, vitals: Vital[], db?: EntityManager): Promise<Computed<ComparisonsResponse>> {
+    const design = await this.designs.read(scope.protocolId, db);
     const plan = visitPlan(design);
-    const { values, changes, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan);
+    const { values, changes, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan, db);
     const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], armComparator(design));
     // A study without listed arms compares with the first arm of its data.
     const reference = referenceArm(design) ?? arms[0] ?? null;
@@ -80,6 +88,10 @@ export class StatsService {
       meta: { scope: describeScope(scope), records_used: recordsUsed, computed_at: new Date().toISOString() },
     };
   }
+}
+
+function uncached<T extends { meta: ResultMeta }>(computed: Computed<T>): T {
+  return { ...computed, meta: { ...computed.meta, cached: false } } as T;
 }
 
 /** Welch tests (values, changes) and the ANCOVA of one vital at one visit; arms without data are left out. */

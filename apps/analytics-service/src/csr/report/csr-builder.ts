@@ -21,7 +21,7 @@ export const SYNTHETIC_NOTICE =
 
 /**
  * Builds the report (ICH E3 sections) for a scope: the counts, listings and data quality from the
- * published views in the caller's transaction, the vital-sign statistics from the statistics service.
+ * published views and the vital-sign statistics from the statistics service, all in the caller's transaction.
  */
 @Injectable()
 export class CsrBuilder {
@@ -46,7 +46,9 @@ export class CsrBuilder {
       () => this.data.adverseEventListing(db, scope, 'serious'),
       () => this.data.adverseEventListing(db, scope, 'fatal'),
     ] as const);
-    const [descriptive, comparisons] = await Promise.all([this.stats.descriptive(scope), this.stats.comparisons(scope, ['systolic_bp'])]);
+    // In the same snapshot as the rest of the report and its data hash.
+    const descriptive = await this.stats.descriptive(scope, db);
+    const comparisons = await this.stats.comparisons(scope, ['systolic_bp'], db);
 
     const armOrder = armComparator(design);
     const arms = [...new Set([...design.arms.map((arm) => arm.code), ...disposition.map((row) => row.arm).filter((arm) => arm !== null)])];
