@@ -13,7 +13,7 @@ import { renderMarkdown } from './render/markdown.js';
 import { CsrBuilder } from './report/csr-builder.js';
 import { CsrDataRepository } from './report/csr-data.repository.js';
 import type { CsrReport } from './report/csr-report.js';
-import { softwareVersion } from './software-version.js';
+import { softwareVersion } from '../../../../libs/config/src/index.js';
 
 /** Attempts at storing a version when another generation of the same study took the number first. */
 const STORE_ATTEMPTS = 3;

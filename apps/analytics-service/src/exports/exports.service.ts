@@ -12,7 +12,7 @@ import { fhirSubjectsQuery, fhirVitalsQuery } from './fhir-sql.js';
 import { collectionBundle, type FhirResource, type FhirSubjectRow, type FhirVitalRow, observationResources, patientResource } from './fhir-resources.js';
 import { countOf, sdtmCountQuery, sdtmRowsQuery, syntheticQuery } from './sdtm-sql.js';
 import { type SdtmRow, sdtmCsv, sdtmDatasetJson } from './sdtm-formats.js';
-import { softwareVersion } from './software-version.js';
+import { softwareVersion } from '../../../../libs/config/src/index.js';
 
 /** Headers every export carries, so a reader of the file alone knows what it holds. */
 export interface ExportHeaders {

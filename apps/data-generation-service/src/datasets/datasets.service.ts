@@ -4,7 +4,7 @@ import { ConflictException, Injectable, NotFoundException, StreamableFile } from
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import type { PageQuery } from '../../../../libs/platform/src/index.js';
 import type { Recipe } from '../generators/recipe.js';
-import { softwareVersion } from '../generators/software-version.js';
+import { softwareVersion } from '../../../../libs/config/src/index.js';
 import type { DatasetRow } from './dataset.row.js';
 import { csvExport, exportFileName, jsonExport } from './dataset-export.js';
 import { maySeeDataset } from './dataset-visibility.js';

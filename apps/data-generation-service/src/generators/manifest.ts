@@ -3,7 +3,7 @@ import type { GenerationMethod, InjectedError, Omission, SubjectBlock, TrialDesi
 import { completedDesign } from './default-design.js';
 import type { GenerationParameters } from './parameters.js';
 import type { Recipe } from './recipe.js';
-import { softwareVersion } from './software-version.js';
+import { softwareVersion } from '../../../../libs/config/src/index.js';
 
 /** What a dataset is and how it was made: enough to make it again and to check a copy. */
 export interface Manifest {

@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-let version: string | null = null;
+let version: string | undefined;
 
-/** The platform's version (the nearest package.json above this file), as exports name their source system. */
+/**
+ * The platform's version (package.json): recorded with every study report version, and named as
+ * the source system of every export. Read once, from the nearest package.json above this file, so
+ * the compiled code and the sources agree.
+ */
 export function softwareVersion(): string {
-  if (version !== null) return version;
+  if (version !== undefined) return version;
   let folder = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
@@ -16,7 +20,7 @@ export function softwareVersion(): string {
       // no package.json here: look one folder up
     }
     const parent = dirname(folder);
-    if (parent === folder) return (version = 'unknown');
+    if (parent === folder) throw new Error('no package.json with a version above the platform code');
     folder = parent;
   }
 }
