@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PlatformConfig } from '../../../../libs/config/src/index.js';
 
 export interface StudyArm {
   code: string;
@@ -32,11 +33,31 @@ export function referenceArm(design: StudyDesign): string | null {
   return design.arms.find((arm) => arm.code.toLowerCase() === 'placebo')?.code ?? design.arms[0]?.code ?? null;
 }
 
+/**
+ * A study's set-up as analyses use it. A study without a schedule (or arms, or baseline visit) of
+ * its own is analysed with the platform's default study's, as generation generates it.
+ */
 @Injectable()
 export class StudyDesignReader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: PlatformConfig,
+  ) {}
 
   async read(protocolId: string, db: EntityManager | DataSource = this.dataSource): Promise<StudyDesign> {
+    const own = await this.readOwn(protocolId, db);
+    if (own.visits.length > 0 && own.arms.length > 0 && own.baselineVisit !== null) return { ...own, baselineVisit: own.baselineVisit };
+    const defaults = protocolId === this.config.DEFAULT_PROTOCOL_ID ? own : await this.readOwn(this.config.DEFAULT_PROTOCOL_ID, db).catch(() => own);
+    const visits = own.visits.length > 0 ? own.visits : defaults.visits;
+    return {
+      ...own,
+      arms: own.arms.length > 0 ? own.arms : defaults.arms,
+      visits,
+      baselineVisit: own.baselineVisit ?? (own.visits.length > 0 ? null : defaults.baselineVisit) ?? visits[0]?.name ?? 'Day 1',
+    };
+  }
+
+  private async readOwn(protocolId: string, db: EntityManager | DataSource): Promise<Omit<StudyDesign, 'baselineVisit'> & { baselineVisit: string | null }> {
     const [studies, arms, visits] = await Promise.all([
       db.query(`SELECT protocol_id, title, status, baseline_visit FROM edc_studies WHERE protocol_id = $1`, [protocolId]) as Promise<StudyRow[]>,
       db.query(`SELECT arm_code, allocation_ratio FROM edc_study_arms WHERE protocol_id = $1 ORDER BY display_order, arm_code`, [protocolId]) as Promise<ArmRow[]>,
@@ -70,7 +91,7 @@ interface StudyRow {
   protocol_id: string;
   title: string | null;
   status: string;
-  baseline_visit: string;
+  baseline_visit: string | null;
 }
 
 interface ArmRow {
