@@ -196,6 +196,26 @@ describe('the whole flow of a trial through the gateway (split mode)', () => {
     expect(JSON.stringify(vsEvent.changes)).toContain(String(4 * storedVitals));
   }, 120_000);
 
+  it('analyses a study without a schedule or arms of its own with the default study\'s, as it was generated', async () => {
+    const created = await dataManager.post('/edc/studies').send({
+      protocol_id: 'WFLOW2',
+      title: 'Synthetic data without a schedule',
+      status: 'enrolling',
+      subject_id_format: 'WF2-{seq:4}',
+      allow_new_sites: true,
+      allow_unscheduled_visits: true,
+      allow_unlisted_arms: true,
+    });
+    expectStatus(created, 201);
+    const queued = await dataManager.post('/generation/generate/rules').send({ protocol_id: 'WFLOW2', n_per_arm: 20, seed: 5, store: true });
+    expectStatus(queued, 202);
+    await eventually(async () => ((await dataManager.get(`/generation/jobs/${queued.body.id}`)).body.state === 'stored' ? true : undefined), 120_000, 200);
+    const comparisons = await statistician.get('/analytics/stats/comparisons?study=WFLOW2&vital=systolic_bp');
+    expectStatus(comparisons, 200);
+    expect(comparisons.body).toMatchObject({ baseline_visit: 'Day 1', reference_arm: 'Placebo', visits: ['Week 4', 'Week 12'] });
+    expect(comparisons.body.comparisons.map((row: { visit: string }) => row.visit)).toEqual(['Week 4', 'Week 12']);
+  }, 180_000);
+
   it('answers without a token with 401, at the gateway', async () => {
     expectStatus(await request(platform.baseUrl).get(`/analytics/stats/descriptive?study=${STUDY}`), 401);
   });
