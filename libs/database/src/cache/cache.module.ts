@@ -34,7 +34,8 @@ class CacheLifecycle implements OnModuleDestroy, OnApplicationShutdown {
 /**
  * The cache (Redis, or in-process without REDIS_URL/REDIS_HOST). Global: inject `CacheService`.
  * In a process with the database, keys carry its installation id and invalidations go through the
- * `cache_invalidations` outbox (Redis only: an in-process cache has no other process to tell).
+ * `cache_invalidations` outbox. An in-process cache records none of its own (no other process to
+ * tell, no bump to lose) but applies those SQL writes record (the EDC's bulk load).
  */
 @Global()
 @Module({
@@ -48,7 +49,7 @@ class CacheLifecycle implements OnModuleDestroy, OnApplicationShutdown {
         await backend.firstConnection();
         const cache = new CacheService(backend, config.CACHE_KEY_PREFIX, config.CACHE_TTL_SECONDS, {
           installationId: dataSource ? await readInstallationId(dataSource).catch(closing(backend)) : undefined,
-          outbox: dataSource && backend.kind === 'redis' ? new CacheInvalidationOutbox(dataSource) : undefined,
+          outbox: dataSource ? new CacheInvalidationOutbox(dataSource) : undefined,
         });
         await cache.start(config.CACHE_INVALIDATION_REPLAY_MS);
         new Logger('Cache').log(`Using ${cache.description}`);

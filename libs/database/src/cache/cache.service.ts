@@ -147,6 +147,8 @@ export class CacheService {
    * Nothing to record without a shared cache or a database.
    */
   async recordInvalidation(db: EntityManager, tags: string[]): Promise<void> {
+    // An in-process cache is bumped by the same process after commit, or not at all if it dies with it.
+    if (this.backend.kind !== 'redis') return;
     await this.outbox?.record(db, tags);
   }
 
