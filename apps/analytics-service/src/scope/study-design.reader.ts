@@ -58,15 +58,14 @@ export class StudyDesignReader {
   }
 
   private async readOwn(protocolId: string, db: EntityManager | DataSource): Promise<Omit<StudyDesign, 'baselineVisit'> & { baselineVisit: string | null }> {
-    const [studies, arms, visits] = await Promise.all([
-      db.query(`SELECT protocol_id, title, status, baseline_visit FROM edc_studies WHERE protocol_id = $1`, [protocolId]) as Promise<StudyRow[]>,
-      db.query(`SELECT arm_code, allocation_ratio FROM edc_study_arms WHERE protocol_id = $1 ORDER BY display_order, arm_code`, [protocolId]) as Promise<ArmRow[]>,
-      db.query(
-        `SELECT visit_name, display_order, planned_day, window_before, window_after, required
-           FROM edc_study_visits WHERE protocol_id = $1 ORDER BY display_order, visit_name`,
-        [protocolId],
-      ) as Promise<VisitRow[]>,
-    ]);
+    // One after another: `db` may be the caller's transaction, whose connection runs one query at a time.
+    const studies = (await db.query(`SELECT protocol_id, title, status, baseline_visit FROM edc_studies WHERE protocol_id = $1`, [protocolId])) as StudyRow[];
+    const arms = (await db.query(`SELECT arm_code, allocation_ratio FROM edc_study_arms WHERE protocol_id = $1 ORDER BY display_order, arm_code`, [protocolId])) as ArmRow[];
+    const visits = (await db.query(
+      `SELECT visit_name, display_order, planned_day, window_before, window_after, required
+         FROM edc_study_visits WHERE protocol_id = $1 ORDER BY display_order, visit_name`,
+      [protocolId],
+    )) as VisitRow[];
     const study = studies[0];
     if (!study) throw new NotFoundException(`No study ${protocolId}`);
     return {

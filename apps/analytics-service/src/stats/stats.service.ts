@@ -35,7 +35,7 @@ export class StatsService {
   async descriptive(scope: AnalysisScope, db?: EntityManager): Promise<DescriptiveResponse> {
     if (db) return uncached(await this.computeDescriptive(scope, db));
     const { value, cached } = await this.cache.read('stats-descriptive', scope, null, () => this.computeDescriptive(scope));
-    return { ...value, meta: { ...value.meta, cached } };
+    return answered(value, scope, cached);
   }
 
   /** As `descriptive`: in the caller's transaction `db` when given, else through the cache. */
@@ -43,7 +43,7 @@ export class StatsService {
     const analysed = VITALS.filter((vital) => vitals.includes(vital));
     if (db) return uncached(await this.computeComparisons(scope, analysed, db));
     const { value, cached } = await this.cache.read('stats-comparisons', scope, analysed, () => this.computeComparisons(scope, analysed));
-    return { ...value, meta: { ...value.meta, cached } };
+    return answered(value, scope, cached);
   }
 
   private async computeDescriptive(scope: AnalysisScope, db?: EntityManager): Promise<Computed<DescriptiveResponse>> {
@@ -92,6 +92,14 @@ export class StatsService {
 
 function uncached<T extends { meta: ResultMeta }>(computed: Computed<T>): T {
   return { ...computed, meta: { ...computed.meta, cached: false } } as T;
+}
+
+/**
+ * A cached result as this caller's answer: the same data may have been computed for another
+ * caller (an admin asking for site S01, a monitor limited to it), so the scope is described anew.
+ */
+function answered<T extends { meta: ResultMeta }>(computed: Computed<T>, scope: AnalysisScope, cached: boolean): T {
+  return { ...computed, meta: { ...computed.meta, scope: describeScope(scope), cached } } as T;
 }
 
 /** Welch tests (values, changes) and the ANCOVA of one vital at one visit; arms without data are left out. */

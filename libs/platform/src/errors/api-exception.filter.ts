@@ -50,6 +50,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     // temporary by definition; unless the thrower already set it.
     const retryAfter = retryAfterOf(exception) ?? (statusCode === 503 ? DATABASE_RETRY_AFTER_SECONDS : undefined);
     if (retryAfter !== undefined && !response.getHeader('retry-after')) response.setHeader('Retry-After', String(retryAfter));
+    // A route may have declared its success answer's type (Markdown, FHIR, a CSV download): an error is JSON, shown, not saved.
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.removeHeader('content-disposition');
     response.status(statusCode).json(body);
   }
 

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonHasNulCharacter, jsonNestedDeeperThan, MAX_JSON_DEPTH, refuseDeeplyNestedJson } from './json-depth.js';
+import { jsonHasNulCharacter, jsonNestedDeeperThan, jsonUnstorableText, MAX_JSON_DEPTH, refuseDeeplyNestedJson } from './json-depth.js';
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const deeper = (text: string, limit = MAX_JSON_DEPTH) => jsonNestedDeeperThan(Buffer.from(text, 'utf8'), limit);
@@ -47,6 +47,15 @@ describe('JSON NUL characters', () => {
   it('leaves other escapes alone: an escaped backslash before "u0000", \\u00000 digits that are not NUL, other characters', () => {
     expect(jsonHasNulCharacter(utf8('{"path":"C:\\\\u0000"}'))).toBe(false);
     expect(jsonHasNulCharacter(utf8('{"a":"\\u0001","b":"\\u00e9","c":"u0000"}'))).toBe(false);
+  });
+
+  it('finds half of a surrogate pair written as an escape, and leaves whole pairs alone', () => {
+    expect(jsonUnstorableText(utf8('{"title":"\\ud800"}'))).toBe('lone-surrogate');
+    expect(jsonUnstorableText(utf8('{"title":"a\\ud800b"}'))).toBe('lone-surrogate');
+    expect(jsonUnstorableText(utf8('{"title":"\\udc00"}'))).toBe('lone-surrogate');
+    expect(jsonUnstorableText(utf8('{"title":"\\ud800\\u0041"}'))).toBe('lone-surrogate');
+    expect(jsonUnstorableText(utf8('{"title":"\\ud83d\\ude00 and \\uD83D\\uDE00"}'))).toBeNull();
+    expect(jsonUnstorableText(utf8('{"title":"\u{1F600} as UTF-8","path":"C:\\\\ud800"}'))).toBeNull();
   });
 
   it('refuses such a body with 400 before it is parsed', () => {

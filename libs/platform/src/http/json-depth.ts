@@ -35,20 +35,42 @@ export function jsonNestedDeeperThan(utf8: Uint8Array, maxDepth: number): boolea
 }
 
 const LOWER_U = 0x75;
-const DIGIT_ZERO = 0x30;
+
+/** What a JSON text's strings hold that PostgreSQL cannot store as text or JSON. */
+export type UnstorableText = 'nul' | 'lone-surrogate';
+
+/** The code unit of a `\uXXXX` escape whose backslash is at `index`, or null if malformed. */
+function escapedCodeUnit(utf8: Uint8Array, index: number): number | null {
+  if (utf8[index + 1] !== LOWER_U) return null;
+  const hex = String.fromCharCode(...utf8.subarray(index + 2, index + 6));
+  return /^[0-9a-fA-F]{4}$/.test(hex) ? Number.parseInt(hex, 16) : null;
+}
+
+const isHighSurrogate = (unit: number | null): boolean => unit !== null && unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number | null): boolean => unit !== null && unit >= 0xdc00 && unit <= 0xdfff;
 
 /**
- * Whether a JSON text holds the NUL character in a string (written `\u0000`), which PostgreSQL
- * cannot store in text: refused up front rather than failing the write. Same single pass as above.
+ * Whether a JSON text's strings hold the NUL character (written `\u0000`), which PostgreSQL
+ * cannot store in text, or half of a UTF-16 surrogate pair (`\ud800` alone), which is no
+ * character at all and which PostgreSQL refuses in JSON: refused up front rather than failing the
+ * write. (Raw UTF-8 cannot encode either; only escapes can.) Same single pass as above.
  */
-export function jsonHasNulCharacter(utf8: Uint8Array): boolean {
+export function jsonUnstorableText(utf8: Uint8Array): UnstorableText | null {
   let inString = false;
   for (let index = 0; index < utf8.length; index += 1) {
     const byte = utf8[index];
     if (inString) {
       if (byte === BACKSLASH) {
-        if (utf8[index + 1] === LOWER_U && [2, 3, 4, 5].every((offset) => utf8[index + offset] === DIGIT_ZERO)) return true;
-        index += 1;
+        const unit = escapedCodeUnit(utf8, index);
+        if (unit === 0) return 'nul';
+        if (isHighSurrogate(unit)) {
+          if (utf8[index + 6] !== BACKSLASH || !isLowSurrogate(escapedCodeUnit(utf8, index + 6))) return 'lone-surrogate';
+          index += 11;
+        } else if (isLowSurrogate(unit)) {
+          return 'lone-surrogate';
+        } else {
+          index += 1;
+        }
       } else if (byte === QUOTE) {
         inString = false;
       }
@@ -56,7 +78,11 @@ export function jsonHasNulCharacter(utf8: Uint8Array): boolean {
       inString = true;
     }
   }
-  return false;
+  return null;
+}
+
+export function jsonHasNulCharacter(utf8: Uint8Array): boolean {
+  return jsonUnstorableText(utf8) === 'nul';
 }
 
 /**
@@ -70,8 +96,12 @@ export function refuseDeeplyNestedJson(_request: IncomingMessage, _response: Ser
   if (jsonNestedDeeperThan(utf8, MAX_JSON_DEPTH)) {
     throw new BadRequestException(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
   }
-  if (jsonHasNulCharacter(utf8)) {
+  const unstorable = jsonUnstorableText(utf8);
+  if (unstorable === 'nul') {
     throw new BadRequestException('Text in the request body must not contain the NUL character (\\u0000): it cannot be stored');
+  }
+  if (unstorable === 'lone-surrogate') {
+    throw new BadRequestException('Text in the request body holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its partner): it is no character and cannot be stored');
   }
 }
 
