@@ -1,5 +1,6 @@
 import { SDTM_COLUMNS } from './sdtm-columns.js';
-import { type SdtmRow, sdtmCsv, sdtmDatasetJson } from './sdtm-formats.js';
+import { parse } from 'csv-parse/sync';
+import { type SdtmRow, sdtmCsv, sdtmDatasetJson, spreadsheetSafe } from './sdtm-formats.js';
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
@@ -24,6 +25,22 @@ describe('SDTM CSV', () => {
       'ST1,DM,ST1-002,002,2026-01-08,S01,,,F,"OTHER, ""SPECIFIED""",,Active,Active,Active,Active',
       '',
     ]);
+  });
+
+  it('writes text a spreadsheet would run as a formula as text, with a leading quote; numbers stay numbers', async () => {
+    const aeRow = (term: string): SdtmRow => ({ STUDYID: 'ST1', DOMAIN: 'AE', USUBJID: 'ST1-001', AESEQ: 1, AETERM: term, AEDECOD: term, AEBODSYS: 'Nervous system disorders', AESTDY: -8 });
+    const payloads = ["=cmd|' /C calc'!A0", '@SUM(1+1)*cmd|x', '+HYPERLINK("http://evil.example","click")', '-2+3', '\tTAB', '\rCR'];
+    const text = (await collect(sdtmCsv('AE', from(payloads.map(aeRow))))).join('');
+    const parsed = parse(text, { columns: true, relax_column_count: false }) as Array<Record<string, string>>;
+    expect(parsed.map((row) => row.AETERM)).toEqual(payloads.map((payload) => `'${payload}`));
+    expect(parsed.map((row) => row.AEDECOD)).toEqual(payloads.map((payload) => `'${payload}`));
+    expect(parsed.map((row) => row.AESTDY)).toEqual(payloads.map(() => '-8'));
+    const vs = (await collect(sdtmCsv('VS', from([{ USUBJID: 'ST1-001', VSORRES: '-5', VSSTRESC: '-5', VSSTRESN: -5, VSDY: -8, VISIT: '-Unscheduled', VSTESTCD: 'TEMP' }])))).join('');
+    const [row] = parse(vs, { columns: true }) as Array<Record<string, string>>;
+    expect(row).toMatchObject({ VSORRES: '-5', VSSTRESC: '-5', VSSTRESN: '-5', VSDY: '-8', VISIT: "'-Unscheduled", VSTESTCD: 'TEMP' });
+    expect(spreadsheetSafe('Headache')).toBe('Headache');
+    expect(spreadsheetSafe(-5)).toBe(-5);
+    expect(spreadsheetSafe(null)).toBeNull();
   });
 
   it('writes the header alone for no rows, and rows in pieces of at most 200', async () => {
@@ -57,6 +74,11 @@ describe('SDTM Dataset-JSON v1.1', () => {
       ['ST1', 'DM', 'ST1-001', '001', '2026-01-08', 'S01', 64, 'YEARS', 'F', 'WHITE', null, 'Active', 'Active', 'Active', 'Active'],
       ['ST1', 'DM', 'ST1-002', '002', '2026-01-08', 'S01', null, 'YEARS', 'F', 'WHITE', null, 'Active', 'Active', 'Active', 'Active'],
     ]);
+  });
+
+  it('keeps text as it is (JSON is not run as a formula)', async () => {
+    const text = (await collect(sdtmDatasetJson('DM', { ...header, records: 1 }, from([dmRow('001', { ARM: '=cmd|x' })])))).join('');
+    expect((JSON.parse(text) as { rows: unknown[][] }).rows[0]).toContain('=cmd|x');
   });
 
   it('is valid JSON with no rows, and across pieces', async () => {

@@ -8,13 +8,29 @@ export type SdtmRow = Record<string, string | number | null>;
 const ROWS_PER_PIECE = 200;
 const CSV_OPTIONS = { record_delimiter: 'unix' } as const;
 
-/** CSV: a header line of the variable names, then the rows; a missing value is an empty field. */
+/** What a spreadsheet may read as a formula at the start of a cell (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number ("-5", "+1.5") is a value, not a formula, in every spreadsheet. */
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, TAB or CR first), with a leading
+ * `'` so it is shown as text. Numbers (VSSTRESN -5, VSDY -8) and text that is a plain number stay as they are.
+ */
+export function spreadsheetSafe(value: string | number | null): string | number | null {
+  return typeof value === 'string' && FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
+/**
+ * CSV: a header line of the variable names, then the rows; a missing value is an empty field.
+ * Free text (an AE term, a visit name, an arm) that starts like a formula is written as text (see `spreadsheetSafe`).
+ */
 export async function* sdtmCsv(domain: SdtmDomain, rows: AsyncIterable<SdtmRow>): AsyncGenerator<string> {
   const columns = SDTM_COLUMNS[domain];
   yield stringify([columns.map((column) => column.name)], CSV_OPTIONS);
   for await (const batch of batches(rows)) {
     yield stringify(
-      batch.map((row) => columns.map((column) => row[column.name] ?? null)),
+      batch.map((row) => columns.map((column) => spreadsheetSafe(row[column.name] ?? null))),
       CSV_OPTIONS,
     );
   }
