@@ -1,5 +1,9 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Response } from 'supertest';
+import { CsrController } from '../../apps/analytics-service/src/csr/csr.controller.js';
+import { CSR_DEADLINE_MS } from '../../apps/analytics-service/src/csr/csr.service.js';
+import { ROUTE_DEADLINE_MS } from '../../libs/platform/src/index.js';
 import { type Client, createUser } from '../support/auth.js';
 import { type Mode, type PlatformUnderTest, startPlatform } from '../support/platform.js';
 import { newSubjectId, vitalRecord } from '../support/vitals-fixtures.js';
@@ -384,6 +388,76 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
     it('gets numbers one after another when generated at the same time', async () => {
       const [a, b] = await Promise.all([generated(statistician), generated(statistician)]);
       expect([a.version, b.version].sort()).toEqual([3, 4]);
+    });
+  });
+
+  describe('within its deadline', () => {
+    /** A connection of its own (as the superuser), for a lock held across requests. */
+    const connection = async (): Promise<pg.Client> => {
+      const client = new pg.Client({ connectionString: platform.database!.superuserUrl });
+      await client.connect();
+      return client;
+    };
+    const stored = async () => {
+      const [counts] = await db<{ documents: number; events: number }>(
+        `SELECT (SELECT count(*) FROM documents WHERE protocol_id = $1)::int AS documents,
+                (SELECT count(*) FROM audit_events WHERE entity_type = 'document' AND action = 'generate')::int AS events`,
+        [protocolId],
+      );
+      return counts;
+    };
+    /** `request` answered while `lockSql` is held and the route's deadline is 2 s; afterwards nothing of it waits or holds a transaction. */
+    const pastDeadline = async (handler: object, lockSql: string, request: () => Promise<Response>): Promise<Response> => {
+      const deadline: unknown = Reflect.getMetadata(ROUTE_DEADLINE_MS, handler);
+      const holder = await connection();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(lockSql);
+        Reflect.defineMetadata(ROUTE_DEADLINE_MS, 2_000, handler);
+        const answer = await request();
+        // Answered after the rollback: nothing of the work waits on the lock any more, or holds a transaction open.
+        const waiting = await holder.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()`,
+        );
+        expect(waiting.rows[0].n).toBe(0);
+        const open = await holder.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename <> current_user AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`,
+        );
+        expect(open.rows[0].n).toBe(0);
+        return answer;
+      } finally {
+        Reflect.defineMetadata(ROUTE_DEADLINE_MS, deadline, handler);
+        await holder.query('ROLLBACK').catch(() => undefined);
+        await holder.end();
+      }
+    };
+
+    it('has a deadline of its own (generate and draft), not REQUEST_TIMEOUT_MS', () => {
+      expect(Reflect.getMetadata(ROUTE_DEADLINE_MS, CsrController.prototype.generate)).toBe(CSR_DEADLINE_MS);
+      expect(Reflect.getMetadata(ROUTE_DEADLINE_MS, CsrController.prototype.draft)).toBe(CSR_DEADLINE_MS);
+    });
+
+    it('is stopped at its deadline, its statement cancelled and rolled back before the 503: nothing was stored, so a retry stores one version', async () => {
+      const before = await stored();
+      // The version's insert waits for this lock until the deadline.
+      const late = await pastDeadline(CsrController.prototype.generate, 'LOCK TABLE documents IN ACCESS EXCLUSIVE MODE', () => generate(statistician));
+      expect({ status: late.status, message: late.body.message }).toMatchObject({
+        status: 503,
+        message: expect.stringMatching(/^The report did not finish within its deadline .*nothing was stored/),
+      });
+      expect(late.headers['content-type']).toMatch(/^application\/json/);
+      expect(await stored()).toEqual(before);
+      const retried = await generated(statistician);
+      expect(await stored()).toEqual({ documents: before.documents + 1, events: before.events + 1 });
+      expect(retried.version).toBe(before.documents + 1);
+    });
+
+    it('stops a draft at its deadline, cancelling the statement it is waiting in', async () => {
+      const late = await pastDeadline(CsrController.prototype.draft, 'LOCK TABLE vital_signs IN ACCESS EXCLUSIVE MODE', () =>
+        statistician.post('/analytics/csr/draft').send({ study: protocolId }),
+      );
+      expect({ status: late.status, message: late.body.message }).toMatchObject({ status: 503, message: expect.stringMatching(/^The report did not finish within its deadline/) });
+      expect(late.headers['content-type']).toMatch(/^application\/json/);
     });
   });
 

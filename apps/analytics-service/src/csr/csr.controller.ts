@@ -1,15 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
-import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
-import { CsrService } from './csr.service.js';
+import { ApiError, ApiFeature, deadlineSignal, RouteDeadline } from '../../../../libs/platform/src/index.js';
+import { CSR_DEADLINE_MS, CsrService } from './csr.service.js';
 import { CsrFormatQuery, CsrListQuery, GenerateCsrDto } from './dto/csr-requests.dto.js';
 import { CsrDocument, CsrDocumentPage } from './dto/csr-responses.js';
 import { CSR_PAGE_POLICY } from './render/html.js';
 
 const SCOPE_404 = 'No such study, or no such site in it (or, for a site-limited user, a site not theirs)';
+const TOO_SLOW_503 = `The report did not finish within its deadline (${CSR_DEADLINE_MS / 1000} s) and was stopped and rolled back, or the database is unavailable; nothing was stored`;
 
 @ApiFeature('analytics')
 @Controller('csr')
@@ -18,30 +19,38 @@ export class CsrController {
 
   @Post()
   @Roles(ACCESS.writeReports)
+  @RouteDeadline(CSR_DEADLINE_MS, { abortsWork: true })
   @ApiOperation({
     operationId: 'generateCsr',
     summary:
       "Generates the clinical study report (ICH E3 sections) of a study, a site or a stored dataset, from one snapshot of the stored data, and stores it as the study's next version " +
-      'with the sha256 of that data and the software version; audited. Answers the version, not its content (see the links)',
+      'with the sha256 of that data and the software version; audited. Answers the version, not its content (see the links). ' +
+      `Has ${CSR_DEADLINE_MS / 1000} s (not REQUEST_TIMEOUT_MS), past which it is stopped and rolled back`,
   })
   @ApiCreatedResponse({ type: CsrDocument })
   @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, the title blank, too long or with control characters, or an unknown field')
   @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
   @ApiError(HttpStatus.CONFLICT, 'Other reports of the study were being generated at the same moment; try again')
-  generate(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor): Promise<CsrDocument> {
-    return this.csr.generate(body, user, actor);
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, TOO_SLOW_503, { retryAfter: true })
+  generate(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor, @Req() request: Request): Promise<CsrDocument> {
+    return this.csr.generate(body, user, actor, deadlineSignal(request));
   }
 
   @Post('draft')
   @HttpCode(HttpStatus.OK)
   @Roles(ACCESS.writeReports)
+  @RouteDeadline(CSR_DEADLINE_MS, { abortsWork: true })
   @Header('content-type', 'text/markdown; charset=utf-8')
-  @ApiOperation({ operationId: 'draftCsr', summary: 'The report of the current data as a Markdown draft; nothing is stored' })
+  @ApiOperation({
+    operationId: 'draftCsr',
+    summary: `The report of the current data as a Markdown draft; nothing is stored. Has ${CSR_DEADLINE_MS / 1000} s (not REQUEST_TIMEOUT_MS), past which it is stopped`,
+  })
   @ApiOkResponse({ description: 'the Markdown draft', content: { 'text/markdown': { schema: { type: 'string', example: '# Clinical study report: Default study\n\n_Draft of the current data: not stored._\n' } } } })
   @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, or the title not valid')
   @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
-  draft(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser): Promise<string> {
-    return this.csr.draft(body, user);
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'The draft did not finish within its deadline and was stopped, or the database is unavailable', { retryAfter: true })
+  draft(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<string> {
+    return this.csr.draft(body, user, deadlineSignal(request));
   }
 
   @Get()

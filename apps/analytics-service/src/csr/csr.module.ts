@@ -4,6 +4,7 @@ import { ScopeModule } from '../scope/scope.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { CsrController } from './csr.controller.js';
 import { CsrService } from './csr.service.js';
+import { DeadlineTransactions } from './deadline-transactions.js';
 import { DocumentsRepository } from './documents.repository.js';
 import { CsrBuilder } from './report/csr-builder.js';
 import { CsrDataRepository } from './report/csr-data.repository.js';
@@ -12,6 +13,6 @@ import { CsrDataRepository } from './report/csr-data.repository.js';
 @Module({
   imports: [ScopeModule, ResultsModule, StatsModule],
   controllers: [CsrController],
-  providers: [CsrService, CsrBuilder, CsrDataRepository, DocumentsRepository],
+  providers: [CsrService, CsrBuilder, CsrDataRepository, DocumentsRepository, DeadlineTransactions],
 })
 export class CsrModule {}

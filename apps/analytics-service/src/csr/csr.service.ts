@@ -1,10 +1,11 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { ConflictException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
 import { StudyDesignReader } from '../scope/study-design.reader.js';
+import { DeadlineTransactions, type WorkDeadline } from './deadline-transactions.js';
 import { type DocumentMetaRow, DocumentsRepository } from './documents.repository.js';
 import type { CsrDocument, CsrDocumentPage, CsrFormat } from './dto/csr-responses.js';
 import type { CsrListQuery, GenerateCsrDto } from './dto/csr-requests.dto.js';
@@ -18,6 +19,12 @@ import { softwareVersion } from '../../../../libs/config/src/index.js';
 /** Attempts at storing a version when another generation of the same study took the number first. */
 const STORE_ATTEMPTS = 3;
 const UNIQUE_VIOLATION = '23505';
+/**
+ * Generating or drafting a report answers within this instead of REQUEST_TIMEOUT_MS (its work grows
+ * with the study: about 20 s for 1,000,000 vitals); past it the work is stopped and rolled back,
+ * its 503 saying nothing was stored. Its statements may each take up to this (statement_timeout).
+ */
+export const CSR_DEADLINE_MS = 120_000;
 
 export interface RenderedReport {
   contentType: string;
@@ -33,7 +40,7 @@ export class CsrService {
   private readonly version = softwareVersion();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: DeadlineTransactions,
     private readonly scopes: AnalysisScopes,
     private readonly designs: StudyDesignReader,
     private readonly builder: CsrBuilder,
@@ -42,13 +49,15 @@ export class CsrService {
     private readonly audit: AuditService,
   ) {}
 
-  async generate(body: GenerateCsrDto, user: AuthenticatedUser, actor: AuditActor): Promise<CsrDocument> {
+  /** Stopped and rolled back at `deadline` (the route's), its 503 then saying nothing was stored. */
+  async generate(body: GenerateCsrDto, user: AuthenticatedUser, actor: AuditActor, deadline?: AbortSignal): Promise<CsrDocument> {
     const scope = await this.scopes.resolve(body, user);
     for (let attempt = 1; ; attempt++) {
       try {
-        const stored = await this.dataSource.transaction('REPEATABLE READ', async (db) => {
+        const stored = await this.transactions.run(reportDeadline(deadline), 'REPEATABLE READ', async (db, checkpoint) => {
           await this.documents.lockStudy(db, scope.protocolId);
-          const { report, dataSha256 } = await this.buildReport(db, scope, body.title, user);
+          const { report, dataSha256 } = await this.buildReport(db, scope, body.title, user, checkpoint);
+          checkpoint();
           const row = await this.documents.insertNextVersion(db, {
             protocolId: scope.protocolId,
             title: report.title_page.title,
@@ -73,6 +82,7 @@ export class CsrService {
               },
             },
           ]);
+          checkpoint();
           return row;
         });
         return toDocument(stored);
@@ -85,10 +95,14 @@ export class CsrService {
     }
   }
 
-  /** The Markdown of a report of the current data, not stored. */
-  async draft(body: GenerateCsrDto, user: AuthenticatedUser): Promise<string> {
+  /** The Markdown of a report of the current data, not stored; stopped at `deadline` (the route's). */
+  async draft(body: GenerateCsrDto, user: AuthenticatedUser, deadline?: AbortSignal): Promise<string> {
     const scope = await this.scopes.resolve(body, user);
-    const report = await this.dataSource.transaction('REPEATABLE READ', async (db) => (await this.buildReport(db, scope, body.title ?? undefined, user)).report);
+    const report = await this.transactions.run(
+      reportDeadline(deadline),
+      'REPEATABLE READ',
+      async (db, checkpoint) => (await this.buildReport(db, scope, body.title ?? undefined, user, checkpoint)).report,
+    );
     return renderMarkdown(report, { draft: true });
   }
 
@@ -106,10 +120,18 @@ export class CsrService {
     return document.content;
   }
 
-  private async buildReport(db: EntityManager, scope: AnalysisScope, title: string | undefined, user: AuthenticatedUser): Promise<{ report: CsrReport; dataSha256: string }> {
+  private async buildReport(
+    db: EntityManager,
+    scope: AnalysisScope,
+    title: string | undefined,
+    user: AuthenticatedUser,
+    checkpoint: () => void,
+  ): Promise<{ report: CsrReport; dataSha256: string }> {
     const design = await this.designs.read(scope.protocolId, db);
+    checkpoint();
     const dataSha256 = await this.data.dataSha256(db, scope);
-    const report = await this.builder.build(db, scope, design, {
+    checkpoint();
+    const report = await this.builder.build(db, scope, design, checkpoint, {
       title: title ?? `Clinical study report: ${design.title ?? design.protocolId}`,
       generatedAt: new Date().toISOString(),
       generatedBy: user.username,
@@ -119,6 +141,14 @@ export class CsrService {
     return { report, dataSha256 };
   }
 }
+
+const reportDeadline = (signal: AbortSignal | undefined): WorkDeadline => ({ limitMs: CSR_DEADLINE_MS, signal, tooLate: reportTooSlow });
+
+const reportTooSlow = () =>
+  new ServiceUnavailableException(
+    `The report did not finish within its deadline (${CSR_DEADLINE_MS / 1000} s) and was stopped; nothing was stored. ` +
+      'Report one site or dataset at a time, or try again when the database is less busy',
+  );
 
 /** A site-limited reader's sites, or null for a reader of every site. */
 const readerSites = (user: AuthenticatedUser): string[] | null => (isSiteLimited(user) ? [...user.siteIds] : null);

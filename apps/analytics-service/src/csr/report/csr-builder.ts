@@ -30,7 +30,8 @@ export class CsrBuilder {
     private readonly stats: StatsService,
   ) {}
 
-  async build(db: EntityManager, scope: AnalysisScope, design: StudyDesign, provenance: ReportProvenance): Promise<CsrReport> {
+  /** `checkpoint` is called between statements: it throws once the report's deadline has passed. */
+  async build(db: EntityManager, scope: AnalysisScope, design: StudyDesign, checkpoint: () => void, provenance: ReportProvenance): Promise<CsrReport> {
     const [synthetic, disposition, demographics, overview, bodySystems, notable, runs, querySites, subjects, vitals, events, serious, deaths] = await sequential([
       () => this.data.synthetic(db, scope),
       () => this.data.disposition(db, scope),
@@ -45,9 +46,10 @@ export class CsrBuilder {
       () => this.data.adverseEventListing(db, scope, 'all'),
       () => this.data.adverseEventListing(db, scope, 'serious'),
       () => this.data.adverseEventListing(db, scope, 'fatal'),
-    ] as const);
+    ] as const, checkpoint);
     // In the same snapshot as the rest of the report and its data hash.
     const descriptive = await this.stats.descriptive(scope, db);
+    checkpoint();
     const comparisons = await this.stats.comparisons(scope, ['systolic_bp'], db);
 
     const armOrder = armComparator(design);
@@ -133,10 +135,13 @@ export class CsrBuilder {
   }
 }
 
-/** One statement at a time: a transaction's connection runs one query at a time anyway. */
-async function sequential<T extends readonly (() => Promise<unknown>)[]>(steps: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+/** One statement at a time (a transaction's connection runs one query at a time anyway), none past the deadline. */
+async function sequential<T extends readonly (() => Promise<unknown>)[]>(steps: T, checkpoint: () => void): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
   const results: unknown[] = [];
-  for (const step of steps) results.push(await step());
+  for (const step of steps) {
+    checkpoint();
+    results.push(await step());
+  }
   return results as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
 }
 
