@@ -385,9 +385,11 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
       expect((await reportOf(first.id)).title_page.title).toBe(first.title);
     });
 
-    it('gets numbers one after another when generated at the same time', async () => {
-      const [a, b] = await Promise.all([generated(statistician), generated(statistician)]);
-      expect([a.version, b.version].sort()).toEqual([3, 4]);
+    it('gets numbers one after another when generated at the same time: all of them stored, none refused', async () => {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => generate(statistician)));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+      const versions = answers.map((answer) => (answer.body as CsrDocument).version).sort((a, b) => a - b);
+      expect(versions).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
     });
   });
 

@@ -30,7 +30,6 @@ export class CsrController {
   @ApiCreatedResponse({ type: CsrDocument })
   @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, the title blank, too long or with control characters, or an unknown field')
   @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
-  @ApiError(HttpStatus.CONFLICT, 'Other reports of the study were being generated at the same moment; try again')
   @ApiError(HttpStatus.SERVICE_UNAVAILABLE, TOO_SLOW_503, { retryAfter: true })
   generate(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor, @Req() request: Request): Promise<CsrDocument> {
     return this.csr.generate(body, user, actor, deadlineSignal(request));

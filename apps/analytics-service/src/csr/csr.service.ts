@@ -1,5 +1,5 @@
-import { ConflictException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { type EntityManager, QueryFailedError } from 'typeorm';
+import { Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
@@ -16,9 +16,6 @@ import { CsrDataRepository } from './report/csr-data.repository.js';
 import type { CsrReport } from './report/csr-report.js';
 import { softwareVersion } from '../../../../libs/config/src/index.js';
 
-/** Attempts at storing a version when another generation of the same study took the number first. */
-const STORE_ATTEMPTS = 3;
-const UNIQUE_VIOLATION = '23505';
 /**
  * Generating or drafting a report answers within this instead of REQUEST_TIMEOUT_MS (its work grows
  * with the study: about 20 s for 1,000,000 vitals); past it the work is stopped and rolled back,
@@ -49,50 +46,49 @@ export class CsrService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Stopped and rolled back at `deadline` (the route's), its 503 then saying nothing was stored. */
+  /**
+   * The report is built over one snapshot (REPEATABLE READ), then stored as the next version in a
+   * short READ COMMITTED transaction that takes the study's lock first: its statements see every
+   * version committed before the lock was granted, so generations at the same time each get the
+   * next number (the report's content does not hold its version number). Both are stopped and
+   * rolled back at `deadline` (the route's), its 503 then saying nothing was stored.
+   */
   async generate(body: GenerateCsrDto, user: AuthenticatedUser, actor: AuditActor, deadline?: AbortSignal): Promise<CsrDocument> {
     const scope = await this.scopes.resolve(body, user);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const stored = await this.transactions.run(reportDeadline(deadline), 'REPEATABLE READ', async (db, checkpoint) => {
-          await this.documents.lockStudy(db, scope.protocolId);
-          const { report, dataSha256 } = await this.buildReport(db, scope, body.title, user, checkpoint);
-          checkpoint();
-          const row = await this.documents.insertNextVersion(db, {
-            protocolId: scope.protocolId,
-            title: report.title_page.title,
-            content: report,
-            dataSha256,
-            softwareVersion: this.version,
-            scope: describeScope(scope),
-            createdBy: user.id,
-            createdByUsername: user.username,
-          });
-          await this.audit.record(db, actor, [
-            {
-              action: 'generate',
-              entityType: 'document',
-              entityId: row.id,
-              changes: {
-                document_type: { old: null, new: 'clinical_study_report' },
-                protocol_id: { old: null, new: row.protocol_id },
-                version: { old: null, new: row.version },
-                data_sha256: { old: null, new: row.data_sha256 },
-                scope: { old: null, new: row.scope },
-              },
-            },
-          ]);
-          checkpoint();
-          return row;
-        });
-        return toDocument(stored);
-      } catch (error) {
-        // The snapshot was taken before the lock was granted: a concurrent generation may have taken the number.
-        if (isUniqueViolation(error) && attempt < STORE_ATTEMPTS) continue;
-        if (isUniqueViolation(error)) throw new ConflictException(`Other reports of study ${scope.protocolId} were being generated at the same time; try again`);
-        throw error;
-      }
-    }
+    const { report, dataSha256 } = await this.transactions.run(reportDeadline(deadline), 'REPEATABLE READ', (db, checkpoint) =>
+      this.buildReport(db, scope, body.title, user, checkpoint),
+    );
+    const stored = await this.transactions.run(reportDeadline(deadline), 'READ COMMITTED', async (db, checkpoint) => {
+      await this.documents.lockStudy(db, scope.protocolId);
+      checkpoint();
+      const row = await this.documents.insertNextVersion(db, {
+        protocolId: scope.protocolId,
+        title: report.title_page.title,
+        content: report,
+        dataSha256,
+        softwareVersion: this.version,
+        scope: describeScope(scope),
+        createdBy: user.id,
+        createdByUsername: user.username,
+      });
+      checkpoint();
+      await this.audit.record(db, actor, [
+        {
+          action: 'generate',
+          entityType: 'document',
+          entityId: row.id,
+          changes: {
+            document_type: { old: null, new: 'clinical_study_report' },
+            protocol_id: { old: null, new: row.protocol_id },
+            version: { old: null, new: row.version },
+            data_sha256: { old: null, new: row.data_sha256 },
+            scope: { old: null, new: row.scope },
+          },
+        },
+      ]);
+      return row;
+    });
+    return toDocument(stored);
   }
 
   /** The Markdown of a report of the current data, not stored; stopped at `deadline` (the route's). */
@@ -152,9 +148,6 @@ const reportTooSlow = () =>
 
 /** A site-limited reader's sites, or null for a reader of every site. */
 const readerSites = (user: AuthenticatedUser): string[] | null => (isSiteLimited(user) ? [...user.siteIds] : null);
-
-const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION;
 
 const documentHeading = (document: DocumentMetaRow) => ({ version: document.version, id: document.id, createdAt: document.created_at });
 

@@ -47,11 +47,15 @@ function visibleTo(siteIds: string[] | null, params: unknown[]): string {
 export class DocumentsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Serializes generations of one study's report (released at commit). */
+  /**
+   * Serializes storing versions of one study's report (released at commit). Taken in a READ
+   * COMMITTED transaction: a REPEATABLE READ snapshot would be older than the lock.
+   */
   async lockStudy(db: EntityManager, protocolId: string): Promise<void> {
     await db.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [CSR_DOCUMENT_TYPE, protocolId]);
   }
 
+  /** The study's next version number, counted by this statement: call it after `lockStudy`. */
   async insertNextVersion(db: EntityManager, document: NewDocument): Promise<DocumentMetaRow> {
     const [row] = (await db.query(
       `INSERT INTO documents (protocol_id, document_type, title, version, status, content, created_by, created_by_username, data_sha256, software_version, scope)
