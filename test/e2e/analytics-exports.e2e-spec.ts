@@ -408,10 +408,38 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
     });
 
     it.each([
+      ['1e20', '1e20'],
+      ['2**63', '9223372036854775808'],
+      ['1e300', '1e300'],
+      ['10,000,001', '10000001'],
+    ])('SDTM: 400, not 500, for a limit of %s, saying the largest allowed', async (_case, limit) => {
+      const response = await manager.post('/analytics/sdtm/export').set('content-type', 'application/json').send(`{"study":"${study}","domain":"DM","limit":${limit}}`);
+      expect({ status: response.status, message: response.body.message }).toEqual({
+        status: 400,
+        message: 'Validation failed: limit: must be a whole number of rows from 1 to 10000000 (leave it out for every row)',
+      });
+    });
+
+    it.each([
       ['a limit above 1000', { study, limit: 1001 }],
       ['an unknown field', { study, format: 'xml' }],
+      ['a limit of true', { study, limit: true }],
+      ['a limit given as the text "1e3"', { study, limit: '1e3' }],
+      ['a limit given as the text "10"', { study, limit: '10' }],
+      ['an offset of false', { study, offset: false }],
     ])('FHIR: 400 for %s', async (_case, body) => {
       expect((await manager.post('/analytics/fhir/export').send(body)).status).toBe(400);
+    });
+
+    it.each(['0x10', '1e3', '+5', '1.0', ' 5', 'true'])('FHIR GET: 400 for ?limit=%s (only digits are a number in a query string)', async (limit) => {
+      const response = await manager.get('/analytics/fhir/export').query({ study, limit });
+      expect({ status: response.status, message: response.body.message }).toEqual({ status: 400, message: 'Validation failed: limit: must be a whole number of subjects from 1 to 1000' });
+    });
+
+    it('FHIR GET: digits are a number', async () => {
+      const response = await manager.get('/analytics/fhir/export').query({ study, limit: '1', offset: '2' });
+      expect(response.status).toBe(200);
+      expect((JSON.parse(response.text) as { entry: Array<{ resource: { resourceType: string } }> }).entry.filter((e) => e.resource.resourceType === 'Patient')).toHaveLength(1);
     });
 
     it('answers 404 for an unknown study, and audits nothing', async () => {

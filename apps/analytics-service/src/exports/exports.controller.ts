@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
-import { FhirExportBody, SdtmExportBody } from './dto/export-bodies.dto.js';
+import { FhirExportBody, FhirExportQuery, SdtmExportBody } from './dto/export-bodies.dto.js';
 import { type ExportHeaders, ExportsService } from './exports.service.js';
 
 /** Where the FHIR export is served (the gateway's prefix included): its `next` links point here. */
@@ -77,7 +77,7 @@ export class ExportsController {
   @ApiError(HttpStatus.BAD_REQUEST, INVALID)
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
   fhirPage(
-    @Query() query: FhirExportBody,
+    @Query() query: FhirExportQuery,
     @CurrentUser() user: AuthenticatedUser,
     @Actor() actor: AuditActor,
     @Res({ passthrough: true }) response: Response,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ScopeQuery } from '../../scope/scope.dto.js';
 
@@ -10,6 +10,9 @@ export type SdtmFormat = (typeof SDTM_FORMATS)[number];
 
 /** Most rows one SDTM page may skip; narrow the scope (a site, a dataset) beyond that. */
 export const MAX_SDTM_OFFSET = 100_000_000;
+/** Most rows one SDTM page may ask for (without `limit`, every row is streamed). */
+export const MAX_SDTM_LIMIT = 10_000_000;
+const SDTM_LIMIT_RULE = `limit must be a whole number of rows from 1 to ${MAX_SDTM_LIMIT} (leave it out for every row)`;
 /** Subjects per FHIR Bundle: the Bundle is built whole, so a page stays bounded. */
 export const FHIR_DEFAULT_LIMIT = 100;
 export const FHIR_MAX_LIMIT = 1000;
@@ -25,10 +28,11 @@ export class SdtmExportBody extends ScopeQuery {
   @IsIn(SDTM_FORMATS, { message: `format must be one of ${SDTM_FORMATS.join(', ')}` })
   format?: SdtmFormat;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'at most this many rows (default: every row, streamed)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_SDTM_LIMIT, description: 'at most this many rows (default: every row, streamed)' })
   @IsOptional()
-  @IsInt({ message: 'limit must be a whole number of rows, at least 1' })
-  @Min(1, { message: 'limit must be a whole number of rows, at least 1' })
+  @IsInt({ message: SDTM_LIMIT_RULE })
+  @Min(1, { message: SDTM_LIMIT_RULE })
+  @Max(MAX_SDTM_LIMIT, { message: SDTM_LIMIT_RULE })
   limit?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SDTM_OFFSET, default: 0, description: 'rows to skip, in the export\'s own order' })
@@ -39,21 +43,35 @@ export class SdtmExportBody extends ScopeQuery {
   offset?: number;
 }
 
-/** A POST body, or the query string of the `next` link's GET. */
+const FHIR_LIMIT_RULE = `limit must be a whole number of subjects from 1 to ${FHIR_MAX_LIMIT}`;
+const FHIR_OFFSET_RULE = `offset must be a whole number from 0 to ${FHIR_MAX_OFFSET}`;
+
+/** A POST body: limit and offset are JSON integers (not true, not "1e3"). */
 export class FhirExportBody extends ScopeQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: FHIR_MAX_LIMIT, default: FHIR_DEFAULT_LIMIT, description: 'subjects in this Bundle' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `limit must be a whole number of subjects from 1 to ${FHIR_MAX_LIMIT}` })
-  @Min(1, { message: `limit must be a whole number of subjects from 1 to ${FHIR_MAX_LIMIT}` })
-  @Max(FHIR_MAX_LIMIT, { message: `limit must be a whole number of subjects from 1 to ${FHIR_MAX_LIMIT}` })
+  @IsInt({ message: FHIR_LIMIT_RULE })
+  @Min(1, { message: FHIR_LIMIT_RULE })
+  @Max(FHIR_MAX_LIMIT, { message: FHIR_LIMIT_RULE })
   limit?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: FHIR_MAX_OFFSET, default: 0, description: 'subjects to skip, by USUBJID order' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `offset must be a whole number from 0 to ${FHIR_MAX_OFFSET}` })
-  @Min(0, { message: `offset must be a whole number from 0 to ${FHIR_MAX_OFFSET}` })
-  @Max(FHIR_MAX_OFFSET, { message: `offset must be a whole number from 0 to ${FHIR_MAX_OFFSET}` })
+  @IsInt({ message: FHIR_OFFSET_RULE })
+  @Min(0, { message: FHIR_OFFSET_RULE })
+  @Max(FHIR_MAX_OFFSET, { message: FHIR_OFFSET_RULE })
   offset?: number;
+}
+
+/** A query string's number: only a string of digits becomes one ("0x10", "1e3", " 5" stay text and are refused). */
+const digitsToNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value);
+
+/** The query string of the `next` link's GET: the same fields and rules, numbers given as digits. */
+export class FhirExportQuery extends FhirExportBody {
+  // Redeclared only to add the conversion; the base's validation applies.
+  @Transform(digitsToNumber)
+  override limit?: number = undefined;
+
+  @Transform(digitsToNumber)
+  override offset?: number = undefined;
 }
