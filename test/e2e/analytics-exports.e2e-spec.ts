@@ -176,18 +176,18 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
       const line = (r: Row) => [r.VSSEQ, r.VSTESTCD, r.VSTEST, r.VSORRES, r.VSORRESU, r.VSSTRESC, r.VSSTRESN, r.VSSTRESU, r.VSBLFL, r.VISITNUM, r.VISIT, r.VISITDY, r.VSDTC, r.VSDY].join('|');
       const visit = (name: string) => String(visitOrder[name]);
       expect(first.map(line)).toEqual([
-        `1|SYSBP|Systolic Blood Pressure|120|mmHg|120|120|mmHg||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00|-6`,
-        `2|DIABP|Diastolic Blood Pressure|80|mmHg|80|80|mmHg||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00|-6`,
-        `3|PULSE|Pulse Rate|70|beats/min|70|70|beats/min||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00|-6`,
-        `4|TEMP|Temperature|36.6|C|36.6|36.6|C||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00|-6`,
-        `5|SYSBP|Systolic Blood Pressure|130|mmHg|130|130|mmHg|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00|1`,
-        `6|DIABP|Diastolic Blood Pressure|85|mmHg|85|85|mmHg|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00|1`,
-        `7|PULSE|Pulse Rate|72|beats/min|72|72|beats/min|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00|1`,
-        `8|TEMP|Temperature|36.8|C|36.8|36.8|C|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00|1`,
-        `9|SYSBP|Systolic Blood Pressure|125|mmHg|125|125|mmHg||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00|15`,
-        `10|DIABP|Diastolic Blood Pressure|82|mmHg|82|82|mmHg||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00|15`,
-        `11|PULSE|Pulse Rate|68|beats/min|68|68|beats/min||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00|15`,
-        `12|TEMP|Temperature|37.0|C|37.0|37|C||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00|15`,
+        `1|SYSBP|Systolic Blood Pressure|120|mmHg|120|120|mmHg||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00Z|-6`,
+        `2|DIABP|Diastolic Blood Pressure|80|mmHg|80|80|mmHg||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00Z|-6`,
+        `3|PULSE|Pulse Rate|70|beats/min|70|70|beats/min||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00Z|-6`,
+        `4|TEMP|Temperature|36.6|C|36.6|36.6|C||${visit('Screening')}|Screening|-7|2026-01-02T09:00:00Z|-6`,
+        `5|SYSBP|Systolic Blood Pressure|130|mmHg|130|130|mmHg|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00Z|1`,
+        `6|DIABP|Diastolic Blood Pressure|85|mmHg|85|85|mmHg|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00Z|1`,
+        `7|PULSE|Pulse Rate|72|beats/min|72|72|beats/min|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00Z|1`,
+        `8|TEMP|Temperature|36.8|C|36.8|36.8|C|Y|${visit('Day 1')}|Day 1|1|2026-01-08T09:00:00Z|1`,
+        `9|SYSBP|Systolic Blood Pressure|125|mmHg|125|125|mmHg||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00Z|15`,
+        `10|DIABP|Diastolic Blood Pressure|82|mmHg|82|82|mmHg||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00Z|15`,
+        `11|PULSE|Pulse Rate|68|beats/min|68|68|beats/min||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00Z|15`,
+        `12|TEMP|Temperature|37.0|C|37.0|37|C||${visit('Week 2')}|Week 2|15|2026-01-22T09:00:00Z|15`,
       ]);
       expect(visitOrder.Screening).toBeLessThan(visitOrder['Day 1']);
       for (const row of rows) expect(row).toMatchObject({ STUDYID: study, DOMAIN: 'VS' });
@@ -197,9 +197,9 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
       const flagged = rows.filter((row) => row.VSBLFL === 'Y').map((row) => `${row.USUBJID}|${row.VISIT}|${row.VSDTC}|${row.VSTESTCD}`);
       expect(flagged.sort()).toEqual(
         [
-          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S01-001')}|Day 1|2026-01-08T09:00:00|${test}`),
+          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S01-001')}|Day 1|2026-01-08T09:00:00Z|${test}`),
           ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S01-002')}|Screening|2026-01-03|${test}`),
-          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S02-001')}|Day 1|2026-01-10T11:00:00|${test}`),
+          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S02-001')}|Day 1|2026-01-10T11:00:00Z|${test}`),
         ].sort(),
       );
       // S01-002 has no Day 1 record: its reference date is its enrolment date (today).

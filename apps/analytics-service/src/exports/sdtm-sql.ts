@@ -64,8 +64,9 @@ function vsQuery(scope: AnalysisScope, values: unknown[]): string {
            value::text AS "VSSTRESC", value::float8 AS "VSSTRESN", unit AS "VSSTRESU",
            CASE WHEN from_baseline = 1 AND up_to_baseline THEN 'Y' END AS "VSBLFL",
            visit_order::int AS "VISITNUM", visit_name AS "VISIT", planned_day::int AS "VISITDY",
+           -- In UTC, and marked so: ISO 8601 without an offset reads as local time.
            CASE WHEN measurement_time IS NOT NULL
-                THEN to_char(measurement_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+                THEN to_char(measurement_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                 ELSE to_char(vital_date, 'YYYY-MM-DD') END AS "VSDTC",
            (${studyDay('vital_date', 'rfstdt')})::int AS "VSDY"
       FROM tests
