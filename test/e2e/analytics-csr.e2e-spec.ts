@@ -26,6 +26,7 @@ interface CsrDocument {
   created_at: string;
   created_by_username: string | null;
   data_sha256: string;
+  data_sha256_method: string | null;
   software_version: string;
   scope: { study: string; sites: string[] | 'all'; dataset_id: string | null; site_limited: boolean; note: string | null };
   synthetic: boolean;
@@ -36,7 +37,7 @@ interface CsrDocument {
 interface Report {
   synthetic: boolean;
   synthetic_notice: string | null;
-  title_page: { title: string; data_sha256: string; software_version: string; scope: CsrDocument['scope'] };
+  title_page: { title: string; data_sha256: string | null; data_sha256_method?: string | null; software_version: string; scope: CsrDocument['scope'] };
   synopsis: { subjects_enrolled: number; subjects_randomized: number; arms: string[]; open_queries: number };
   study_design: { arms: Array<{ code: string; ratio: number }>; allocation_ratio: string; baseline_visit: string; visits: Array<{ name: string; planned_day: number; window_before: number; window_after: number }> };
   study_subjects: {
@@ -590,6 +591,48 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
       hashes.push(removed.data_sha256);
       expect((await reportOf(removed.id)).appendices.find((listing) => listing.name === 'Vital signs')!.total).toBe(17);
       expect(new Set(hashes).size).toBe(4);
+    });
+
+    it('names its method, and covers only the columns the report shows: a value it does not show changes nothing', async () => {
+      const before = await generated(statistician);
+      expect(before.data_sha256_method).toBe('csr-data-v1');
+      expect((await reportOf(before.id)).title_page.data_sha256_method).toBe('csr-data-v1');
+      const markdown = (await statistician.get(`/analytics/csr/${before.id}`).query({ format: 'markdown' })).text;
+      expect(markdown).toContain(`${before.data_sha256} (csr-data-v1)`);
+      // The batch a vital was stored in is in the view but not in the report (written directly: the EDC never changes it).
+      const client = new pg.Client({ connectionString: platform.database!.superuserUrl });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL session_replication_role = replica');
+        const changed = await client.query(`UPDATE vital_signs v SET data_batch = gen_random_uuid() FROM patients p WHERE p.id = v.patient_id AND p.protocol_id = $1`, [protocolId]);
+        expect(changed.rowCount).toBeGreaterThan(0);
+        await client.query('COMMIT');
+      } finally {
+        await client.end();
+      }
+      expect((await generated(statistician)).data_sha256).toBe(before.data_sha256);
+    });
+
+    it("changes with the default study's design that a study without its own borrows", async () => {
+      const borrower = `${protocolId}B`;
+      expectStatus(await platform.admin.post('/edc/studies').send({ protocol_id: borrower, title: 'Without a schedule', sites: [{ site_id: 'S01' }] }), 201);
+      const defaults = await platform.admin.get('/edc/studies/DEFAULT');
+      expectStatus(defaults, 200);
+      const baseline: string = defaults.body.baseline_visit;
+      const other: string = (defaults.body.schedule as Array<{ visit_name: string }>).map((visit) => visit.visit_name).find((name) => name !== baseline) ?? '';
+      expect(other).not.toBe('');
+      const first = await generated(statistician, { study: borrower });
+      expect((await reportOf(first.id)).study_design.baseline_visit).toBe(baseline);
+      try {
+        expectStatus(await platform.admin.patch('/edc/studies/DEFAULT').send({ baseline_visit: other }), 200);
+        const second = await generated(statistician, { study: borrower });
+        expect((await reportOf(second.id)).study_design.baseline_visit).toBe(other);
+        expect(second.data_sha256).not.toBe(first.data_sha256);
+      } finally {
+        expectStatus(await platform.admin.patch('/edc/studies/DEFAULT').send({ baseline_visit: baseline }), 200);
+      }
+      expect((await generated(statistician, { study: borrower })).data_sha256).toBe(first.data_sha256);
     });
   });
 });

@@ -125,7 +125,7 @@ export class CsrService {
   ): Promise<{ report: CsrReport; dataSha256: string }> {
     const design = await this.designs.read(scope.protocolId, db);
     checkpoint();
-    const dataSha256 = await this.data.dataSha256(db, scope);
+    const dataSha256 = await this.data.dataSha256(db, scope, design);
     checkpoint();
     const report = await this.builder.build(db, scope, design, checkpoint, {
       title: title ?? `Clinical study report: ${design.title ?? design.protocolId}`,
@@ -161,6 +161,7 @@ function toDocument(row: DocumentMetaRow): CsrDocument {
     created_at: row.created_at,
     created_by_username: row.created_by_username,
     data_sha256: row.data_sha256,
+    data_sha256_method: row.data_sha256_method,
     software_version: row.software_version,
     scope: row.scope,
     synthetic: row.synthetic,

@@ -16,6 +16,8 @@ export interface DocumentMetaRow {
   created_by: string | null;
   created_by_username: string | null;
   data_sha256: string;
+  /** Kept in the content's title page; null for versions stored before methods were named. */
+  data_sha256_method: string | null;
   software_version: string;
   scope: ScopeDescription;
   synthetic: boolean;
@@ -34,7 +36,7 @@ export interface NewDocument {
 
 const META_COLUMNS = `id, protocol_id, title, version, status,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
-  created_by, created_by_username, data_sha256, software_version, scope, coalesce((content->>'synthetic')::boolean, false) AS synthetic`;
+  created_by, created_by_username, data_sha256, content->'title_page'->>'data_sha256_method' AS data_sha256_method, software_version, scope, coalesce((content->>'synthetic')::boolean, false) AS synthetic`;
 
 /** Site condition: whole-study reports only for readers of every site; else reports whose sites are all the reader's. */
 function visibleTo(siteIds: string[] | null, params: unknown[]): string {

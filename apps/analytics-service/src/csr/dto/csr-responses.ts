@@ -21,9 +21,18 @@ export class CsrDocument {
   @ApiProperty({ type: String, nullable: true }) created_by_username!: string | null;
   @ApiProperty({
     pattern: '^[0-9a-f]{64}$',
-    description: 'sha256 of the data the report was computed from (study set-up, subjects, vitals, adverse events, queries and check runs in scope): equal for the same data',
+    description:
+      'sha256 of the data the report shows (the study design it used, and the shown columns of the subjects, vitals, adverse events, queries and check runs in scope), ' +
+      'computed by data_sha256_method: equal for the same data',
   })
   data_sha256!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'csr-data-v1',
+    description: 'how data_sha256 was computed (see the documentation of the method); null for versions stored before methods were named',
+  })
+  data_sha256_method!: string | null;
   @ApiProperty({ example: '0.1.0', description: 'the platform version that computed it' }) software_version!: string;
   @ApiProperty({ type: ScopeDescriptionBody }) scope!: ScopeDescriptionBody;
   @ApiProperty({ description: 'some subject in scope was stored from a generated (synthetic) dataset' }) synthetic!: boolean;

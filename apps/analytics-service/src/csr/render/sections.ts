@@ -173,7 +173,7 @@ export function titleLines(report: CsrReport): Array<[string, string]> {
     ['Scope', `${sites}${t.scope.dataset_id ? `; dataset ${t.scope.dataset_id}` : ''}${t.scope.note ? ` (${t.scope.note})` : ''}`],
     ['Generated', `${t.generated_at}${t.generated_by ? ` by ${t.generated_by}` : ''}`],
     ['Software version', t.software_version],
-    ['Data SHA-256', t.data_sha256],
+    ['Data SHA-256', t.data_sha256_method ? `${t.data_sha256} (${t.data_sha256_method})` : t.data_sha256],
     ['Guideline', t.guideline],
   ];
 }

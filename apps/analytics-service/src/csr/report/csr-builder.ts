@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { type AnalysisScope, describeScope } from '../../scope/analysis-scope.js';
 import { referenceArm, type StudyDesign } from '../../scope/study-design.reader.js';
 import { StatsService } from '../../stats/stats.service.js';
-import { CsrDataRepository, NOTABLE_CRITERIA } from './csr-data.repository.js';
+import { CSR_DATA_HASH_METHOD, CsrDataRepository, NOTABLE_CRITERIA } from './csr-data.repository.js';
 import type { AdverseEventOverviewRow, CsrReport, DispositionRow, QuerySiteRow } from './csr-report.js';
 import { fixed, pValue } from './numbers.js';
 import { primaryEndpoint, vitalSignTables } from './statistics-sections.js';
@@ -80,6 +80,7 @@ export class CsrBuilder {
         generated_by: provenance.generatedBy,
         software_version: provenance.softwareVersion,
         data_sha256: provenance.dataSha256,
+        data_sha256_method: CSR_DATA_HASH_METHOD,
         scope: describeScope(scope),
         guideline: 'Structured after ICH E3 (Structure and Content of Clinical Study Reports)',
       },

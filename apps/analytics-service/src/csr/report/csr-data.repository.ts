@@ -1,7 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type AnalysisScope, scopeConditions } from '../../scope/analysis-scope.js';
+import type { StudyDesign } from '../../scope/study-design.reader.js';
+import { canonicalJson } from './canonical-json.js';
 import type { AdverseEventOverviewRow, BodySystemRow, DemographicsRow, DispositionRow, Listing, QuerySiteRow } from './csr-report.js';
+
+/** Names the way data_sha256 is computed (stored with each version): a new method gets a new name. */
+export const CSR_DATA_HASH_METHOD = 'csr-data-v1';
+
+/**
+ * The columns of each view the hash covers (CSR_DATA_HASH_METHOD): those the report reads and
+ * shows, in this order. Changing a list is a new method.
+ */
+export const HASHED_COLUMNS = {
+  subjects: ['patient_id', 'subject_number', 'site_id', 'treatment_arm', 'status', 'enrollment_date', 'consent_date', 'demographics', 'dataset_id'],
+  vitals: ['vital_sign_id', 'patient_id', 'subject_number', 'site_id', 'treatment_arm', 'visit_name', 'visit_date', 'measurement_time', 'systolic_bp', 'diastolic_bp', 'heart_rate', 'temperature'],
+  adverseEvents: ['adverse_event_id', 'patient_id', 'subject_number', 'site_id', 'treatment_arm', 'term', 'body_system', 'onset_date', 'severity_grade', 'serious', 'relationship', 'outcome'],
+  queries: ['id', 'patient_id', 'site_id', 'status', 'answered_at'],
+  runs: ['id', 'site_ids', 'dataset_id', 'finished_at', 'rows_checked', 'findings_total', 'queries_opened'],
+} as const;
 
 /** Rows of each listing shown in the report; the SDTM export has them all. */
 export const LISTING_ROWS = 50;
@@ -27,27 +44,27 @@ export const NOTABLE_CRITERIA: ReadonlyArray<{ label: string; sql: string }> = [
 @Injectable()
 export class CsrDataRepository {
   /**
-   * sha256 of everything the report reads in scope: the study's set-up, then each of subjects,
-   * vitals, adverse events, queries and runs as the sha256 of the md5 of every row's full text in
-   * id order (under fixed text settings). Any changed value, added or removed row changes it; the
-   * same data gives the same hash.
+   * sha256 of what the report shows, by the method CSR_DATA_HASH_METHOD (docs/analytics.md): the
+   * study design the report used (as canonical JSON: a study without a schedule, arms or baseline
+   * visit of its own borrows the default study's), then each of subjects, vitals, adverse events,
+   * queries and check runs in scope as the sha256 of the md5 of each row's listed columns (as a JSON
+   * array, under fixed text settings) in id order. Any shown value changed, a row added or removed,
+   * changes it; the same data gives the same hash, also after a view gains a column.
    */
-  async dataSha256(db: EntityManager, scope: AnalysisScope): Promise<string> {
-    // A row's text depends on the session's settings (times in its time zone, dates in its style, floats' digits): fix them, for this transaction only.
+  async dataSha256(db: EntityManager, scope: AnalysisScope, design: StudyDesign): Promise<string> {
+    // A value's text depends on the session's settings (times in its time zone, floats' digits): fix them, for this transaction only.
     await db.query(`SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true)`);
     const params: unknown[] = [];
-    const protocol = `$${params.push(scope.protocolId)}`;
-    const digest = (view: string, where: string, order: string) =>
-      `(SELECT encode(sha256(convert_to(coalesce(string_agg(md5(x::text), '' ORDER BY ${order}), ''), 'UTF8')), 'hex') FROM ${view} x WHERE ${where})`;
+    const designJson = `$${params.push(canonicalJson(design))}::text`;
+    const digest = (view: string, columns: readonly string[], where: string, order: string) =>
+      `(SELECT encode(sha256(convert_to(coalesce(string_agg(md5(json_build_array(${columns.map((c) => `x.${c}`).join(', ')})::text), '' ORDER BY ${order}), ''), 'UTF8')), 'hex') FROM ${view} x WHERE ${where})`;
     const parts = [
-      digest('edc_studies', `x.protocol_id = ${protocol}`, 'x.protocol_id'),
-      digest('edc_study_arms', `x.protocol_id = ${protocol}`, 'x.arm_code'),
-      digest('edc_study_visits', `x.protocol_id = ${protocol}`, 'x.visit_name'),
-      digest('edc_subjects', scopeConditions(scope, 'x', params), 'x.patient_id'),
-      digest('edc_vitals', scopeConditions(scope, 'x', params), 'x.vital_sign_id'),
-      digest('edc_adverse_events', scopeConditions(scope, 'x', params), 'x.adverse_event_id'),
-      digest('quality_query_facts', this.queryConditions(scope, 'x', params), 'x.id'),
-      digest('quality_run_facts', this.runConditions(scope, 'x', params), 'x.id'),
+      `encode(sha256(convert_to(${designJson}, 'UTF8')), 'hex')`,
+      digest('edc_subjects', HASHED_COLUMNS.subjects, scopeConditions(scope, 'x', params), 'x.patient_id'),
+      digest('edc_vitals', HASHED_COLUMNS.vitals, scopeConditions(scope, 'x', params), 'x.vital_sign_id'),
+      digest('edc_adverse_events', HASHED_COLUMNS.adverseEvents, scopeConditions(scope, 'x', params), 'x.adverse_event_id'),
+      digest('quality_query_facts', HASHED_COLUMNS.queries, this.queryConditions(scope, 'x', params), 'x.id'),
+      digest('quality_run_facts', HASHED_COLUMNS.runs, this.runConditions(scope, 'x', params), 'x.id'),
     ];
     const [row] = (await db.query(`SELECT encode(sha256(convert_to(concat_ws('|', ${parts.join(', ')}), 'UTF8')), 'hex') AS sha256`, params)) as Array<{ sha256: string }>;
     return row.sha256;

@@ -28,6 +28,8 @@ export interface TitlePage {
   generated_by: string | null;
   software_version: string;
   data_sha256: string;
+  /** How data_sha256 was computed ('csr-data-v1'); absent in versions stored before methods were named. */
+  data_sha256_method?: string;
   scope: ScopeDescription;
   guideline: string;
 }
