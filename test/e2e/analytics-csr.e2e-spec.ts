@@ -351,6 +351,9 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
       expect(draft.headers['content-type']).toMatch(/^text\/markdown/);
       expect(draft.text).toContain('_Draft of the current data: not stored._');
       expect(draft.text).toContain('| Placebo | 3 | 3 | 3 | 0 | 1 | 2 |');
+      // Not stored, so not hashed (the hash is the longest step of a large study's report).
+      expect(draft.text).toContain('- **Data SHA-256:** not computed (a draft: nothing is stored)');
+      expect(draft.text).not.toMatch(/[0-9a-f]{64}/);
       expect(await db<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE protocol_id = $1`, [protocolId])).toEqual(before);
     });
   });

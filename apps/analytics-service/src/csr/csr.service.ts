@@ -4,7 +4,7 @@ import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
-import { StudyDesignReader } from '../scope/study-design.reader.js';
+import { type StudyDesign, StudyDesignReader } from '../scope/study-design.reader.js';
 import { DeadlineTransactions, type WorkDeadline } from './deadline-transactions.js';
 import { type DocumentMetaRow, DocumentsRepository } from './documents.repository.js';
 import type { CsrDocument, CsrDocumentPage, CsrFormat } from './dto/csr-responses.js';
@@ -55,9 +55,12 @@ export class CsrService {
    */
   async generate(body: GenerateCsrDto, user: AuthenticatedUser, actor: AuditActor, deadline?: AbortSignal): Promise<CsrDocument> {
     const scope = await this.scopes.resolve(body, user);
-    const { report, dataSha256 } = await this.transactions.run(reportDeadline(deadline), 'REPEATABLE READ', (db, checkpoint) =>
-      this.buildReport(db, scope, body.title, user, checkpoint),
-    );
+    const { report, dataSha256 } = await this.transactions.run(reportDeadline(deadline), 'REPEATABLE READ', async (db, checkpoint) => {
+      const design = await this.design(db, scope, checkpoint);
+      const dataSha256 = await this.data.dataSha256(db, scope, design);
+      checkpoint();
+      return { report: await this.buildReport(db, scope, design, body.title, user, checkpoint, dataSha256), dataSha256 };
+    });
     const stored = await this.transactions.run(reportDeadline(deadline), 'READ COMMITTED', async (db, checkpoint) => {
       await this.documents.lockStudy(db, scope.protocolId);
       checkpoint();
@@ -91,13 +94,13 @@ export class CsrService {
     return toDocument(stored);
   }
 
-  /** The Markdown of a report of the current data, not stored; stopped at `deadline` (the route's). */
+  /** The Markdown of a report of the current data, not stored (so without a data hash); stopped at `deadline` (the route's). */
   async draft(body: GenerateCsrDto, user: AuthenticatedUser, deadline?: AbortSignal): Promise<string> {
     const scope = await this.scopes.resolve(body, user);
     const report = await this.transactions.run(
       reportDeadline(deadline),
       'REPEATABLE READ',
-      async (db, checkpoint) => (await this.buildReport(db, scope, body.title ?? undefined, user, checkpoint)).report,
+      async (db, checkpoint) => this.buildReport(db, scope, await this.design(db, scope, checkpoint), body.title ?? undefined, user, checkpoint, null),
     );
     return renderMarkdown(report, { draft: true });
   }
@@ -116,25 +119,30 @@ export class CsrService {
     return document.content;
   }
 
-  private async buildReport(
+  /** The design the report uses, read in the report's snapshot. */
+  private async design(db: EntityManager, scope: AnalysisScope, checkpoint: () => void): Promise<StudyDesign> {
+    const design = await this.designs.read(scope.protocolId, db);
+    checkpoint();
+    return design;
+  }
+
+  /** `dataSha256`: of the data in this snapshot, or null for a draft (not stored, so not hashed). */
+  private buildReport(
     db: EntityManager,
     scope: AnalysisScope,
+    design: StudyDesign,
     title: string | undefined,
     user: AuthenticatedUser,
     checkpoint: () => void,
-  ): Promise<{ report: CsrReport; dataSha256: string }> {
-    const design = await this.designs.read(scope.protocolId, db);
-    checkpoint();
-    const dataSha256 = await this.data.dataSha256(db, scope, design);
-    checkpoint();
-    const report = await this.builder.build(db, scope, design, checkpoint, {
+    dataSha256: string | null,
+  ): Promise<CsrReport> {
+    return this.builder.build(db, scope, design, checkpoint, {
       title: title ?? `Clinical study report: ${design.title ?? design.protocolId}`,
       generatedAt: new Date().toISOString(),
       generatedBy: user.username,
       softwareVersion: this.version,
       dataSha256,
     });
-    return { report, dataSha256 };
   }
 }
 

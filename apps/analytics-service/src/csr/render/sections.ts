@@ -163,6 +163,11 @@ export function synopsisLines(report: CsrReport): Array<[string, string]> {
   ];
 }
 
+function dataHashLine(t: CsrReport['title_page']): string {
+  if (t.data_sha256 === null) return 'not computed (a draft: nothing is stored)';
+  return t.data_sha256_method ? `${t.data_sha256} (${t.data_sha256_method})` : t.data_sha256;
+}
+
 export function titleLines(report: CsrReport): Array<[string, string]> {
   const t = report.title_page;
   const sites = t.scope.sites === 'all' ? 'all sites' : t.scope.sites.join(', ');
@@ -173,7 +178,7 @@ export function titleLines(report: CsrReport): Array<[string, string]> {
     ['Scope', `${sites}${t.scope.dataset_id ? `; dataset ${t.scope.dataset_id}` : ''}${t.scope.note ? ` (${t.scope.note})` : ''}`],
     ['Generated', `${t.generated_at}${t.generated_by ? ` by ${t.generated_by}` : ''}`],
     ['Software version', t.software_version],
-    ['Data SHA-256', t.data_sha256_method ? `${t.data_sha256} (${t.data_sha256_method})` : t.data_sha256],
+    ['Data SHA-256', dataHashLine(t)],
     ['Guideline', t.guideline],
   ];
 }

@@ -13,7 +13,8 @@ export interface ReportProvenance {
   generatedAt: string;
   generatedBy: string | null;
   softwareVersion: string;
-  dataSha256: string;
+  /** null: a draft, whose data is not hashed. */
+  dataSha256: string | null;
 }
 
 export const SYNTHETIC_NOTICE =
@@ -80,7 +81,7 @@ export class CsrBuilder {
         generated_by: provenance.generatedBy,
         software_version: provenance.softwareVersion,
         data_sha256: provenance.dataSha256,
-        data_sha256_method: CSR_DATA_HASH_METHOD,
+        data_sha256_method: provenance.dataSha256 === null ? null : CSR_DATA_HASH_METHOD,
         scope: describeScope(scope),
         guideline: 'Structured after ICH E3 (Structure and Content of Clinical Study Reports)',
       },

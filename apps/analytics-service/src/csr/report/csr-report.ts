@@ -27,9 +27,10 @@ export interface TitlePage {
   generated_at: string;
   generated_by: string | null;
   software_version: string;
-  data_sha256: string;
-  /** How data_sha256 was computed ('csr-data-v1'); absent in versions stored before methods were named. */
-  data_sha256_method?: string;
+  /** null in a draft: what is not stored is not hashed. */
+  data_sha256: string | null;
+  /** How data_sha256 was computed ('csr-data-v1'); null in a draft, absent in versions stored before methods were named. */
+  data_sha256_method?: string | null;
   scope: ScopeDescription;
   guideline: string;
 }
