@@ -11,7 +11,8 @@ import { newSubjectId } from '../support/vitals-fixtures.js';
  * least-squares fit of the full design matrix, distributions from @stdlib). A site-limited reader
  * gets their sites' figures only and is told so; results are cached and never stale after a write;
  * the Week 12 test gives the same over records sent as over the same records stored; and every
- * refused request says why.
+ * refused request says why. Each subject counts once per visit, with its earliest record there
+ * (as for its baseline); subjects without an arm are left out of every table and test, and counted.
  */
 
 type Vital = 'systolic_bp' | 'diastolic_bp' | 'heart_rate' | 'temperature';
@@ -124,8 +125,19 @@ interface Observation {
   baseline?: number;
 }
 
+/** Each subject's earliest record at each visit (by measurement time, then visit date): the one that counts. */
+function firsts(records: StoredRecord[]): StoredRecord[] {
+  const first = new Map<string, StoredRecord>();
+  for (const r of records) {
+    const key = `${r.SubjectID} ${r.VisitName}`;
+    const known = first.get(key);
+    if (!known || r.MeasurementTime < known.MeasurementTime || (r.MeasurementTime === known.MeasurementTime && r.VisitDate < known.VisitDate)) first.set(key, r);
+  }
+  return records.filter((r) => first.get(`${r.SubjectID} ${r.VisitName}`) === r);
+}
+
 function observations(records: StoredRecord[]): Observation[] {
-  return records.flatMap((r) => VITALS.map((vital) => ({ subject: r.SubjectID, arm: r.TreatmentArm, visit: r.VisitName, vital, value: r[FIELD[vital] as keyof StoredRecord] as number })));
+  return firsts(records).flatMap((r) => VITALS.map((vital) => ({ subject: r.SubjectID, arm: r.TreatmentArm, visit: r.VisitName, vital, value: r[FIELD[vital] as keyof StoredRecord] as number })));
 }
 
 /** Each subject's earliest Day 1 measurement, per vital; change = value − it, at Week 4 and Week 12. */
@@ -245,10 +257,15 @@ function studyRecords(protocolId: string): StoredRecord[] {
   first.MeasurementTime = '2026-03-08T08:00:00Z';
   // A visit the schedule does not have: listed last in the values table, never in change from baseline.
   records.push({ ...first, VisitName: 'Unscheduled', MeasurementTime: '2026-03-10T09:00:00Z', VisitDate: '2026-03-10' });
+  // S01-003 (Active) measured again later at Week 12, much higher: it still counts once, with its first value.
+  const week12 = records.find((r) => r.SubjectID === 'S01-003' && r.VisitName === 'Week 12')!;
+  records.push({ ...week12, MeasurementTime: '2026-03-22T16:00:00Z', SystolicBP: week12.SystolicBP + 40, DiastolicBP: week12.DiastolicBP + 20, HeartRate: week12.HeartRate + 30 });
   return records;
 }
 
 const week12Body = (records: StoredRecord[]) => records.filter((r) => r.VisitName === 'Week 12');
+/** Systolic BP of an arm at a visit: each subject's earliest value there. */
+const systolicOf = (records: StoredRecord[], visit: string, arm: string) => firsts(records).filter((r) => r.VisitName === visit && r.TreatmentArm === arm).map((r) => r.SystolicBP);
 
 describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)', (mode) => {
   let platform: PlatformUnderTest;
@@ -331,8 +348,11 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
       expect(body.arms).toEqual(['Active', 'Placebo']);
       expect(body.visits).toEqual([...SCHEDULE, 'Unscheduled']);
       expectTable(body.values, table(observations(records), [...SCHEDULE, 'Unscheduled']));
-      // The subject measured twice at Day 1 counts twice in the values table: 6 Active subjects, 7 values.
-      expect(body.values.find((c) => c.vital === 'systolic_bp' && c.visit === 'Day 1' && c.arm === 'Active')?.n).toBe(7);
+      // The subjects measured twice (S01-001 at Day 1, S01-003 at Week 12) count once: 6 Active subjects, 6 values.
+      expect(body.values.find((c) => c.vital === 'systolic_bp' && c.visit === 'Day 1' && c.arm === 'Active')?.n).toBe(6);
+      const week12 = body.values.find((c) => c.vital === 'systolic_bp' && c.visit === 'Week 12' && c.arm === 'Active')!;
+      expect(week12.n).toBe(6);
+      expectClose(week12.max, Math.max(...systolicOf(records, 'Week 12', 'Active')), 'the later, higher S01-003 Week 12 value is not counted');
     });
 
     it("gives change from each subject's earliest baseline measurement at the post-baseline visits only", () => {
@@ -347,6 +367,8 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
         records_used: records.length,
         cached: false,
       });
+      // Every record read is in records_used; the two later repeats are named as left out.
+      expect(body).toMatchObject({ records_without_arm: 0, repeat_records: 2 });
       expect(Date.now() - Date.parse(body.meta.computed_at as string)).toBeLessThan(60_000);
     });
 
@@ -415,10 +437,11 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
     it('over records sent equals the independent Welch test, and equals the same test over the stored records', async () => {
       const sent = await statistician.post('/analytics/stats/week12').send({ records: week12Body(records) });
       expect({ status: sent.status, body: sent.body }).toMatchObject({ status: 200 });
-      const active = records.filter((r) => r.VisitName === 'Week 12' && r.TreatmentArm === 'Active').map((r) => r.SystolicBP);
-      const placebo = records.filter((r) => r.VisitName === 'Week 12' && r.TreatmentArm === 'Placebo').map((r) => r.SystolicBP);
+      const active = systolicOf(records, 'Week 12', 'Active');
+      const placebo = systolicOf(records, 'Week 12', 'Placebo');
       const expected = welch(active, placebo);
-      expect(sent.body).toMatchObject({ source: 'records', visit: 'Week 12', vital: 'systolic_bp', arm: 'Active', reference: 'Placebo', not_computed: null, meta: { records_used: 12, cached: false } });
+      // 13 records at Week 12, S01-003's second among them: 6 subjects per arm.
+      expect(sent.body).toMatchObject({ source: 'records', visit: 'Week 12', vital: 'systolic_bp', arm: 'Active', reference: 'Placebo', not_computed: null, meta: { records_used: 13, cached: false } });
       expect(sent.body.arms.map((a: { arm: string; n: number }) => [a.arm, a.n])).toEqual([['Active', 6], ['Placebo', 6]]);
       expectClose(sent.body.arms[0].mean, mean(active), 'Active mean');
       expectClose(sent.body.arms[1].sd, sd(placebo), 'Placebo SD');
@@ -428,14 +451,14 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
       expect({ status: stored.status, body: stored.body }).toMatchObject({ status: 200 });
       const figures = ({ source: _source, meta: _meta, ...rest }: Record<string, unknown>) => rest;
       expect(figures(stored.body)).toEqual(figures(sent.body));
-      expect(stored.body).toMatchObject({ source: 'stored', meta: { scope: { study: protocolId }, records_used: 12 } });
+      expect(stored.body).toMatchObject({ source: 'stored', meta: { scope: { study: protocolId }, records_used: 13 } });
       // All records sent, other visits among them: the same figures.
       expect(figures((await statistician.post('/analytics/stats/week12').send({ records }).expect(200)).body)).toEqual(figures(sent.body));
     });
 
     it('takes another visit and another pair of arms', async () => {
       const response = await statistician.post('/analytics/stats/week12').send({ study: protocolId, visit: 'Week 4', arms: ['Placebo', 'Active'] }).expect(200);
-      const of = (arm: string) => records.filter((r) => r.VisitName === 'Week 4' && r.TreatmentArm === arm).map((r) => r.SystolicBP);
+      const of = (arm: string) => systolicOf(records, 'Week 4', arm);
       expectClose(response.body.difference, welch(of('Placebo'), of('Active')).difference, 'Week 4 difference');
       expectClose(response.body.p_value, welch(of('Placebo'), of('Active')).p_value, 'Week 4 p');
     });
@@ -484,6 +507,73 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
     });
   });
 
+  describe('subjects without an arm, and an arm the study does not list', () => {
+    const study = newSubjectId('NOARM');
+    beforeAll(async () => {
+      const created = await platform.admin.post('/edc/studies').send({
+        protocol_id: study,
+        title: 'Arms in the data',
+        status: 'enrolling',
+        baseline_visit: 'Day 1',
+        allow_unlisted_arms: true,
+        sites: [{ site_id: 'S01', name: 'Oslo' }],
+        arms: [{ arm_code: 'Active', allocation_ratio: 1 }, { arm_code: 'Placebo', allocation_ratio: 1 }],
+        schedule: [{ visit_name: 'Day 1', planned_day: 1 }, { visit_name: 'Week 12', planned_day: 85, window_before: 90, window_after: 30 }],
+      });
+      expect({ status: created.status, body: created.body }).toMatchObject({ status: 201 });
+      const armed = ['Active', 'Active', 'Active', 'Placebo', 'Placebo', 'Placebo', 'Xarm', 'Xarm'].flatMap((arm, index) =>
+        ['Day 1', 'Week 12'].map((visit, v) => ({
+          ProtocolID: study,
+          SubjectID: `S01-${String(index + 1).padStart(3, '0')}`,
+          SiteID: 'S01',
+          TreatmentArm: arm,
+          VisitName: visit,
+          VisitDate: v === 0 ? '2026-03-01' : '2026-05-24',
+          MeasurementTime: v === 0 ? '2026-03-01T09:00:00Z' : '2026-05-24T09:00:00Z',
+          SystolicBP: 120 + index * 3 - v * (arm === 'Placebo' ? 1 : 6 + index),
+          DiastolicBP: 80,
+          HeartRate: 70 + index,
+          Temperature: 36.6,
+        })),
+      );
+      const stored = await platform.admin.post('/edc/store-vitals').send({ records: armed });
+      expect({ status: stored.status, body: stored.body }).toMatchObject({ status: 201 });
+      // Enrolled, not randomized (no arm), yet with vitals captured at both visits.
+      const enrolled = await platform.admin.post(`/edc/studies/${study}/subjects`).send({ subject_id: 'S01-099', site_id: 'S01', consent_date: '2026-02-20', demographics: { sex: 'F', age: 50 }, enrol: true });
+      expect({ status: enrolled.status, message: enrolled.body.message }).toEqual({ status: 201, message: undefined });
+      for (const [visit_name, measurement_time] of [['Day 1', '2026-03-01T10:00:00Z'], ['Week 12', '2026-05-24T10:00:00Z']]) {
+        const captured = await platform.admin
+          .post('/edc/patients/S01-099/vitals')
+          .query({ protocolId: study })
+          .send({ visit_name, visit_date: measurement_time.slice(0, 10), measurement_time, systolic_bp: 200, diastolic_bp: 100, heart_rate: 90, temperature: 37 });
+        expect({ status: captured.status, message: captured.body.message }).toEqual({ status: 201, message: undefined });
+      }
+    });
+
+    it('leaves the subject without an arm out of the tables, counts its records, and lists the unlisted arm last', async () => {
+      const response = await statistician.get('/analytics/stats/descriptive').query({ study });
+      expect({ status: response.status, body: response.body }).toMatchObject({ status: 200 });
+      expect(response.body).toMatchObject({ arms: ['Active', 'Placebo', 'Xarm'], records_without_arm: 2, repeat_records: 0, meta: { records_used: 18 } });
+      const arms = (cells: Cell[]) => [...new Set(cells.map((c) => c.arm))];
+      expect(arms(response.body.values)).toEqual(['Active', 'Placebo', 'Xarm']);
+      expect(arms(response.body.change_from_baseline)).toEqual(['Active', 'Placebo', 'Xarm']);
+      // 200 mmHg is only the unrandomized subject's: no table holds it.
+      expect(response.body.values.filter((c: Cell) => c.vital === 'systolic_bp').map((c: Cell) => c.max)).not.toContain(200);
+    });
+
+    it('compares each arm with data against the reference, never a missing arm', async () => {
+      const response = await statistician.get('/analytics/stats/comparisons').query({ study, vital: 'systolic_bp' });
+      expect({ status: response.status, body: response.body }).toMatchObject({ status: 200 });
+      expect(response.body).toMatchObject({ reference_arm: 'Placebo', records_without_arm: 2 });
+      const [week12] = response.body.comparisons as VisitComparison[];
+      expect(week12.values.arms.map((a) => [a.arm, a.n])).toEqual([['Active', 3], ['Placebo', 3], ['Xarm', 2]]);
+      expect(week12.values.comparisons.map((c) => c.arm)).toEqual(['Active', 'Xarm']);
+      expect(week12.change_from_baseline.comparisons.map((c) => c.arm)).toEqual(['Active', 'Xarm']);
+      expect(week12.ancova).toMatchObject({ n: 8, not_computed: null });
+      expect(week12.ancova.comparisons.map((c) => c.group)).toEqual(['Active', 'Xarm']);
+    });
+  });
+
   describe('the cache', () => {
     it('serves the same figures again from the cache, and never after the data changed', async () => {
       const read = async () => (await statistician.get('/analytics/stats/descriptive').query({ study: protocolId }).expect(200)).body;
@@ -497,7 +587,8 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
       const comparisons = (await statistician.get('/analytics/stats/comparisons').query({ study: protocolId }).expect(200)).body;
       expect((await statistician.get('/analytics/stats/comparisons').query({ study: protocolId }).expect(200)).body.meta.cached).toBe(true);
 
-      const extra: StoredRecord = { ...records.find((r) => r.SubjectID === 'S02-001' && r.VisitName === 'Week 12')!, MeasurementTime: '2026-03-23T15:00:00Z', SystolicBP: 171, DiastolicBP: 95 };
+      // Earlier than S02-001's Week 12 record: it becomes the one that counts.
+      const extra: StoredRecord = { ...records.find((r) => r.SubjectID === 'S02-001' && r.VisitName === 'Week 12')!, MeasurementTime: '2026-03-22T07:00:00Z', SystolicBP: 171, DiastolicBP: 95 };
       const stored = await platform.admin.post('/edc/store-vitals').send({ records: [extra] });
       expect({ status: stored.status, body: stored.body }).toMatchObject({ status: 201 });
       const now = [...records, extra];
@@ -509,7 +600,8 @@ describe.each(['all-in-one', 'split'] as const)('analytics statistics (%s mode)'
       expect(after.values).not.toEqual(before.values);
       const week12After = await readWeek12();
       expect(week12After.meta.cached).toBe(false);
-      expect(week12After.arms[0].n).toBe(week12Before.arms[0].n + (extra.TreatmentArm === 'Active' ? 1 : 0));
+      expect(week12After.arms[0].n).toBe(week12Before.arms[0].n);
+      expect(week12After.meta.records_used).toBe(week12Before.meta.records_used + 1);
       expect(week12After.difference).not.toBe(week12Before.difference);
       const comparisonsAfter = (await statistician.get('/analytics/stats/comparisons').query({ study: protocolId }).expect(200)).body;
       expect(comparisonsAfter.meta.cached).toBe(false);

@@ -37,7 +37,10 @@ export interface ChangeRow extends SummaryRow {
 
 export interface ArmValues {
   arm: string;
+  /** Subjects with a value (each counted once). */
   n: number;
+  /** Records with a value at the visit, a subject's repeats included. */
+  records: number;
   mean: number | null;
   sd: number | null;
 }
@@ -45,8 +48,12 @@ export interface ArmValues {
 export interface Tables<V, C> {
   values: V[];
   changes: C[];
-  /** Rows of the source read (vital-sign records in scope). */
+  /** Records of the source read (vital-sign records in scope). */
   recordsUsed: number;
+  /** Records of subjects without an arm (not randomized): in no table. */
+  recordsWithoutArm: number;
+  /** Records of subjects with an arm left out because the subject has an earlier record at that visit. */
+  repeatRecords: number;
 }
 
 const DESCRIPTIVE = ['n', 'mean', 'sd', 'median', 'q1', 'q3', 'min', 'max'] as const;
@@ -58,6 +65,11 @@ const REGRESSION = ['n', 'mean', 'sd', 'mean_baseline', 'sxx', 'sxy', 'syy'] as 
  * the rows grouped by arm and visit): unpivoting into one row per value quadruples what is hashed
  * and sorted. Values and changes are two statements in one read-only repeatable-read transaction,
  * so both see the same data (the changes' statement is skipped when no visit follows baseline).
+ *
+ * Each subject counts once per visit: its earliest record there (by measurement time, then visit
+ * date, then record id), the rule that also picks its baseline. Every stored record holds all
+ * four vital signs (NOT NULL columns), so that record's values are also each vital's earliest.
+ * Subjects without an arm (enrolled, not randomized) are left out of every table.
  */
 @Injectable()
 export class StatsRepository {
@@ -81,14 +93,16 @@ export class StatsRepository {
     return this.tables(source, vitals, plan, moments, regression, MOMENTS, REGRESSION, db);
   }
 
-  /** Systolic BP at one visit in the given arms: n, mean, sd per arm (arms without values absent). */
+  /** Systolic BP at one visit in the given arms: per arm, each subject's earliest value there (arms without values absent). */
   async systolicAt(source: VitalsSource, visit: string, arms: readonly string[]): Promise<ArmValues[]> {
     const params = [...source.params];
     return (await this.dataSource.query(
-      `SELECT s.arm, count(*)::int AS n, avg(s.systolic_bp) AS mean, stddev_samp(s.systolic_bp) AS sd
-         FROM (${source.sql}) s
-        WHERE s.visit = $${params.push(visit)} AND s.arm = ANY($${params.push(arms)}::text[]) AND s.systolic_bp IS NOT NULL
-        GROUP BY s.arm`,
+      `SELECT f.arm, count(*)::int AS n, sum(f.records)::int AS records, avg(f.systolic_bp) AS mean, stddev_samp(f.systolic_bp) AS sd
+         FROM (SELECT DISTINCT ON (s.subject) s.arm, s.systolic_bp, count(*) OVER (PARTITION BY s.subject) AS records
+                 FROM (${source.sql}) s
+                WHERE s.visit = $${params.push(visit)} AND s.arm = ANY($${params.push(arms)}::text[]) AND s.systolic_bp IS NOT NULL
+                ORDER BY s.subject, ${EARLIEST}) f
+        GROUP BY f.arm`,
       params,
     )) as ArmValues[];
   }
@@ -105,34 +119,31 @@ export class StatsRepository {
     db?: EntityManager,
   ): Promise<Tables<V, C>> {
     const valueParams = [...source.params];
+    // Subjects without an arm stay in (one group per visit) to be counted, and are dropped below.
     const valuesSql = `
       SELECT s.arm, s.visit, count(*)::int AS rows, ${vitals.map((vital) => prefixed(valueFigures(`s.${vital}`), vital)).join(',\n')}
-        FROM (${source.sql}) s
+        FROM (${firstPerVisit(source.sql, 'TRUE')}) s
        GROUP BY s.arm, s.visit`;
+    const countSql = `SELECT count(*)::int AS records, (count(*) FILTER (WHERE s.arm IS NULL))::int AS without_arm FROM (${source.sql}) s`;
     const changeParams = [...source.params];
     const baselineVisit = `$${changeParams.push(plan.baselineVisit)}`;
     const postBaseline = `$${changeParams.push(plan.postBaselineVisits)}::text[]`;
-    // A subject's baseline: per vital, its earliest non-null measurement at the baseline visit.
     const changesSql = `
-      WITH baseline AS (
-        SELECT s.subject, ${vitals
-          .map((vital) => `(array_agg(s.${vital} ORDER BY s.taken_at NULLS LAST, s.taken_on NULLS LAST, s.row_key) FILTER (WHERE s.${vital} IS NOT NULL))[1] AS ${vital}`)
-          .join(',\n')}
-          FROM (${source.sql}) s
-         WHERE s.visit = ${baselineVisit}
-         GROUP BY s.subject
-      )
+      WITH baseline AS (${firstPerVisit(source.sql, `s.visit = ${baselineVisit}`)})
       SELECT s.arm, s.visit, count(*)::int AS rows, ${vitals.map((vital) => prefixed(changeFigures(`(s.${vital} - b.${vital})`, `b.${vital}`), vital)).join(',\n')}
-        FROM (${source.sql}) s JOIN baseline b ON b.subject = s.subject
-       WHERE s.visit = ANY(${postBaseline})
+        FROM (${firstPerVisit(source.sql, `s.visit = ANY(${postBaseline}) AND s.arm IS NOT NULL`)}) s JOIN baseline b ON b.subject = s.subject
        GROUP BY s.arm, s.visit`;
     const read = async (tx: EntityManager): Promise<Tables<V, C>> => {
-      const valueRows = (await tx.query(valuesSql, valueParams)) as GroupRow[];
-      const changeRows = plan.postBaselineVisits.length === 0 ? [] : ((await tx.query(changesSql, changeParams)) as GroupRow[]);
+      const [counts] = (await tx.query(countSql, source.params)) as Array<{ records: number; without_arm: number }>;
+      const valueRows = ((await tx.query(valuesSql, valueParams)) as GroupRow[]).filter((row): row is ArmGroupRow => row.arm !== null);
+      const changeRows = plan.postBaselineVisits.length === 0 ? [] : ((await tx.query(changesSql, changeParams)) as ArmGroupRow[]);
+      const subjectVisits = valueRows.reduce((total, row) => total + row.rows, 0);
       return {
         values: unpivot<V>(valueRows, vitals, valueNames),
         changes: unpivot<C>(changeRows, vitals, changeNames),
-        recordsUsed: valueRows.reduce((total, row) => total + row.rows, 0),
+        recordsUsed: counts.records,
+        recordsWithoutArm: counts.without_arm,
+        repeatRecords: counts.records - counts.without_arm - subjectVisits,
       };
     };
     if (db) return read(db);
@@ -143,12 +154,24 @@ export class StatsRepository {
   }
 }
 
-/** A group's row: arm, visit, and `<vital>_<figure>` columns. */
+/** A group's row: arm (null: subjects without one), visit, and `<vital>_<figure>` columns. */
 interface GroupRow {
-  arm: string;
+  arm: string | null;
   visit: string;
   rows: number;
   [column: string]: string | number | null;
+}
+
+interface ArmGroupRow extends GroupRow {
+  arm: string;
+}
+
+/** A subject's earliest record at a visit: by measurement time, then visit date, then record id. */
+const EARLIEST = 's.taken_at NULLS LAST, s.taken_on NULLS LAST, s.row_key';
+
+/** One row per subject and visit of the source rows matching `condition` (over alias `s`): the earliest. */
+function firstPerVisit(sourceSql: string, condition: string): string {
+  return `SELECT DISTINCT ON (s.subject, s.visit) s.* FROM (${sourceSql}) s WHERE ${condition} ORDER BY s.subject, s.visit, ${EARLIEST}`;
 }
 
 /** `count(x) AS n, avg(x) AS mean` → `count(x) AS systolic_bp_n, avg(x) AS systolic_bp_mean`. */
@@ -157,7 +180,7 @@ function prefixed(figures: string, vital: Vital): string {
 }
 
 /** One row per vital of each group's row, leaving out vitals without values in the group. */
-function unpivot<T extends SummaryRow>(rows: GroupRow[], vitals: readonly Vital[], names: readonly string[]): T[] {
+function unpivot<T extends SummaryRow>(rows: ArmGroupRow[], vitals: readonly Vital[], names: readonly string[]): T[] {
   return rows.flatMap((row) =>
     vitals
       .filter((vital) => Number(row[`${vital}_n`]) > 0)

@@ -7,7 +7,7 @@ import { referenceArm, StudyDesignReader } from '../scope/study-design.reader.js
 import { ancova, welchTest } from '../statistics/index.js';
 import { VITALS, type Vital } from './dto/stats-requests.dto.js';
 import type { ArmSummary, ComparisonsResponse, DescriptiveCell, DescriptiveResponse, VisitComparison, WelchSet } from './dto/stats-responses.js';
-import { type ChangeRow, type DescriptiveRow, StatsRepository, type SummaryRow } from './stats.repository.js';
+import { type ChangeRow, type DescriptiveRow, StatsRepository, type SummaryRow, type Tables } from './stats.repository.js';
 import { armComparator, distinctSorted, visitComparator, visitPlan } from './visit-order.js';
 import { storedVitals } from './vitals-source.js';
 
@@ -48,7 +48,8 @@ export class StatsService {
 
   private async computeDescriptive(scope: AnalysisScope, db?: EntityManager): Promise<Computed<DescriptiveResponse>> {
     const design = await this.designs.read(scope.protocolId, db);
-    const { values, changes, recordsUsed } = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design), db);
+    const tables = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design), db);
+    const { values, changes } = tables;
     const byVisit = visitComparator(design);
     const byArm = armComparator(design);
     const order = (a: SummaryRow, b: SummaryRow) => VITALS.indexOf(a.vital) - VITALS.indexOf(b.vital) || byVisit(a.visit, b.visit) || byArm(a.arm, b.arm);
@@ -60,14 +61,16 @@ export class StatsService {
       visits: distinctSorted(values.map((row) => row.visit), byVisit),
       values: cells(values),
       change_from_baseline: cells(changes),
-      meta: { scope: describeScope(scope), records_used: recordsUsed, computed_at: new Date().toISOString() },
+      ...leftOut(tables),
+      meta: { scope: describeScope(scope), records_used: tables.recordsUsed, computed_at: new Date().toISOString() },
     };
   }
 
   private async computeComparisons(scope: AnalysisScope, vitals: Vital[], db?: EntityManager): Promise<Computed<ComparisonsResponse>> {
     const design = await this.designs.read(scope.protocolId, db);
     const plan = visitPlan(design);
-    const { values, changes, recordsUsed } = await this.repository.comparisons(storedVitals(scope), vitals, plan, db);
+    const tables = await this.repository.comparisons(storedVitals(scope), vitals, plan, db);
+    const { values, changes } = tables;
     const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], armComparator(design));
     // A study without listed arms compares with the first arm of its data.
     const reference = referenceArm(design) ?? arms[0] ?? null;
@@ -85,9 +88,15 @@ export class StatsService {
       vitals,
       visits: plan.postBaselineVisits,
       comparisons,
-      meta: { scope: describeScope(scope), records_used: recordsUsed, computed_at: new Date().toISOString() },
+      ...leftOut(tables),
+      meta: { scope: describeScope(scope), records_used: tables.recordsUsed, computed_at: new Date().toISOString() },
     };
   }
+}
+
+/** The records read but in no table: subjects without an arm, and subjects' later records at a visit. */
+function leftOut(tables: Tables<SummaryRow, SummaryRow>): { records_without_arm: number; repeat_records: number } {
+  return { records_without_arm: tables.recordsWithoutArm, repeat_records: tables.repeatRecords };
 }
 
 function uncached<T extends { meta: ResultMeta }>(computed: Computed<T>): T {

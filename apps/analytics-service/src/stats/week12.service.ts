@@ -83,7 +83,8 @@ function answer(
   }
   const [first, second] = summaries;
   const result = welchTest(first, second, CONFIDENCE);
-  const meta: ResultMeta = { scope, records_used: first.n + second.n, computed_at: figures.computed_at, cached };
+  const records = figures.arms.filter((row) => row.arm === arm || row.arm === reference).reduce((total, row) => total + row.records, 0);
+  const meta: ResultMeta = { scope, records_used: records, computed_at: figures.computed_at, cached };
   return {
     source,
     visit,

@@ -15,7 +15,7 @@ export class DescriptiveCell {
   @ApiProperty({ example: 'Week 12' })
   visit!: string;
 
-  @ApiProperty({ type: 'integer', description: 'number of values' })
+  @ApiProperty({ type: 'integer', description: "subjects with a value: each subject once, its earliest record at the visit (as for its baseline)" })
   n!: number;
 
   @ApiProperty(NUMBER_OR_NULL)
@@ -56,6 +56,12 @@ export class DescriptiveResponse {
   @ApiProperty({ type: [DescriptiveCell], description: 'change from baseline at each post-baseline visit of the schedule, by vital, visit and arm' })
   change_from_baseline!: DescriptiveCell[];
 
+  @ApiProperty({ type: 'integer', example: 0, description: 'records (counted in records_used) of subjects without an arm (enrolled, not randomized): in no table or test' })
+  records_without_arm?: number; // always set; optional for the study report's fixtures written before it
+
+  @ApiProperty({ type: 'integer', example: 0, description: "records (counted in records_used) left out because the subject has an earlier record at the same visit: a subject counts once per visit, with its earliest record" })
+  repeat_records?: number; // always set (as records_without_arm)
+
   @ApiProperty({ type: ResultMetaBody, description: 'records_used: vital-sign rows in scope' })
   meta!: ResultMetaBody;
 }
@@ -65,7 +71,7 @@ export class ArmSummary {
   @ApiProperty({ example: 'Active' })
   arm!: string;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', description: 'subjects with a value, each once (its earliest record at the visit)' })
   n!: number;
 
   @ApiProperty(NUMBER_OR_NULL)
@@ -267,6 +273,12 @@ export class ComparisonsResponse {
   @ApiProperty({ type: [VisitComparison], description: 'by vital, then visit (schedule order)' })
   comparisons!: VisitComparison[];
 
+  @ApiProperty({ type: 'integer', example: 0, description: 'records (counted in records_used) of subjects without an arm (enrolled, not randomized): in no table or test' })
+  records_without_arm?: number; // always set; optional for the study report's fixtures written before it
+
+  @ApiProperty({ type: 'integer', example: 0, description: "records (counted in records_used) left out because the subject has an earlier record at the same visit: a subject counts once per visit, with its earliest record" })
+  repeat_records?: number; // always set (as records_without_arm)
+
   @ApiProperty({ type: ResultMetaBody, description: 'records_used: vital-sign rows in scope' })
   meta!: ResultMetaBody;
 }
@@ -318,6 +330,6 @@ export class Week12Response {
   @ApiProperty({ type: 'string', nullable: true, description: 'why the test statistics are null (both arms without spread)' })
   not_computed!: string | null;
 
-  @ApiProperty({ type: ResultMetaBody, description: 'records_used: the values compared (both arms at the visit)' })
+  @ApiProperty({ type: ResultMetaBody, description: "records_used: the records with a systolic BP at the visit in both arms, a subject's repeats included (n counts each subject once)" })
   meta!: ResultMetaBody;
 }
