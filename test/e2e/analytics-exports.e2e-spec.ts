@@ -77,10 +77,10 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
     vitalRecord({ SubjectID: 'S01-001', SiteID: 'S01', VisitName: 'Screening', SystolicBP: 120, DiastolicBP: 80, HeartRate: 70, Temperature: 36.6, ...at('01-02') }),
     vitalRecord({ SubjectID: 'S01-001', SiteID: 'S01', VisitName: 'Day 1', SystolicBP: 130, DiastolicBP: 85, HeartRate: 72, Temperature: 36.8, ...at('01-08') }),
     vitalRecord({ SubjectID: 'S01-001', SiteID: 'S01', VisitName: 'Week 2', SystolicBP: 125, DiastolicBP: 82, HeartRate: 68, Temperature: 37, ...at('01-22') }),
-    // No Day 1: the baseline is the last record before it (Screening), the reference date the enrolment date.
+    // No Day 1: no baseline (as in the statistics), the reference date the enrolment date.
     vitalRecord({ SubjectID: 'S01-002', SiteID: 'S01', TreatmentArm: 'Placebo', VisitName: 'Screening', SystolicBP: 140, VisitDate: '2026-01-03' }),
     vitalRecord({ SubjectID: 'S01-002', SiteID: 'S01', TreatmentArm: 'Placebo', VisitName: 'Week 2', SystolicBP: 138, ...at('01-24') }),
-    // Day 1 twice: the later one is the baseline.
+    // Day 1 twice: the earlier one is the baseline (as in the statistics).
     vitalRecord({ SubjectID: 'S02-001', SiteID: 'S02', VisitName: 'Day 1', SystolicBP: 150, ...at('01-10', '09:00') }),
     vitalRecord({ SubjectID: 'S02-001', SiteID: 'S02', VisitName: 'Day 1', SystolicBP: 148, ...at('01-10', '11:00') }),
   ].map((record) => ({ ...record, ProtocolID: study }));
@@ -193,13 +193,12 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
       for (const row of rows) expect(row).toMatchObject({ STUDYID: study, DOMAIN: 'VS' });
     });
 
-    it('flags the last record at or before the baseline visit, and counts days from the reference date without a day 0', () => {
+    it('flags the statistics\' baseline (the earliest record at the baseline visit, none without one), and counts days from the reference date without a day 0', () => {
       const flagged = rows.filter((row) => row.VSBLFL === 'Y').map((row) => `${row.USUBJID}|${row.VISIT}|${row.VSDTC}|${row.VSTESTCD}`);
       expect(flagged.sort()).toEqual(
         [
           ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S01-001')}|Day 1|2026-01-08T09:00:00Z|${test}`),
-          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S01-002')}|Screening|2026-01-03|${test}`),
-          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S02-001')}|Day 1|2026-01-10T11:00:00Z|${test}`),
+          ...['SYSBP', 'DIABP', 'PULSE', 'TEMP'].map((test) => `${usubjid('S02-001')}|Day 1|2026-01-10T09:00:00Z|${test}`),
         ].sort(),
       );
       // S01-002 has no Day 1 record: its reference date is its enrolment date (today).
@@ -212,7 +211,7 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
       ]);
       expect(rows.some((row) => row.VSDY === '0')).toBe(false);
       const third = rows.filter((row) => row.USUBJID === usubjid('S02-001') && row.VSTESTCD === 'SYSBP');
-      expect(third.map((row) => [row.VSSEQ, row.VSORRES, row.VSDY, row.VSBLFL])).toEqual([['1', '150', '1', ''], ['5', '148', '1', 'Y']]);
+      expect(third.map((row) => [row.VSSEQ, row.VSORRES, row.VSDY, row.VSBLFL])).toEqual([['1', '150', '1', 'Y'], ['5', '148', '1', '']]);
     });
 
     it('numbers rows uniquely within each subject, and pages keep their numbers', async () => {
@@ -448,6 +447,46 @@ describe.each(['all-in-one', 'split'] as const)('analytics exports: SDTM and FHI
       expect({ status: response.status, message: response.body.message }).toEqual({ status: 404, message: 'No study NO-SUCH-STUDY' });
       expect((await manager.post('/analytics/fhir/export').send({ study: 'NO-SUCH-STUDY' })).status).toBe(404);
       expect((await db<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'export' AND entity_id = 'NO-SUCH-STUDY'`))[0].n).toBe(before);
+    });
+  });
+
+  describe('a study without a schedule of its own', () => {
+    it('is exported with the default study\'s schedule and baseline visit, which the statistics also use', async () => {
+      const borrower = newSubjectId('NOSCHED');
+      const created = await manager.post('/edc/studies').send({
+        protocol_id: borrower,
+        title: 'Without a schedule',
+        status: 'enrolling',
+        allow_new_sites: true,
+        allow_unscheduled_visits: true,
+        allow_unlisted_arms: true,
+      });
+      expect({ status: created.status, message: created.body.message }).toEqual({ status: 201, message: undefined });
+      expect(await db(`SELECT 1 FROM edc_study_visits WHERE protocol_id = $1`, [borrower])).toEqual([]);
+      const [{ baseline_visit: baselineVisit }] = await db<{ baseline_visit: string }>(`SELECT baseline_visit FROM edc_studies WHERE protocol_id = 'DEFAULT'`);
+      const schedule = await db<{ visit_name: string; display_order: number; planned_day: number | null }>(
+        `SELECT visit_name, display_order, planned_day FROM edc_study_visits WHERE protocol_id = 'DEFAULT' ORDER BY display_order`,
+      );
+      const baseline = schedule.find((visit) => visit.visit_name === baselineVisit)!;
+      const later = schedule.find((visit) => visit.display_order > baseline.display_order)!;
+      const records = [
+        vitalRecord({ SubjectID: 'N-001', SiteID: 'S01', VisitName: baseline.visit_name, SystolicBP: 131, ...at('03-02', '10:00') }),
+        vitalRecord({ SubjectID: 'N-001', SiteID: 'S01', VisitName: baseline.visit_name, SystolicBP: 133, ...at('03-02', '08:00') }),
+        vitalRecord({ SubjectID: 'N-001', SiteID: 'S01', VisitName: later.visit_name, SystolicBP: 128, ...at('03-30') }),
+      ].map((record) => ({ ...record, ProtocolID: borrower }));
+      const stored = await manager.post('/edc/store-vitals').send({ records });
+      expect({ status: stored.status, message: stored.body.message }).toEqual({ status: 201, message: undefined });
+      const rows = await sdtmCsv(manager, { study: borrower, domain: 'VS' });
+      const line = (r: Row) => [r.VSORRES, r.VSBLFL, r.VISITNUM, r.VISIT, r.VISITDY, r.VSDTC, r.VSDY].join('|');
+      const day = (visit: { planned_day: number | null }) => (visit.planned_day === null ? '' : String(visit.planned_day));
+      expect(rows.filter((row) => row.VSTESTCD === 'SYSBP').map(line)).toEqual([
+        `133|Y|${baseline.display_order}|${baseline.visit_name}|${day(baseline)}|2026-03-02T08:00:00Z|1`,
+        `131||${baseline.display_order}|${baseline.visit_name}|${day(baseline)}|2026-03-02T10:00:00Z|1`,
+        `128||${later.display_order}|${later.visit_name}|${day(later)}|2026-03-30T09:00:00Z|29`,
+      ]);
+      expect(rows.filter((row) => row.VSBLFL === 'Y').map((row) => row.VSTESTCD)).toEqual(['SYSBP', 'DIABP', 'PULSE', 'TEMP']);
+      const dm = await sdtmCsv(manager, { study: borrower, domain: 'DM' });
+      expect(dm.map((row) => row.RFSTDTC)).toEqual(['2026-03-02']);
     });
   });
 

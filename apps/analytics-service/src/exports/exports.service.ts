@@ -6,6 +6,7 @@ import { type AuditActor, AuditService, type FieldChange } from '../../../../lib
 import type { AuthenticatedUser } from '../../../../libs/auth/src/index.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
+import { StudyDesignReader } from '../scope/study-design.reader.js';
 import { FHIR_DEFAULT_LIMIT, type FhirExportBody, type SdtmExportBody } from './dto/export-bodies.dto.js';
 import { type ExportSnapshot, ExportSnapshots } from './export-snapshot.js';
 import { fhirSubjectsQuery, fhirVitalsQuery } from './fhir-sql.js';
@@ -37,13 +38,16 @@ export class ExportsService {
     private readonly scopes: AnalysisScopes,
     private readonly snapshots: ExportSnapshots,
     private readonly audit: AuditService,
+    private readonly designs: StudyDesignReader,
   ) {}
 
   async sdtm(body: SdtmExportBody, user: AuthenticatedUser, actor: AuditActor): Promise<{ file: StreamableFile; headers: ExportHeaders }> {
     const scope = await this.scopes.resolve(body, user);
     const format = body.format ?? 'csv';
     const page = { limit: body.limit ?? null, offset: body.offset ?? 0 };
-    const query = sdtmRowsQuery(body.domain, scope, page);
+    // The design the statistics use (a study without a schedule borrows the default study's): same baseline, same visits.
+    const design = await this.designs.read(scope.protocolId);
+    const query = sdtmRowsQuery(body.domain, scope, design, page);
     const snapshot = await this.snapshots.open();
     try {
       const [{ n: records }] = await snapshot.rows<{ n: number }>(sdtmCountQuery(body.domain, scope, page));
