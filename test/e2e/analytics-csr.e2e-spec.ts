@@ -203,7 +203,7 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
 
     it('is audited as generate of a document, in the same transaction as the version', async () => {
       const events = await db<{ action: string; entity_type: string; username: string; changes: Record<string, { new: unknown }> }>(
-        `SELECT action, entity_type, username, changes FROM audit_events WHERE entity_id = $1`,
+        `SELECT action, entity_type, username, changes FROM audit_events WHERE entity_id = $1 AND action <> 'read'`,
         [first.id],
       );
       expect(events).toHaveLength(1);
@@ -358,6 +358,43 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
     });
   });
 
+  describe('audited reads (the report holds subject-level listings)', () => {
+    type Event = { action: string; entity_type: string; entity_id: string; username: string; changes: Record<string, { new: unknown }> };
+    const eventsOf = (entityType: string, entityId: string, action: string) =>
+      db<Event>(`SELECT action, entity_type, entity_id, username, changes FROM audit_events WHERE entity_type = $1 AND entity_id = $2 AND action = $3 ORDER BY seq`, [
+        entityType,
+        entityId,
+        action,
+      ]);
+
+    it('records each read of a stored version: who, which format', async () => {
+      const before = (await eventsOf('document', first.id, 'read')).length;
+      for (const format of ['json', 'html', 'markdown']) expectStatus(await statistician.get(`/analytics/csr/${first.id}`).query({ format }), 200);
+      expectStatus(await monitor.get(`/analytics/csr/${first.id}`), 200);
+      const reads = (await eventsOf('document', first.id, 'read')).slice(before);
+      expect(reads.map((event) => event.changes.format.new)).toEqual(['json', 'html', 'markdown', 'json']);
+      expect(reads.slice(0, 3).every((event) => event.username === first.created_by_username)).toBe(true);
+      expect(reads[3].username).not.toBe(first.created_by_username);
+      expect(reads[0].changes).toMatchObject({ version: { new: 1 } });
+      expect(reads[0].changes).not.toHaveProperty('site_ids');
+    });
+
+    it('records a draft as an export of the study, with its scope', async () => {
+      const before = (await eventsOf('clinical_study_report_draft', protocolId, 'export')).length;
+      expectStatus(await statistician.post('/analytics/csr/draft').send({ study: protocolId, site: 'S02' }), 200);
+      const exports = (await eventsOf('clinical_study_report_draft', protocolId, 'export')).slice(before);
+      expect(exports).toHaveLength(1);
+      expect(exports[0].changes).toMatchObject({ format: { new: 'markdown' }, scope: { new: { study: protocolId, sites: ['S02'], site_limited: false } } });
+      expect(exports[0].username).toBe(first.created_by_username);
+    });
+
+    it('records nothing for a report the reader may not see', async () => {
+      const before = await db<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'read' AND entity_type = 'document'`);
+      expectStatus(await statistician.get('/analytics/csr/00000000-0000-4000-8000-000000000000'), 404);
+      expect(await db<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'read' AND entity_type = 'document'`)).toEqual(before);
+    });
+  });
+
   describe('versions', () => {
     let second: CsrDocument;
 
@@ -477,6 +514,11 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
     it("reports only their sites' subjects, and says so", async () => {
       expect(ofS01.scope).toMatchObject({ sites: ['S01'], site_limited: true, note: expect.stringContaining('S01') });
       const theirs = await reportOf(ofS01.id, statisticianOfS01);
+      const [read] = await db<{ changes: Record<string, { new: unknown }> }>(
+        `SELECT changes FROM audit_events WHERE entity_type = 'document' AND entity_id = $1 AND action = 'read' ORDER BY seq DESC LIMIT 1`,
+        [ofS01.id],
+      );
+      expect(read.changes).toMatchObject({ format: { new: 'json' }, site_ids: { new: ['S01'] } });
       expect(theirs.study_subjects.disposition.map((row) => [row.arm, row.enrolled])).toEqual([['Active', 2], ['Placebo', 1]]);
       expect(theirs.appendices[0].rows.every((row) => String(row[1]) === 'S01')).toBe(true);
       expect(theirs.data_quality.queries_by_site.every((row) => row.site_id === 'S01')).toBe(true);

@@ -48,8 +48,8 @@ export class CsrController {
   @ApiError(HttpStatus.BAD_REQUEST, 'study or site is not a code, dataset_id not a UUID, or the title not valid')
   @ApiError(HttpStatus.NOT_FOUND, SCOPE_404)
   @ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'The draft did not finish within its deadline and was stopped, or the database is unavailable', { retryAfter: true })
-  draft(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<string> {
-    return this.csr.draft(body, user, deadlineSignal(request));
+  draft(@Body() body: GenerateCsrDto, @CurrentUser() user: AuthenticatedUser, @Actor() actor: AuditActor, @Req() request: Request): Promise<string> {
+    return this.csr.draft(body, user, actor, deadlineSignal(request));
   }
 
   @Get()
@@ -70,7 +70,8 @@ export class CsrController {
   @ApiOperation({
     operationId: 'getCsr',
     summary:
-      'A stored version: the report as JSON (default), as a self-contained HTML page (inline CSS, SVG charts, no script) or as Markdown, all rendered from the stored JSON',
+      'A stored version: the report as JSON (default), as a self-contained HTML page (inline CSS, SVG charts, no script) or as Markdown, all rendered from the stored JSON. ' +
+      'Each read is audited (the report holds subject-level listings)',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: "the version's id" })
   @ApiOkResponse({
@@ -87,10 +88,11 @@ export class CsrController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: CsrFormatQuery,
     @CurrentUser() user: AuthenticatedUser,
+    @Actor() actor: AuditActor,
     @Res({ passthrough: true }) response: Response,
   ): Promise<unknown> {
     const format = query.format ?? 'json';
-    const result = await this.csr.get(id, format, user);
+    const result = await this.csr.get(id, format, user, actor);
     if (format === 'json' || !('contentType' in result)) return result;
     response.setHeader('content-type', result.contentType);
     // Opened in a browser over plain HTTP: the platform's headers leave out what needs a secure origin (security-headers.ts).

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type AuditActor, type AuditEventInput, AuditService, type FieldChange } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
@@ -37,6 +37,7 @@ export class CsrService {
   private readonly version = softwareVersion();
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly transactions: DeadlineTransactions,
     private readonly scopes: AnalysisScopes,
     private readonly designs: StudyDesignReader,
@@ -94,14 +95,26 @@ export class CsrService {
     return toDocument(stored);
   }
 
-  /** The Markdown of a report of the current data, not stored (so without a data hash); stopped at `deadline` (the route's). */
-  async draft(body: GenerateCsrDto, user: AuthenticatedUser, deadline?: AbortSignal): Promise<string> {
+  /**
+   * The Markdown of a report of the current data, not stored (so without a data hash); stopped at
+   * `deadline` (the route's). It holds subject-level listings: audited as an export before it is sent.
+   */
+  async draft(body: GenerateCsrDto, user: AuthenticatedUser, actor: AuditActor, deadline?: AbortSignal): Promise<string> {
     const scope = await this.scopes.resolve(body, user);
-    const report = await this.transactions.run(
-      reportDeadline(deadline),
-      'REPEATABLE READ',
-      async (db, checkpoint) => this.buildReport(db, scope, await this.design(db, scope, checkpoint), body.title ?? undefined, user, checkpoint, null),
+    const report = await this.transactions.run(reportDeadline(deadline), 'REPEATABLE READ', async (db, checkpoint) =>
+      this.buildReport(db, scope, await this.design(db, scope, checkpoint), body.title ?? undefined, user, checkpoint, null),
     );
+    const described = describeScope(scope);
+    await this.recordRead(actor, {
+      action: 'export',
+      entityType: CSR_DRAFT_ENTITY,
+      entityId: scope.protocolId,
+      changes: {
+        scope: { old: null, new: { study: described.study, sites: described.sites, dataset_id: described.dataset_id, site_limited: described.site_limited } },
+        format: { old: null, new: 'markdown' },
+        ...siteIdsOf(user),
+      },
+    });
     return renderMarkdown(report, { draft: true });
   }
 
@@ -111,12 +124,24 @@ export class CsrService {
     return { data: rows.map(toDocument), page: { limit: query.limit, offset: query.offset, total } };
   }
 
-  async get(id: string, format: CsrFormat, user: AuthenticatedUser): Promise<RenderedReport | CsrReport> {
+  /** A stored version in a format; each read is audited (the report holds subject-level listings) before it is sent. */
+  async get(id: string, format: CsrFormat, user: AuthenticatedUser, actor: AuditActor): Promise<RenderedReport | CsrReport> {
     const document = await this.documents.find(id, readerSites(user));
     if (!document) throw new NotFoundException(`No study report ${id}${isSiteLimited(user) ? ' at sites you may see' : ''}`);
+    await this.recordRead(actor, {
+      action: 'read',
+      entityType: 'document',
+      entityId: document.id,
+      changes: { format: { old: null, new: format }, version: { old: null, new: document.version }, ...siteIdsOf(user) },
+    });
     if (format === 'html') return { contentType: 'text/html; charset=utf-8', body: renderHtml(document.content, documentHeading(document)) };
     if (format === 'markdown') return { contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(document.content, { version: document.version }) };
     return document.content;
+  }
+
+  /** Committed in a transaction of its own before anything is sent: if it cannot be written, nothing is. */
+  private async recordRead(actor: AuditActor, event: AuditEventInput): Promise<void> {
+    await this.dataSource.transaction((db) => this.audit.record(db, actor, [event]));
   }
 
   /** The design the report uses, read in the report's snapshot. */
@@ -153,6 +178,12 @@ const reportTooSlow = () =>
     `The report did not finish within its deadline (${CSR_DEADLINE_MS / 1000} s) and was stopped; nothing was stored. ` +
       'Report one site or dataset at a time, or try again when the database is less busy',
   );
+
+/** The audit entity of a draft (not stored, so no document id: the study's protocol id instead). */
+export const CSR_DRAFT_ENTITY = 'clinical_study_report_draft';
+
+/** A site-limited user's sites, for an audit event. */
+const siteIdsOf = (user: AuthenticatedUser): Record<string, FieldChange> => (isSiteLimited(user) ? { site_ids: { old: null, new: [...user.siteIds] } } : {});
 
 /** A site-limited reader's sites, or null for a reader of every site. */
 const readerSites = (user: AuthenticatedUser): string[] | null => (isSiteLimited(user) ? [...user.siteIds] : null);
