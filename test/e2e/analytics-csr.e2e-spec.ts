@@ -561,6 +561,16 @@ describe.each<Mode>(['all-in-one', 'split'])('clinical study report (%s mode)', 
       expectStatus(await statistician.get(`/analytics/csr/${first.id}`).query({ format: 'pdf' }), 400);
       expectStatus(await statistician.get('/analytics/csr').query({ study: protocolId, limit: 501 }), 400);
     });
+
+    it("answers a draft's errors as JSON, not as the Markdown it answers on success", async () => {
+      const missing = await statistician.post('/analytics/csr/draft').send({ study: 'NO-SUCH-STUDY' });
+      expectStatus(missing, 404);
+      expect(missing.headers['content-type']).toMatch(/^application\/json/);
+      expect(missing.body.message).toMatch(/NO-SUCH-STUDY/);
+      const refused = await statistician.post('/analytics/csr/draft').send({ study: protocolId, format: 'pdf' });
+      expectStatus(refused, 400);
+      expect(refused.headers['content-type']).toMatch(/^application\/json/);
+    });
   });
 
   describe('synthetic data', () => {
