@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsNumber, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ScopeQuery } from '../../scope/scope.dto.js';
 import { DEFAULT_TOLERANCE_LIMITS, type ToleranceLimits } from '../tolerance-limits.js';
 
 const MAX_COUNT_LIMIT = 1_000_000;
+const LIMITS_OBJECT = 'limits must be an object of tolerance limits, e.g. {"query_rate_per_100": 8}';
 
 /** Quality tolerance limits replacing the defaults for one request (each optional). */
 export class ToleranceLimitsDto implements Partial<ToleranceLimits> {
@@ -36,7 +37,9 @@ export class RbqmSummaryDto extends ScopeQuery {
     description: `quality tolerance limits replacing the defaults (query_rate_per_100 ${DEFAULT_TOLERANCE_LIMITS.query_rate_per_100}, subjects_missing_visits ${DEFAULT_TOLERANCE_LIMITS.subjects_missing_visits}, serious_related_events ${DEFAULT_TOLERANCE_LIMITS.serious_related_events})`,
   })
   @IsOptional()
-  @ValidateNested()
+  // A list would pass ValidateNested (its items are validated) and then be ignored: only an object is limits.
+  @IsObject({ message: LIMITS_OBJECT })
+  @ValidateNested({ message: LIMITS_OBJECT })
   @Type(() => ToleranceLimitsDto)
   limits?: ToleranceLimitsDto;
 }

@@ -1,13 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CODE, CODE_HINT, ScopeQuery } from '../../scope/scope.dto.js';
 import { DEFAULT_OTHER_ORR, DEFAULT_REFERENCE_ORR } from '../response-model.js';
 
 export const MAX_SEED = 2_147_483_647;
 export const MAX_SUBJECTS_PER_ARM = 100_000;
 export const MAX_ARMS = 20;
+const ARM_OBJECT = 'each of response_rates must be an object such as {"arm": "Active", "orr": 0.4}';
 
 /** An optional probability, 0 to 1. */
 const Probability = (name: string): PropertyDecorator =>
@@ -59,7 +60,9 @@ export class RecistDto extends ScopeQuery {
   @IsArray({ message: 'response_rates must be a list of arms with their probabilities' })
   @ArrayMinSize(1, { message: 'response_rates must list at least 1 arm' })
   @ArrayMaxSize(MAX_ARMS, { message: `response_rates must list at most ${MAX_ARMS} arms` })
-  @ValidateNested({ each: true })
+  // A list inside the list would pass ValidateNested (its items are validated) and then be misread: each arm is an object.
+  @IsObject({ each: true, message: ARM_OBJECT })
+  @ValidateNested({ each: true, message: ARM_OBJECT })
   @Type(() => ArmResponseRatesDto)
   response_rates?: ArmResponseRatesDto[];
 
