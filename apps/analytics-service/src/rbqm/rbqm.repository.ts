@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { findingsSql, type Rule, SqlParams, storedRelation } from '../../../../libs/edit-checks/src/index.js';
 import { type AnalysisScope, scopeConditions } from '../scope/analysis-scope.js';
-import { ARM_CHANGE_RULE, DUPLICATE_VISIT_RULE, type KriRules } from './kri-rules.js';
+import { DUPLICATE_VISIT_RULE, type KriRules } from './kri-rules.js';
 
 /**
  * The EDC's causality values that count as related to the study treatment: a reasonable
@@ -28,7 +28,6 @@ export interface SiteFindingCounts {
   site_id: string | null;
   out_of_range_values: number;
   subjects_missing_visits: number;
-  subjects_with_arm_changes: number;
   duplicate_visits: number;
 }
 
@@ -90,7 +89,7 @@ export class RbqmRepository {
   /**
    * The KRI rules' findings over the scope's stored vitals, counted per site in one statement:
    * values outside a range rule (a value two range rules flag counts once), subjects missing a
-   * required visit, subjects whose records disagree on the arm, and records repeating a subject's visit.
+   * required visit, and records repeating a subject's visit.
    */
   async findingCounts(db: EntityManager, scope: AnalysisScope, rules: KriRules): Promise<SiteFindingCounts[]> {
     const params = new SqlParams();
@@ -98,13 +97,11 @@ export class RbqmRepository {
     const findings = findingsSql(relation, [rules.library], params);
     const ranges = params.add(rules.rangeRuleIds, 'text[]');
     const visits = params.add(rules.visitRuleIds, 'text[]');
-    const armChange = params.add(ARM_CHANGE_RULE, 'text');
     const duplicate = params.add(DUPLICATE_VISIT_RULE, 'text');
     return (await db.query(
       `SELECT f.site_id,
               count(DISTINCT (f.vital_sign_id, f.field)) FILTER (WHERE f.rule_id = ANY(${ranges}))::int AS out_of_range_values,
               count(DISTINCT f.subject_id) FILTER (WHERE f.rule_id = ANY(${visits}))::int AS subjects_missing_visits,
-              count(DISTINCT f.subject_id) FILTER (WHERE f.rule_id = ${armChange})::int AS subjects_with_arm_changes,
               count(DISTINCT f.vital_sign_id) FILTER (WHERE f.rule_id = ${duplicate})::int AS duplicate_visits
          FROM (${findings}) f
         GROUP BY f.site_id`,

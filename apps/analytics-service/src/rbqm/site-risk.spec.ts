@@ -23,7 +23,7 @@ describe("a site's risk indicators", () => {
   it("join the site's counts with its rule findings, zero where the rules found nothing", () => {
     const [s01, s02] = siteRisks(
       [counts('S01', { queries: 3 }), counts('S02')],
-      [{ site_id: 'S01', out_of_range_values: 4, subjects_missing_visits: 1, subjects_with_arm_changes: 0, duplicate_visits: 2 }],
+      [{ site_id: 'S01', out_of_range_values: 4, subjects_missing_visits: 1, duplicate_visits: 2 }],
       effectiveLimits(undefined),
     );
     expect(s01).toMatchObject({ site_id: 'S01', queries: 3, query_rate_per_100: 15, out_of_range_values: 4, out_of_range_rate_per_100: 20, duplicate_visits: 2 });

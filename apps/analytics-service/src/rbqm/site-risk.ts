@@ -59,7 +59,8 @@ export function siteRisks(counts: readonly SiteCounts[], findings: readonly Site
       ...counted,
       out_of_range_values: found?.out_of_range_values ?? 0,
       subjects_missing_visits: found?.subjects_missing_visits ?? 0,
-      subjects_with_arm_changes: found?.subjects_with_arm_changes ?? 0,
+      // Not measurable from published data (ARM_CHANGES_NOT_MEASURED).
+      subjects_with_arm_changes: 0,
       duplicate_visits: found?.duplicate_visits ?? 0,
     });
     return { site_id: siteId, ...indicators, flags: limitFlags(indicators, limits) };

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ResultMetaBody } from '../../results/result-meta.js';
+import { ARM_CHANGES_NOT_MEASURED } from '../kri-rules.js';
 import { RELATED_RELATIONSHIPS } from '../rbqm.repository.js';
 import type { LimitFlag, ToleranceLimitName, ToleranceLimits } from '../tolerance-limits.js';
 
@@ -56,7 +57,7 @@ export class RiskIndicatorsBody {
   @ApiProperty({ type: 'integer', example: 1, description: "subjects missing a required visit (as the study's required-visit check defines it)" })
   subjects_missing_visits!: number;
 
-  @ApiProperty({ type: 'integer', example: 0, description: 'subjects whose records name more than one treatment arm' })
+  @ApiProperty({ type: 'integer', example: 0, description: `subjects whose arm changed: ${ARM_CHANGES_NOT_MEASURED}` })
   subjects_with_arm_changes!: number;
 
   @ApiProperty({ type: 'integer', example: 0, description: "records repeating a subject's visit (the later ones)" })
