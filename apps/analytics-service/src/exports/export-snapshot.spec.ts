@@ -1,5 +1,5 @@
 import { type MigratedDatabase, openMigratedDatabase } from '../../../../test/support/migrated-database.js';
-import { ExportSnapshots } from './export-snapshot.js';
+import { EXPORTS_BUSY_RETRY_SECONDS, ExportsBusyException, ExportSnapshots, MAX_CONCURRENT_EXPORTS } from './export-snapshot.js';
 
 /**
  * The snapshot an export reads, on a real PostgreSQL as the services' login: read-only REPEATABLE
@@ -79,5 +79,40 @@ describe('ExportSnapshots', () => {
     const next = await snapshots.open();
     expect(await next.rows<{ one: number }>({ text: 'SELECT 1 AS one', values: [] })).toEqual([{ one: 1 }]);
     await next.close();
+  });
+
+  it(`streams at most ${MAX_CONCURRENT_EXPORTS} exports at once: the next is refused with 503 and Retry-After until one ends`, async () => {
+    expect(MAX_CONCURRENT_EXPORTS).toBe(2);
+    const held = [await snapshots.open(), await snapshots.open()];
+    const streams = held.map((snapshot) => snapshot.stream<{ g: number }>({ text: `SELECT g FROM generate_series(1, 100000) g`, values: [] }));
+    const end = async (index: number) => {
+      await streams[index].return(undefined);
+      await held[index].close(true);
+    };
+    try {
+      // Both are mid-stream: a row read, the rest waiting for their clients.
+      for (const stream of streams) expect((await stream.next()).value).toEqual({ g: 1 });
+      const refused = await snapshots.open().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(ExportsBusyException);
+      const busy = refused as ExportsBusyException;
+      expect({ status: busy.getStatus(), retryAfter: busy.retryAfterSeconds, message: busy.message }).toEqual({
+        status: 503,
+        retryAfter: EXPORTS_BUSY_RETRY_SECONDS,
+        message: expect.stringMatching(/^2 exports are running in this service, the most it streams at once .*try again in 10 seconds$/),
+      });
+      await end(0);
+      const next = await snapshots.open();
+      expect(await next.rows<{ one: number }>({ text: 'SELECT 1 AS one', values: [] })).toEqual([{ one: 1 }]);
+      await next.close();
+    } finally {
+      await end(0);
+      await end(1);
+    }
+    // Every slot is back: two more open.
+    const again = [await snapshots.open(), await snapshots.open()];
+    for (const snapshot of again) await snapshot.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,25 @@ import type { SqlQuery } from './sdtm-sql.js';
 export const EXPORT_READ_LIMIT_MS = 10 * 60_000;
 /** Rows fetched from the cursor at a time: memory stays bounded however large the study. */
 const CURSOR_BATCH = 500;
+/**
+ * Exports one process streams at once. Each holds a pool connection and a snapshot (which holds
+ * back vacuum) for as long as its client reads, so a few slow downloads must not take the pool.
+ */
+export const MAX_CONCURRENT_EXPORTS = 2;
+/** When a refused export may try again: a small export is over by then. */
+export const EXPORTS_BUSY_RETRY_SECONDS = 10;
+
+/** 503 (temporary) with Retry-After: the error filter turns `retryAfterSeconds` into the header. */
+export class ExportsBusyException extends ServiceUnavailableException {
+  readonly retryAfterSeconds = EXPORTS_BUSY_RETRY_SECONDS;
+
+  constructor(running: number) {
+    super(
+      `${running} exports are running in this service, the most it streams at once (each holds a database connection while its client reads); ` +
+        `try again in ${EXPORTS_BUSY_RETRY_SECONDS} seconds`,
+    );
+  }
+}
 
 /**
  * One read-only REPEATABLE READ transaction on its own connection: the counts an export audits and
@@ -19,7 +38,8 @@ export class ExportSnapshot {
 
   constructor(
     private readonly client: pg.PoolClient,
-    private readonly restoreReadTimeout: () => void,
+    /** Restores the connection's read timeout and gives the export's slot back. */
+    private readonly done: () => void,
   ) {}
 
   async rows<T>(query: SqlQuery): Promise<T[]> {
@@ -45,31 +65,45 @@ export class ExportSnapshot {
     } catch {
       broken = true;
     } finally {
-      this.restoreReadTimeout();
+      this.done();
       // A connection whose cursor was abandoned mid-read is not reused.
       this.client.release(broken ? true : undefined);
     }
   }
 }
 
+/** Opens export snapshots, at most MAX_CONCURRENT_EXPORTS at once in this process (beyond: 503 with Retry-After). */
 @Injectable()
 export class ExportSnapshots {
+  private running = 0;
+
   constructor(private readonly dataSource: DataSource) {}
 
   async open(): Promise<ExportSnapshot> {
-    // TypeORM keeps its pg.Pool untyped; a cursor needs pg's own client.
-    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
-    const client = await pool.connect();
+    if (this.running >= MAX_CONCURRENT_EXPORTS) throw new ExportsBusyException(this.running);
+    this.running += 1;
+    let client: pg.PoolClient;
+    try {
+      // TypeORM keeps its pg.Pool untyped; a cursor needs pg's own client.
+      client = await (this.dataSource.driver as unknown as { master: pg.Pool }).master.connect();
+    } catch (error) {
+      this.running -= 1;
+      throw error;
+    }
     const restore = liftReadTimeout(client);
+    const done = () => {
+      restore();
+      this.running -= 1;
+    };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(EXPORT_READ_LIMIT_MS)]);
     } catch (error) {
-      restore();
+      done();
       client.release(true);
       throw error;
     }
-    return new ExportSnapshot(client, restore);
+    return new ExportSnapshot(client, done);
   }
 }
 

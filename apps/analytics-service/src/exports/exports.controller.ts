@@ -5,6 +5,7 @@ import { Actor, type AuditActor } from '../../../../libs/audit/src/index.js';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
 import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
 import { FhirExportBody, FhirExportQuery, SdtmExportBody } from './dto/export-bodies.dto.js';
+import { MAX_CONCURRENT_EXPORTS } from './export-snapshot.js';
 import { type ExportHeaders, ExportsService } from './exports.service.js';
 
 /** Where the FHIR export is served (the gateway's prefix included): its `next` links point here. */
@@ -13,6 +14,9 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const MARKED =
   'X-Synthetic-Data says whether the scope holds synthetic (generated) subjects; X-Scope-Note, for a site-limited user, which sites it covers; X-Total-Count the rows (SDTM) or subjects (FHIR) in scope';
 const NOT_FOUND = 'No such study, or the site is not one of the study\'s (or not one of yours)';
+const BUSY =
+  `Already ${MAX_CONCURRENT_EXPORTS} exports streaming in this service (each holds a database connection while its client reads), ` +
+  'or the database is unavailable or not answering; Retry-After says when to try again';
 const INVALID = 'A field is unknown, missing or out of range (domain, format, limit, offset, study, site, dataset_id)';
 
 @ApiFeature('analytics')
@@ -38,6 +42,7 @@ export class ExportsController {
   })
   @ApiError(HttpStatus.BAD_REQUEST, INVALID)
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, BUSY, { retryAfter: true })
   async sdtm(
     @Body() body: SdtmExportBody,
     @CurrentUser() user: AuthenticatedUser,
@@ -61,6 +66,7 @@ export class ExportsController {
   @ApiOkResponse({ description: `A FHIR Bundle (application/fhir+json). ${MARKED}`, content: { 'application/fhir+json': { schema: { type: 'object' } } } })
   @ApiError(HttpStatus.BAD_REQUEST, INVALID)
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, BUSY, { retryAfter: true })
   fhir(
     @Body() body: FhirExportBody,
     @CurrentUser() user: AuthenticatedUser,
@@ -76,6 +82,7 @@ export class ExportsController {
   @ApiOkResponse({ description: `A FHIR Bundle (application/fhir+json). ${MARKED}`, content: { 'application/fhir+json': { schema: { type: 'object' } } } })
   @ApiError(HttpStatus.BAD_REQUEST, INVALID)
   @ApiError(HttpStatus.NOT_FOUND, NOT_FOUND)
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, BUSY, { retryAfter: true })
   fhirPage(
     @Query() query: FhirExportQuery,
     @CurrentUser() user: AuthenticatedUser,
