@@ -210,6 +210,8 @@ describe('simulated RECIST response rates (all-in-one mode)', () => {
     [{ seed: 1, subjects_per_arm: 10, response_rates: [{ arm: 'Active', cr: 0.5, pr: 0.4, sd: 0.3 }] }, /sum to at most 1/],
     [{ seed: 1, subjects_per_arm: 10, response_rates: [{ arm: 'Active', orr: 0.3 }, { arm: 'Active', orr: 0.4 }] }, /repeats arm Active/],
     [{ seed: 1, subjects_per_arm: 10, response_rates: [] }, /at least 1 arm/],
+    [{ seed: 1, subjects_per_arm: 10, response_rates: [[{ arm: 'Active', orr: 0.4 }]] }, /each of response_rates must be an object/],
+    [{ seed: 1, subjects_per_arm: 10, response_rates: [0.4] }, /each of response_rates must be an object/],
     [{ seed: 1, subjects_per_arm: 10, simulated: false }, /simulated/],
   ])('refuses %j with 400 saying why', async (body, message) => {
     const response = await statistician.post('/analytics/stats/recist').send(body);
