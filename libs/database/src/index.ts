@@ -7,6 +7,7 @@ export * from './cache/edc-cache-tags.js';
 export * from './cache/redis-cache.backend.js';
 export * from './connection/database-connection.js';
 export * from './connection/database-roles.js';
+export * from './connection/deadline-transactions.js';
 export * from './embedded/embedded-postgres.js';
 export * from './health/cache.health.js';
 export * from './health/database.health.js';

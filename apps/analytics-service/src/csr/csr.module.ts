@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DeadlineTransactions } from '../../../../libs/database/src/index.js';
 import { ResultsModule } from '../results/results.module.js';
 import { ScopeModule } from '../scope/scope.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { CsrController } from './csr.controller.js';
 import { CsrService } from './csr.service.js';
-import { DeadlineTransactions } from './deadline-transactions.js';
 import { DocumentsRepository } from './documents.repository.js';
 import { CsrBuilder } from './report/csr-builder.js';
 import { CsrDataRepository } from './report/csr-data.repository.js';

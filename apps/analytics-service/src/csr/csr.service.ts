@@ -5,7 +5,6 @@ import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src
 import { type AnalysisScope, describeScope } from '../scope/analysis-scope.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
 import { type StudyDesign, StudyDesignReader } from '../scope/study-design.reader.js';
-import { DeadlineTransactions, type WorkDeadline } from './deadline-transactions.js';
 import { type DocumentMetaRow, DocumentsRepository } from './documents.repository.js';
 import type { CsrDocument, CsrDocumentPage, CsrFormat } from './dto/csr-responses.js';
 import type { CsrListQuery, GenerateCsrDto } from './dto/csr-requests.dto.js';
@@ -15,6 +14,7 @@ import { CsrBuilder } from './report/csr-builder.js';
 import { CsrDataRepository } from './report/csr-data.repository.js';
 import type { CsrReport } from './report/csr-report.js';
 import { softwareVersion } from '../../../../libs/config/src/index.js';
+import { DeadlineTransactions, type WorkDeadline } from '../../../../libs/database/src/index.js';
 
 /**
  * Generating or drafting a report answers within this instead of REQUEST_TIMEOUT_MS (its work grows

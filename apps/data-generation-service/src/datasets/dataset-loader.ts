@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
-import { CacheService } from '../../../../libs/database/src/index.js';
+import { CacheService, liftReadTimeout } from '../../../../libs/database/src/index.js';
 import type { SubjectBlock } from '../generators/dataset.js';
 import { type Manifest, ManifestBuilder } from '../generators/manifest.js';
 import { blocksOf, type Recipe } from '../generators/recipe.js';
@@ -152,18 +152,4 @@ export class DatasetLoader {
     }
     if (!(await this.datasets.progress(datasetId, records, subjects))) throw new LoadCancelledError();
   }
-}
-
-/**
- * The pool's client-side read timeout (DB_QUERY_TIMEOUT_MS) is meant for requests; the load's COPY
- * and its checks may rightly take longer. Raised to the job's own limit on this connection, and put
- * back before the connection returns to the pool.
- */
-function liftReadTimeout(client: pg.PoolClient, limitMs: number): () => void {
-  const parameters = (client as unknown as { connectionParameters: { query_timeout?: number } }).connectionParameters;
-  const previous = parameters.query_timeout;
-  parameters.query_timeout = Math.max(previous ?? 0, limitMs);
-  return () => {
-    parameters.query_timeout = previous;
-  };
 }

@@ -8,7 +8,7 @@ import type { CheckLibraries } from './check-libraries.js';
 import type { ChecksRepository } from './checks.repository.js';
 import { ChecksService, MAX_QUERIES_PER_RUN } from './checks.service.js';
 import { ruleLibrarySha256 } from '../rules/library-digest.js';
-import type { RunDeadline, RunTransactions } from './run-transaction.js';
+import type { DeadlineTransactions, WorkDeadline } from '../../../../libs/database/src/index.js';
 import type { RunsRepository } from './runs.repository.js';
 
 /** A run's guards, with the database replaced (the SQL itself is specified against a real database). */
@@ -25,7 +25,7 @@ describe('ChecksService.run', () => {
     const noted = <T>(name: string, value: T) => jest.fn(async (..._args: unknown[]) => (calls.push(name), value));
     const db = { query: resolves([]) } as unknown as EntityManager;
     const transactions = {
-      run: jest.fn((deadline: RunDeadline, work: (db: EntityManager, checkpoint: () => void) => Promise<unknown>) =>
+      run: jest.fn((deadline: WorkDeadline, _isolation: string, work: (db: EntityManager, checkpoint: () => void) => Promise<unknown>) =>
         work(db, () => {
           if (deadline.signal?.aborted) throw deadline.tooLate();
         }),
@@ -57,7 +57,7 @@ describe('ChecksService.run', () => {
       opener as unknown as QueryOpener,
       audit as unknown as AuditService,
       config,
-      transactions as unknown as RunTransactions,
+      transactions as unknown as DeadlineTransactions,
     );
     return { subject, checks, runs, opener, audit, calls, startedAt };
   }

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, AuditService } from '../../../../libs/audit/src/index.js';
 import { type AuthenticatedUser, isSiteLimited } from '../../../../libs/auth/src/index.js';
 import { PlatformConfig } from '../../../../libs/config/src/index.js';
+import { DeadlineTransactions } from '../../../../libs/database/src/index.js';
 import { QueryOpener } from '../queries/query-opener.js';
 import { parseRule } from '../rules/parse-rule.js';
 import type { FindingRow, Rule, RuleLibrary, StoredScope } from '../../../../libs/edit-checks/src/index.js';
@@ -13,7 +14,6 @@ import { ChecksRepository } from './checks.repository.js';
 import type { BatchFindingResponse, RunResponse, SeverityCounts, StoredFindingResponse, TryRuleResponse, ValidateBatchResponse } from './dto/check-responses.js';
 import type { RunChecksDto, TryRuleDto, ValidateBatchDto } from './dto/check-requests.dto.js';
 import { ruleLibrarySha256 } from '../rules/library-digest.js';
-import { RunTransactions } from './run-transaction.js';
 import { RunsRepository } from './runs.repository.js';
 
 /** A batch names at most this many studies: each adds its whole library to the statement. */
@@ -50,7 +50,7 @@ export class ChecksService {
     private readonly opener: QueryOpener,
     private readonly audit: AuditService,
     private readonly config: PlatformConfig,
-    private readonly transactions: RunTransactions,
+    private readonly transactions: DeadlineTransactions,
   ) {}
 
   async validate(body: ValidateBatchDto, user: AuthenticatedUser): Promise<ValidateBatchResponse> {
@@ -107,7 +107,7 @@ export class ChecksService {
     const siteIds = body.site !== undefined ? [body.site] : limited ? user.siteIds : null;
     const scope: StoredScope = { protocolId: body.study, siteIds, subjectId: body.subject ?? null, datasetId: body.dataset_id ?? null };
     const runDeadline = { limitMs: RUN_DEADLINE_MS, signal: deadline, tooLate: runTooSlow };
-    return this.transactions.run(runDeadline, async (db, checkpoint) => {
+    return this.transactions.run(runDeadline, 'READ COMMITTED', async (db, checkpoint) => {
       if (!(await this.checks.studyExists(db, body.study))) throw missing;
       const subjectSite = scope.subjectId === null ? undefined : await this.subjectSite(db, scope);
       checkpoint();

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** The deadline a run's work is bounded by, and the signal that says it has passed. */
-export interface RunDeadline {
+/** The isolation levels deadline-bound work uses. */
+export type Isolation = 'READ COMMITTED' | 'REPEATABLE READ';
+
+/** The deadline a piece of work (a run of the checks, a study report) is bounded by, and the signal that says it has passed. */
+export interface WorkDeadline {
   limitMs: number;
   signal?: AbortSignal;
   /** The error answered once the work has been stopped and rolled back. */
@@ -11,17 +14,21 @@ export interface RunDeadline {
 }
 
 /**
- * A run's transaction, stopped at its deadline: the statement running then is cancelled
+ * A transaction stopped at its deadline: the statement running then is cancelled
  * (pg_cancel_backend of the transaction's own backend), the transaction rolled back, and only
- * then `tooLate()` thrown, so a run's 503 always means nothing was stored. Past the deadline no
- * statement starts (`checkpoint`) and nothing commits. Statements may take up to the deadline
- * (statement_timeout and the client's read timeout lifted to it, for this transaction only).
+ * then `tooLate()` thrown, so a 503 always means nothing was stored. Past the deadline no
+ * statement the work checks for (`checkpoint`) starts, and nothing commits. Statements may take up
+ * to the deadline (statement_timeout and the client's read timeout lifted to it, for this
+ * transaction only).
+ *
+ * For work that outlives REQUEST_TIMEOUT_MS by design (a run of the edit checks, a study report):
+ * its route's deadline (`RouteDeadline` with `abortsWork`) is the one the work stops at.
  */
 @Injectable()
-export class RunTransactions {
+export class DeadlineTransactions {
   constructor(private readonly dataSource: DataSource) {}
 
-  async run<T>(deadline: RunDeadline, work: (db: EntityManager, checkpoint: () => void) => Promise<T>): Promise<T> {
+  async run<T>(deadline: WorkDeadline, isolation: Isolation, work: (db: EntityManager, checkpoint: () => void) => Promise<T>): Promise<T> {
     const { signal, tooLate } = deadline;
     const checkpoint = () => {
       if (signal?.aborted) throw tooLate();
@@ -33,11 +40,10 @@ export class RunTransactions {
     let cancelling: Promise<unknown> | undefined;
     let stopAtDeadline: (() => void) | undefined;
     try {
-      await runner.startTransaction('READ COMMITTED');
+      await runner.startTransaction(isolation);
       try {
-        const [{ pid }] = (await runner.query(`SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, true)`, [
-          String(deadline.limitMs),
-        ])) as Array<{ pid: number }>;
+        // Under REPEATABLE READ this first statement takes the snapshot: nothing the work reads is older.
+        const [{ pid }] = (await runner.query(`SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, true)`, [String(deadline.limitMs)])) as Array<{ pid: number }>;
         // The connection is held until the cancel has been answered, so it never reaches another request's statement.
         stopAtDeadline = () => {
           cancelling = this.dataSource.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
@@ -63,11 +69,12 @@ export class RunTransactions {
 }
 
 /**
- * The pool's client-side read timeout (DB_QUERY_TIMEOUT_MS) is meant for ordinary requests; a
- * run's statements may take up to its deadline. Raised on this connection only (a little past the
- * deadline, so the server's own timeout or the cancel answers first), put back before release.
+ * The pool's client-side read timeout (DB_QUERY_TIMEOUT_MS) is meant for ordinary requests; long
+ * work's statements (a report, a run, a bulk load, an export) may take up to its own limit. Raised
+ * on this connection only (a little past the limit, so the server's own timeout or a cancel answers
+ * first); the function returned puts it back, before the connection returns to the pool.
  */
-function liftReadTimeout(client: pg.PoolClient, limitMs: number): () => void {
+export function liftReadTimeout(client: pg.PoolClient, limitMs: number): () => void {
   // pg keeps the connection's settings in this untyped property, which it reads at each query.
   const parameters = (client as unknown as { connectionParameters: { query_timeout?: number } }).connectionParameters;
   const previous = parameters.query_timeout;
