@@ -9,7 +9,7 @@ import { AnalysisScopes } from '../scope/analysis-scopes.js';
 import { StudyDesignReader } from '../scope/study-design.reader.js';
 import { FHIR_DEFAULT_LIMIT, type FhirExportBody, type SdtmExportBody } from './dto/export-bodies.dto.js';
 import { type ExportSnapshot, ExportSnapshots } from './export-snapshot.js';
-import { fhirSubjectsQuery, fhirVitalsQuery } from './fhir-sql.js';
+import { fhirRecordCountsQuery, fhirSubjectsQuery, fhirVitalsQuery } from './fhir-sql.js';
 import { collectionBundle, type FhirResource, type FhirSubjectRow, type FhirVitalRow, observationResources, patientResource } from './fhir-resources.js';
 import { countOf, sdtmCountQuery, sdtmRowsQuery, syntheticQuery } from './sdtm-sql.js';
 import { type SdtmRow, sdtmCsv, sdtmDatasetJson } from './sdtm-formats.js';
@@ -82,14 +82,16 @@ export class ExportsService {
     try {
       const subjectsQuery = fhirSubjectsQuery(scope);
       const [{ n: total }] = await snapshot.rows<{ n: number }>(countOf(subjectsQuery));
-      const subjects = await snapshot.rows<FhirSubjectRow>(pagedQuery(subjectsQuery, page));
+      const asked = await snapshot.rows<FhirSubjectRow>(pagedQuery(subjectsQuery, page));
+      const counts = asked.length === 0 ? [] : await snapshot.rows<{ patient_id: string; records: number }>(fhirRecordCountsQuery(asked.map((s) => s.patient_id)));
+      const subjects = subjectsWithinBundleLimit(asked, new Map(counts.map((row) => [row.patient_id, row.records])));
       const vitals = subjects.length === 0 ? [] : await snapshot.rows<FhirVitalRow>(fhirVitalsQuery(subjects.map((s) => s.patient_id)));
       const synthetic = await this.isSynthetic(snapshot, scope);
       const resources = bundleResources(subjects, vitals);
       await this.record(actor, 'fhir_bundle', scope, 'fhir-r4-json', resources.length, { ...page, subjects: subjects.length, subjects_total: total });
       failed = false;
       const more = page.offset + subjects.length < total;
-      const next = more ? `${nextBase}?${nextQuery(body, page)}` : null;
+      const next = more ? `${nextBase}?${nextQuery(body, { limit: page.limit, offset: page.offset + subjects.length })}` : null;
       const bundle = collectionBundle(randomUUID(), new Date(), resources, { synthetic, siteNote: describeScope(scope).note }, next);
       return { bundle, headers: exportHeaders(scope, synthetic, total) };
     } finally {
@@ -136,13 +138,35 @@ function pagedQuery(query: { text: string; values: unknown[] }, page: { limit: n
   return { text: `${query.text} LIMIT $${values.push(page.limit)} OFFSET $${values.push(page.offset)}`, values };
 }
 
+/**
+ * A Bundle is built whole before it is sent: at most this many vital-signs records (three
+ * Observations each, about 100 MB at 40,000) go into one, however many subjects were asked for.
+ */
+export const MAX_FHIR_RECORDS_PER_BUNDLE = 10_000;
+
+/**
+ * The page's first subjects whose records fit in one Bundle (always the first subject, whose
+ * records are never split); the `next` link goes on from the first subject left out.
+ */
+export function subjectsWithinBundleLimit<T extends { patient_id: string }>(subjects: T[], records: ReadonlyMap<string, number>): T[] {
+  let total = 0;
+  const kept: T[] = [];
+  for (const subject of subjects) {
+    total += records.get(subject.patient_id) ?? 0;
+    if (kept.length > 0 && total > MAX_FHIR_RECORDS_PER_BUNDLE) break;
+    kept.push(subject);
+  }
+  return kept;
+}
+
+/** The `next` link's query: the same scope and limit, from `page.offset`. */
 function nextQuery(body: FhirExportBody, page: { limit: number; offset: number }): string {
   const query = new URLSearchParams();
   if (body.study !== undefined) query.set('study', body.study);
   if (body.site !== undefined) query.set('site', body.site);
   if (body.dataset_id !== undefined) query.set('dataset_id', body.dataset_id);
   query.set('limit', String(page.limit));
-  query.set('offset', String(page.offset + page.limit));
+  query.set('offset', String(page.offset));
   return query.toString();
 }
 

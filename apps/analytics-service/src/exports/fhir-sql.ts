@@ -31,3 +31,13 @@ export function fhirVitalsQuery(patientIds: string[]): SqlQuery {
      ORDER BY v.patient_id, coalesce(v.visit_date, (v.measurement_time AT TIME ZONE 'UTC')::date), v.measurement_time NULLS LAST, v.vital_sign_id`;
   return { text, values: [patientIds] };
 }
+
+/** How many dated vital-signs records (three Observations each) each subject of a page has. */
+export function fhirRecordCountsQuery(patientIds: string[]): SqlQuery {
+  const text = `
+    SELECT v.patient_id, count(*)::int AS records
+      FROM edc_vitals v
+     WHERE v.patient_id = ANY($1::uuid[]) AND (v.measurement_time IS NOT NULL OR v.visit_date IS NOT NULL)
+     GROUP BY v.patient_id`;
+  return { text, values: [patientIds] };
+}
