@@ -1,16 +1,19 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ACCESS, type AuthenticatedUser, CurrentUser, Roles } from '../../../../libs/auth/src/index.js';
-import { ApiError, ApiFeature } from '../../../../libs/platform/src/index.js';
+import { ApiError, ApiFeature, deadlineSignal, RouteDeadline } from '../../../../libs/platform/src/index.js';
 import { AnalysisScopes } from '../scope/analysis-scopes.js';
 import { ScopeQuery } from '../scope/scope.dto.js';
 import { ComparisonsQuery, MAX_WEEK12_RECORDS, Week12Dto } from './dto/stats-requests.dto.js';
 import { ComparisonsResponse, DescriptiveResponse, Week12Response } from './dto/stats-responses.js';
+import { STATS_DEADLINE_MS } from './stats.repository.js';
 import { StatsService } from './stats.service.js';
 import { Week12Service } from './week12.service.js';
 
 const NO_SCOPE = "No such study, or no such site in it (or, for a site-limited user, a site not theirs)";
 const BAD_SCOPE = 'study or site is not a code, or dataset_id not a UUID';
+const TOO_SLOW = `The statistics did not finish within their deadline (${STATS_DEADLINE_MS / 1000} s, not REQUEST_TIMEOUT_MS) and were stopped, or the database is unavailable`;
 
 @ApiFeature('analytics')
 @Controller('stats')
@@ -23,6 +26,7 @@ export class StatsController {
 
   @Get('descriptive')
   @Roles(ACCESS.readStatistics)
+  @RouteDeadline(STATS_DEADLINE_MS, { abortsWork: true })
   @ApiOperation({
     operationId: 'describeVitals',
     summary:
@@ -32,12 +36,14 @@ export class StatsController {
   @ApiOkResponse({ type: DescriptiveResponse })
   @ApiError(HttpStatus.BAD_REQUEST, BAD_SCOPE)
   @ApiError(HttpStatus.NOT_FOUND, NO_SCOPE)
-  async descriptive(@Query() query: ScopeQuery, @CurrentUser() user: AuthenticatedUser): Promise<DescriptiveResponse> {
-    return this.stats.descriptive(await this.scopes.resolve(query, user));
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, TOO_SLOW, { retryAfter: true })
+  async descriptive(@Query() query: ScopeQuery, @CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<DescriptiveResponse> {
+    return this.stats.descriptive(await this.scopes.resolve(query, user), undefined, deadlineSignal(request));
   }
 
   @Get('comparisons')
   @Roles(ACCESS.readStatistics)
+  @RouteDeadline(STATS_DEADLINE_MS, { abortsWork: true })
   @ApiOperation({
     operationId: 'compareArms',
     summary:
@@ -47,9 +53,10 @@ export class StatsController {
   @ApiOkResponse({ type: ComparisonsResponse })
   @ApiError(HttpStatus.BAD_REQUEST, `${BAD_SCOPE}, or vital is not one of the four analysed`)
   @ApiError(HttpStatus.NOT_FOUND, NO_SCOPE)
-  async comparisons(@Query() query: ComparisonsQuery, @CurrentUser() user: AuthenticatedUser): Promise<ComparisonsResponse> {
+  @ApiError(HttpStatus.SERVICE_UNAVAILABLE, TOO_SLOW, { retryAfter: true })
+  async comparisons(@Query() query: ComparisonsQuery, @CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<ComparisonsResponse> {
     const { vital, ...scopeQuery } = query;
-    return this.stats.comparisons(await this.scopes.resolve(scopeQuery, user), vital === undefined ? undefined : [vital]);
+    return this.stats.comparisons(await this.scopes.resolve(scopeQuery, user), vital === undefined ? undefined : [vital], undefined, deadlineSignal(request));
   }
 
   @Post('week12')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeadlineTransactions } from '../../../../libs/database/src/index.js';
 import { ResultsModule } from '../results/results.module.js';
 import { ScopeModule } from '../scope/scope.module.js';
 import { StatsController } from './stats.controller.js';
@@ -10,7 +11,7 @@ import { Week12Service } from './week12.service.js';
 @Module({
   imports: [ScopeModule, ResultsModule],
   controllers: [StatsController],
-  providers: [StatsService, StatsRepository, Week12Service],
+  providers: [StatsService, StatsRepository, Week12Service, DeadlineTransactions],
   exports: [StatsService],
 })
 export class StatsModule {}

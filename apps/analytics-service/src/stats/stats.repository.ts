@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DeadlineTransactions, type WorkDeadline } from '../../../../libs/database/src/index.js';
 import type { Vital } from './dto/stats-requests.dto.js';
 import type { VitalsSource } from './vitals-source.js';
 
@@ -73,24 +74,27 @@ const REGRESSION = ['n', 'mean', 'sd', 'mean_baseline', 'sxx', 'sxy', 'syy'] as 
  */
 @Injectable()
 export class StatsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: DeadlineTransactions,
+  ) {}
 
   /** Per vital × arm × visit: n, mean, sd, median, quartiles, min and max of the values, and of change from baseline. */
-  descriptive(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, db?: EntityManager): Promise<Tables<DescriptiveRow, DescriptiveRow>> {
+  descriptive(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, db?: EntityManager, deadline?: WorkDeadline): Promise<Tables<DescriptiveRow, DescriptiveRow>> {
     const figures = (value: string) => `count(${value}) AS n, avg(${value}) AS mean, stddev_samp(${value}) AS sd,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY ${value}) AS median,
       percentile_cont(0.25) WITHIN GROUP (ORDER BY ${value}) AS q1,
       percentile_cont(0.75) WITHIN GROUP (ORDER BY ${value}) AS q3, min(${value}) AS min, max(${value}) AS max`;
-    return this.tables(source, vitals, plan, figures, figures, DESCRIPTIVE, DESCRIPTIVE, db);
+    return this.tables(source, vitals, plan, figures, figures, DESCRIPTIVE, DESCRIPTIVE, db, deadline);
   }
 
   /** Per vital × arm × visit: n, mean, sd of the values; of the changes also regr_* of change on baseline. */
-  comparisons(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, db?: EntityManager): Promise<Tables<SummaryRow, ChangeRow>> {
+  comparisons(source: VitalsSource, vitals: readonly Vital[], plan: VisitPlan, db?: EntityManager, deadline?: WorkDeadline): Promise<Tables<SummaryRow, ChangeRow>> {
     const moments = (value: string) => `count(${value}) AS n, avg(${value}) AS mean, stddev_samp(${value}) AS sd`;
     const regression = (change: string, baseline: string) =>
       `${moments(change)}, regr_avgx(${change}, ${baseline}) AS mean_baseline,
        regr_sxx(${change}, ${baseline}) AS sxx, regr_sxy(${change}, ${baseline}) AS sxy, regr_syy(${change}, ${baseline}) AS syy`;
-    return this.tables(source, vitals, plan, moments, regression, MOMENTS, REGRESSION, db);
+    return this.tables(source, vitals, plan, moments, regression, MOMENTS, REGRESSION, db, deadline);
   }
 
   /** Systolic BP at one visit in the given arms: per arm, each subject's earliest value there (arms without values absent). */
@@ -117,6 +121,8 @@ export class StatsRepository {
     changeNames: readonly string[],
     /** The caller's transaction (its snapshot); without one, a read-only repeatable-read transaction of its own. */
     db?: EntityManager,
+    /** Without `db`: the route's deadline, at which the statement running is cancelled. */
+    deadline?: WorkDeadline,
   ): Promise<Tables<V, C>> {
     const valueParams = [...source.params];
     // Subjects without an arm stay in (one group per visit) to be counted, and are dropped below.
@@ -146,9 +152,14 @@ export class StatsRepository {
         repeatRecords: counts.records - counts.without_arm - subjectVisits,
       };
     };
-    if (db) return read(db);
-    return this.dataSource.transaction('REPEATABLE READ', async (tx: EntityManager) => {
+    if (db) {
+      await db.query(SORT_MEMORY);
+      return read(db);
+    }
+    return this.transactions.run(deadline ?? { limitMs: STATS_DEADLINE_MS, tooLate: statisticsTooSlow }, 'REPEATABLE READ', async (tx, checkpoint) => {
       await tx.query('SET TRANSACTION READ ONLY');
+      await tx.query(SORT_MEMORY);
+      checkpoint();
       return read(tx);
     });
   }
@@ -165,6 +176,21 @@ interface GroupRow {
 interface ArmGroupRow extends GroupRow {
   arm: string;
 }
+
+/**
+ * The statistics over a whole study outlast REQUEST_TIMEOUT_MS and the default statement timeout
+ * at a million vitals (each subject's one record per visit, the baseline and the quartiles are
+ * sorts of every row): they have a deadline of their own, at which the statement is cancelled.
+ */
+export const STATS_DEADLINE_MS = 120_000;
+
+export const statisticsTooSlow = (): Error =>
+  new ServiceUnavailableException(
+    `The statistics did not finish within their deadline (${STATS_DEADLINE_MS / 1000} s) and were stopped; ask for one site or one dataset at a time, or try again later`,
+  );
+
+/** Sort memory for this transaction only: the per-visit and quartile sorts of a large study then stay off disk. */
+const SORT_MEMORY = "SET LOCAL work_mem = '128MB'";
 
 /** A subject's earliest record at a visit: by measurement time, then visit date, then record id. */
 const EARLIEST = 's.taken_at NULLS LAST, s.taken_on NULLS LAST, s.row_key';

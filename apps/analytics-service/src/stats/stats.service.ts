@@ -7,7 +7,8 @@ import { referenceArm, StudyDesignReader } from '../scope/study-design.reader.js
 import { ancova, welchTest } from '../statistics/index.js';
 import { VITALS, type Vital } from './dto/stats-requests.dto.js';
 import type { ArmSummary, ComparisonsResponse, DescriptiveCell, DescriptiveResponse, VisitComparison, WelchSet } from './dto/stats-responses.js';
-import { type ChangeRow, type DescriptiveRow, StatsRepository, type SummaryRow, type Tables } from './stats.repository.js';
+import type { WorkDeadline } from '../../../../libs/database/src/index.js';
+import { type ChangeRow, type DescriptiveRow, STATS_DEADLINE_MS, StatsRepository, statisticsTooSlow, type SummaryRow, type Tables } from './stats.repository.js';
 import { armComparator, distinctSorted, visitComparator, visitPlan } from './visit-order.js';
 import { storedVitals } from './vitals-source.js';
 
@@ -32,23 +33,23 @@ export class StatsService {
    * In `db`, the caller's transaction (the study report reads everything in one snapshot), the
    * tables are computed there and not cached; otherwise through the cache.
    */
-  async descriptive(scope: AnalysisScope, db?: EntityManager): Promise<DescriptiveResponse> {
+  async descriptive(scope: AnalysisScope, db?: EntityManager, deadline?: AbortSignal): Promise<DescriptiveResponse> {
     if (db) return uncached(await this.computeDescriptive(scope, db));
-    const { value, cached } = await this.cache.read('stats-descriptive', scope, null, () => this.computeDescriptive(scope));
+    const { value, cached } = await this.cache.read('stats-descriptive', scope, null, () => this.computeDescriptive(scope, undefined, deadline));
     return answered(value, scope, cached);
   }
 
   /** As `descriptive`: in the caller's transaction `db` when given, else through the cache. */
-  async comparisons(scope: AnalysisScope, vitals: readonly Vital[] = VITALS, db?: EntityManager): Promise<ComparisonsResponse> {
+  async comparisons(scope: AnalysisScope, vitals: readonly Vital[] = VITALS, db?: EntityManager, deadline?: AbortSignal): Promise<ComparisonsResponse> {
     const analysed = VITALS.filter((vital) => vitals.includes(vital));
     if (db) return uncached(await this.computeComparisons(scope, analysed, db));
-    const { value, cached } = await this.cache.read('stats-comparisons', scope, analysed, () => this.computeComparisons(scope, analysed));
+    const { value, cached } = await this.cache.read('stats-comparisons', scope, analysed, () => this.computeComparisons(scope, analysed, undefined, deadline));
     return answered(value, scope, cached);
   }
 
-  private async computeDescriptive(scope: AnalysisScope, db?: EntityManager): Promise<Computed<DescriptiveResponse>> {
+  private async computeDescriptive(scope: AnalysisScope, db?: EntityManager, deadline?: AbortSignal): Promise<Computed<DescriptiveResponse>> {
     const design = await this.designs.read(scope.protocolId, db);
-    const tables = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design), db);
+    const tables = await this.repository.descriptive(storedVitals(scope), VITALS, visitPlan(design), db, statsDeadline(deadline));
     const { values, changes } = tables;
     const byVisit = visitComparator(design);
     const byArm = armComparator(design);
@@ -66,10 +67,10 @@ export class StatsService {
     };
   }
 
-  private async computeComparisons(scope: AnalysisScope, vitals: Vital[], db?: EntityManager): Promise<Computed<ComparisonsResponse>> {
+  private async computeComparisons(scope: AnalysisScope, vitals: Vital[], db?: EntityManager, deadline?: AbortSignal): Promise<Computed<ComparisonsResponse>> {
     const design = await this.designs.read(scope.protocolId, db);
     const plan = visitPlan(design);
-    const tables = await this.repository.comparisons(storedVitals(scope), vitals, plan, db);
+    const tables = await this.repository.comparisons(storedVitals(scope), vitals, plan, db, statsDeadline(deadline));
     const { values, changes } = tables;
     const arms = distinctSorted([...design.arms.map((arm) => arm.code), ...values.map((row) => row.arm)], armComparator(design));
     // A study without listed arms compares with the first arm of its data.
@@ -98,6 +99,8 @@ export class StatsService {
 function leftOut(tables: Tables<SummaryRow, SummaryRow>): { records_without_arm: number; repeat_records: number } {
   return { records_without_arm: tables.recordsWithoutArm, repeat_records: tables.repeatRecords };
 }
+
+const statsDeadline = (signal: AbortSignal | undefined): WorkDeadline => ({ limitMs: STATS_DEADLINE_MS, signal, tooLate: statisticsTooSlow });
 
 function uncached<T extends { meta: ResultMeta }>(computed: Computed<T>): T {
   return { ...computed, meta: { ...computed.meta, cached: false } } as T;
